@@ -1,0 +1,127 @@
+"""Honest facts: figures that may be approximate and dates that may be imprecise.
+
+The historical records say "ok. 100 uczestników", "ponad 1000 zaproszeń", "w latach
+2003–2010". A model stores what is known (a value and how exact it is, or a date window
+and its precision) and these value objects render it the same way on every page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+
+class Precision(models.TextChoices):
+    """How exact a recorded figure is."""
+
+    EXACT = "exact", _("exact")
+    APPROXIMATE = "approx", _("approximately (ok.)")
+    MORE_THAN = "more_than", _("more than (ponad)")
+    AT_LEAST = "at_least", _("at least")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A recorded number with its precision; ``value is None`` means unknown."""
+
+    value: int | None
+    precision: str = Precision.EXACT
+    suffix: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def is_exact(self) -> bool:
+        return self.known and self.precision == Precision.EXACT
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return str(pgettext("figure", "unknown"))
+        number = formats.number_format(self.value, force_grouping=self.value >= 10000)
+        text = f"{number}{self.suffix}"
+        if self.precision == Precision.APPROXIMATE:
+            return pgettext("figure", "approx. %(n)s") % {"n": text}
+        if self.precision == Precision.MORE_THAN:
+            return pgettext("figure", "more than %(n)s") % {"n": text}
+        if self.precision == Precision.AT_LEAST:
+            return pgettext("figure", "at least %(n)s") % {"n": text}
+        return text
+
+
+class DatePrecision(models.TextChoices):
+    """How exact a recorded date (or date window) is."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
+def _month_year(d: datetime.date) -> str:
+    return formats.date_format(d, "YEAR_MONTH_FORMAT")
+
+
+def _day(d: datetime.date) -> str:
+    return formats.date_format(d, "DATE_FORMAT")
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    """A date or a period known to a day, a month or a year.
+
+    ``start`` is the earliest and ``end`` the latest date the record allows; a missing
+    ``end`` means the end is not recorded, both missing means the date is unknown.
+    """
+
+    start: datetime.date | None
+    end: datetime.date | None
+    precision: str = DatePrecision.DAY
+
+    @property
+    def known(self) -> bool:
+        return self.start is not None
+
+    @property
+    def is_exact_day(self) -> bool:
+        return self.known and self.precision == DatePrecision.DAY and self.start == self.end
+
+    @property
+    def year(self) -> int | None:
+        return self.start.year if self.start else None
+
+    @property
+    def years(self) -> range:
+        if not self.start:
+            return range(0)
+        end = self.end or self.start
+        return range(self.start.year, end.year + 1)
+
+    def _one(self, d: datetime.date) -> str:
+        if self.precision == DatePrecision.YEAR:
+            return str(d.year)
+        if self.precision == DatePrecision.MONTH:
+            return _month_year(d)
+        return _day(d)
+
+    def __str__(self) -> str:
+        if not self.start:
+            return str(pgettext("date", "date unknown"))
+        if self.end is None:
+            return pgettext("date", "from %(start)s") % {"start": self._one(self.start)}
+        if self.precision == DatePrecision.YEAR:
+            if self.start.year == self.end.year:
+                return str(self.start.year)
+            return f"{self.start.year}–{self.end.year}"
+        if self.precision == DatePrecision.MONTH:
+            if (self.start.year, self.start.month) == (self.end.year, self.end.month):
+                return _month_year(self.start)
+            return f"{_month_year(self.start)} – {_month_year(self.end)}"
+        if self.start == self.end:
+            return _day(self.start)
+        return f"{_day(self.start)} – {_day(self.end)}"

@@ -1,0 +1,188 @@
+"""Project ideas produced by workshop cycles and programme events, and their fate."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import (
+    County,
+    DatedRecord,
+    Municipality,
+    NaturalKeyManager,
+    NaturalKeyMixin,
+    Organisation,
+    ProgrammeEvent,
+    SourcedModel,
+    TimeStampedModel,
+    Voivodeship,
+)
+from workshops.models import Session, WorkshopCycle
+
+
+class Theme(NaturalKeyMixin, models.Model):
+    """A theme a project idea addresses (entrepreneurship, tourism, seniors, ...)."""
+
+    slug = models.SlugField(_("identifier"), max_length=60, unique=True)
+    name_pl = models.CharField(_("name (Polish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["name_pl"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "pl").startswith("en") else self.name_pl
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    SELECTED = "selected", _("selected for implementation")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    NOT_PURSUED = "not_pursued", _("not pursued")
+
+
+ADOPTED_STATUSES = (Status.SELECTED, Status.IN_PROGRESS, Status.COMPLETED)
+
+
+class ProjectIdeaQuerySet(models.QuerySet):
+    def adopted(self):
+        """Ideas selected for implementation (and those that went on from there)."""
+        return self.filter(status__in=ADOPTED_STATUSES)
+
+    def in_county(self, county):
+        return self.filter(county=county)
+
+
+class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
+    slug = models.SlugField(_("identifier"), max_length=160, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    goals = models.TextField(_("goals"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    cycle = models.ForeignKey(
+        WorkshopCycle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_ideas",
+        verbose_name=_("originating workshop cycle"),
+    )
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="project_ideas",
+        verbose_name=_("originating session"),
+        help_text=_("Only when the sources say in which session the idea came up."),
+    )
+    event = models.ForeignKey(
+        ProgrammeEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_ideas",
+        verbose_name=_("originating event"),
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_ideas",
+        verbose_name=_("county"),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="project_ideas", verbose_name=_("municipalities")
+    )
+    voivodeships = models.ManyToManyField(
+        Voivodeship, blank=True, related_name="project_ideas", verbose_name=_("voivodeships")
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="project_ideas", verbose_name=_("themes")
+    )
+    partners = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="project_ideas",
+        verbose_name=_("partner organisations"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.PROPOSED,
+        help_text=_("The latest entry of the status history; change it by adding an entry."),
+    )
+
+    objects = NaturalKeyManager.from_queryset(ProjectIdeaQuerySet)()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("project idea")
+        verbose_name_plural = _("project ideas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cycle__isnull=False) | Q(event__isnull=False),
+                name="project_idea_has_origin",
+                violation_error_message=_(
+                    "A project idea comes from a workshop cycle or a programme event."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(session__isnull=True) | Q(cycle__isnull=False),
+                name="project_idea_session_needs_cycle",
+                violation_error_message=_("Choose the cycle the session belongs to."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "county"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status in ADOPTED_STATUSES
+
+
+class StatusChange(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
+    """One dated entry of a project idea's status history."""
+
+    NATURAL_KEY = ("project__slug", "status")
+
+    project = models.ForeignKey(
+        ProjectIdea,
+        on_delete=models.CASCADE,
+        related_name="status_history",
+        verbose_name=_("project idea"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = NaturalKeyManager()
+
+    class Meta(DatedRecord.Meta):
+        ordering = ["project", "date_start", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        constraints = [
+            *DatedRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["project", "status"], name="status_change_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.dates})"

@@ -1,0 +1,363 @@
+"""Workshop cycles, their sessions, and the people who attended them.
+
+Attendees, attendance and certificates are personal data: they never appear on public
+pages (only counts do), and county staff see only their own counties' records.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programmes.facts import Figure
+from programmes.models import (
+    County,
+    DatedRecord,
+    NaturalKeyManager,
+    NaturalKeyMixin,
+    Organisation,
+    Person,
+    Programme,
+    Sector,
+    SourcedModel,
+    TimeStampedModel,
+    figure_precision_field,
+)
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX"}
+
+
+def to_roman(number: int) -> str:
+    return ROMAN.get(number, str(number))
+
+
+class WorkshopCycleQuerySet(models.QuerySet):
+    def in_county(self, county):
+        return self.filter(county=county)
+
+    def completed(self):
+        return self.filter(status=WorkshopCycle.Status.COMPLETED)
+
+
+class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
+    """A cycle of workshops or conferences in one county; its dates are its period."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+
+    slug = models.SlugField(_("identifier"), max_length=160, unique=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("programme edition")
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("county")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    title_is_descriptive = models.BooleanField(
+        _("descriptive title"),
+        default=False,
+        help_text=_("The sources give no title for the cycle; this one describes it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    sessions_planned = models.PositiveSmallIntegerField(
+        _("sessions planned"), null=True, blank=True
+    )
+    sessions_held = models.PositiveSmallIntegerField(
+        _("sessions held"), null=True, blank=True, help_text=_("Leave empty when not recorded.")
+    )
+    audience = models.TextField(_("audience"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    video_url = models.URLField(_("promotional video"), blank=True)
+    certificate_min_sessions = models.PositiveSmallIntegerField(
+        _("sessions needed for a certificate"),
+        null=True,
+        blank=True,
+        help_text=_("An attendee who came to at least this many sessions may get a certificate."),
+    )
+
+    objects = NaturalKeyManager.from_queryset(WorkshopCycleQuerySet)()
+
+    class Meta(DatedRecord.Meta):
+        ordering = [F("date_start").asc(nulls_last=True), "county__code", "title"]
+        verbose_name = _("workshop cycle")
+        verbose_name_plural = _("workshop cycles")
+        constraints = [
+            *DatedRecord.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(sessions_planned__isnull=True) | Q(sessions_planned__gte=1),
+                name="cycle_sessions_planned_positive",
+                violation_error_message=_("A cycle plans at least one session."),
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "date_start"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workshops:cycle_detail", kwargs={"slug": self.slug})
+
+
+class CycleRole(NaturalKeyMixin, models.Model):
+    """Who initiated, led or closed a cycle: a person, an organisation or just a function."""
+
+    NATURAL_KEY = ("cycle__slug", "role", "position")
+
+    class Role(models.TextChoices):
+        INITIATOR = "initiator", _("initiator")
+        EXPERT = "expert", _("expert / facilitator")
+        ORGANISER = "organiser", _("organiser")
+        CERTIFICATES = "certificates", _("handed out certificates")
+        CLOSING = "closing", _("closed the conference")
+
+    cycle = models.ForeignKey(
+        WorkshopCycle, on_delete=models.CASCADE, related_name="roles", verbose_name=_("cycle")
+    )
+    session = models.ForeignKey(
+        "Session",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("session"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycle_roles",
+        verbose_name=_("person"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycle_roles",
+        verbose_name=_("organisation"),
+    )
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        ordering = ["cycle", "role", "position"]
+        verbose_name = _("role in a cycle")
+        verbose_name_plural = _("roles in cycles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False)
+                | Q(organisation__isnull=False)
+                | ~Q(function=""),
+                name="cycle_role_names_someone",
+                violation_error_message=_("Name a person, an organisation or a function."),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "role", "position"], name="cycle_role_position_unique"
+            ),
+        ]
+
+    def __str__(self):
+        who = self.person or self.function or self.organisation
+        return f"{self.get_role_display()}: {who}"
+
+
+class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
+    """One workshop or conference of a cycle; its dates are the day it took place."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("workshop")
+        CONFERENCE = "conference", _("conference")
+        CLOSING = "closing_conference", _("closing conference")
+
+    NATURAL_KEY = ("cycle__slug", "ordinal")
+
+    cycle = models.ForeignKey(
+        WorkshopCycle, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cycle")
+    )
+    ordinal = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    topic = models.TextField(_("topic"), blank=True)
+    attendance = models.PositiveIntegerField(_("attendance as reported"), null=True, blank=True)
+    attendance_precision = figure_precision_field(_("precision of reported attendance"))
+
+    objects = NaturalKeyManager()
+
+    class Meta(DatedRecord.Meta):
+        ordering = ["cycle", "ordinal"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            *DatedRecord.Meta.constraints,
+            models.UniqueConstraint(fields=["cycle", "ordinal"], name="session_ordinal_unique"),
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="session_ordinal_positive"),
+        ]
+
+    def __str__(self):
+        return _("%(ordinal)s %(kind)s – %(cycle)s") % {
+            "ordinal": self.roman,
+            "kind": self.get_kind_display(),
+            "cycle": self.cycle,
+        }
+
+    @property
+    def roman(self) -> str:
+        return to_roman(self.ordinal)
+
+    @property
+    def attendance_figure(self) -> Figure:
+        return Figure(self.attendance, self.attendance_precision)
+
+    def clean(self):
+        super().clean()
+        cycle = self.cycle if self.cycle_id else None
+        if cycle is None or not self.date_start or not cycle.date_start:
+            return
+        latest = cycle.date_end
+        too_early = self.date_start < cycle.date_start
+        too_late = latest is not None and (self.date_end or self.date_start) > latest
+        if too_early or too_late:
+            raise ValidationError(
+                {
+                    "date_start": _(
+                        "The session date lies outside the cycle's period (%(period)s)."
+                    )
+                    % {"period": cycle.dates}
+                }
+            )
+
+
+class AttendeeQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(anonymised_at__isnull=True)
+
+
+class Attendee(TimeStampedModel):
+    """A person registered for a cycle. Personal data: staff of the county only."""
+
+    cycle = models.ForeignKey(
+        WorkshopCycle, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("cycle")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    organisation_name = models.CharField(_("organisation"), max_length=250, blank=True)
+    sector = models.CharField(_("sector"), max_length=24, choices=Sector.choices, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent_note = models.TextField(
+        _("consent note"),
+        blank=True,
+        help_text=_("How and when the person agreed to the processing of their data."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    objects = AttendeeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "full_name"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        indexes = [models.Index(fields=["cycle", "full_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+
+class Attendance(TimeStampedModel):
+    attendee = models.ForeignKey(
+        Attendee, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("attendee")
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
+
+    class Meta:
+        ordering = ["session", "attendee"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "session"], name="attendance_once")
+        ]
+
+    def __str__(self):
+        return f"{self.attendee} – {self.session.roman}"
+
+    def clean(self):
+        super().clean()
+        if self.attendee_id and self.session_id and self.attendee.cycle_id != self.session.cycle_id:
+            raise ValidationError(_("The attendee and the session belong to different cycles."))
+
+
+def new_verification_code() -> str:
+    """An unguessable code (128 bits of randomness) for the public verification URL."""
+    return secrets.token_urlsafe(16)
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(TimeStampedModel):
+    attendee = models.ForeignKey(
+        Attendee,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("attendee"),
+    )
+    cycle = models.ForeignKey(
+        WorkshopCycle,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("cycle"),
+    )
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    verification_code = models.CharField(
+        _("verification code"), max_length=32, unique=True, default=new_verification_code,
+        editable=False,
+    )
+    issued_on = models.DateField(_("date of issue"))
+    issued_by = models.CharField(
+        _("issued by"), max_length=200, help_text=_("Who signs the certificate, with function.")
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle", "number"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendee"],
+                condition=Q(revoked_at__isnull=True),
+                name="certificate_one_valid_per_attendee",
+                violation_error_message=_("This attendee already holds a valid certificate."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    def clean(self):
+        super().clean()
+        if self.attendee_id and self.cycle_id and self.attendee.cycle_id != self.cycle_id:
+            raise ValidationError(_("The attendee is not registered for this cycle."))
