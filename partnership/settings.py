@@ -4,6 +4,7 @@ Safe local defaults: a SQLite file in the project, DEBUG off unless asked for.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -25,10 +26,12 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
+# The test suite runs with the same settings; it only needs a throwaway key.
+TESTING = "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
 
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "programmes",
     "workshops",
     "projects",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -120,7 +124,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

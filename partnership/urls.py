@@ -11,5 +11,6 @@ urlpatterns += i18n_patterns(
     path("", include("programmes.urls")),
     path("", include("workshops.urls")),
     path("", include("projects.urls")),
+    path("", include("opendata.urls")),
     prefix_default_language=False,
 )

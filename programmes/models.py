@@ -173,7 +173,10 @@ class County(NaturalKeyMixin, models.Model):
         _("TERYT code"), max_length=4, unique=True, help_text=_("Four digits, e.g. 1419.")
     )
     voivodeship = models.ForeignKey(
-        Voivodeship, on_delete=models.PROTECT, related_name="counties", verbose_name=_("voivodeship")
+        Voivodeship,
+        on_delete=models.PROTECT,
+        related_name="counties",
+        verbose_name=_("voivodeship"),
     )
     name = models.CharField(_("name"), max_length=60, help_text=_("As in TERC, e.g. płocki."))
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.LAND)
@@ -469,7 +472,10 @@ class AgreementSignatory(NaturalKeyMixin, models.Model):
     NATURAL_KEY = ("party__agreement__slug", "person__slug")
 
     party = models.ForeignKey(
-        AgreementParty, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("party")
+        AgreementParty,
+        on_delete=models.CASCADE,
+        related_name="signatories",
+        verbose_name=_("party"),
     )
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("person")

@@ -54,7 +54,10 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
 
     slug = models.SlugField(_("identifier"), max_length=160, unique=True)
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("programme edition")
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="cycles",
+        verbose_name=_("programme edition"),
     )
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("county")
@@ -158,9 +161,7 @@ class CycleRole(NaturalKeyMixin, models.Model):
         verbose_name_plural = _("roles in cycles")
         constraints = [
             models.CheckConstraint(
-                condition=Q(person__isnull=False)
-                | Q(organisation__isnull=False)
-                | ~Q(function=""),
+                condition=Q(person__isnull=False) | Q(organisation__isnull=False) | ~Q(function=""),
                 name="cycle_role_names_someone",
                 violation_error_message=_("Name a person, an organisation or a function."),
             ),
@@ -325,7 +326,10 @@ class Certificate(TimeStampedModel):
     )
     number = models.CharField(_("number"), max_length=40, unique=True)
     verification_code = models.CharField(
-        _("verification code"), max_length=32, unique=True, default=new_verification_code,
+        _("verification code"),
+        max_length=32,
+        unique=True,
+        default=new_verification_code,
         editable=False,
     )
     issued_on = models.DateField(_("date of issue"))
