@@ -2,8 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from programmes import views as programmes_views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", programmes_views.sitemap, name="sitemap"),
+    path("robots.txt", programmes_views.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -14,3 +18,6 @@ urlpatterns += i18n_patterns(
     path("", include("opendata.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "programmes.views.page_not_found"
+handler500 = "programmes.views.server_error"
