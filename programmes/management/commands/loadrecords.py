@@ -11,6 +11,7 @@ RECORD_FIXTURES = [
     "organisations",
     "programmes",
     "workshops",
+    "agreements",
     "projects",
 ]
 
