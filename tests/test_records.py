@@ -16,7 +16,6 @@ from programmes.models import (
     AgreementSignatory,
     County,
     Municipality,
-    Organisation,
     PartnershipAgreement,
     Programme,
     ProgrammeEvent,
