@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils import formats
+from django.utils.dates import MONTHS
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 
 class Precision(models.TextChoices):
@@ -63,12 +64,22 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("year")
 
 
+def _month(d: datetime.date) -> str:
+    name = str(MONTHS[d.month])
+    # Polish month names are not capitalised in running text ("maj 2017").
+    return name.lower() if (get_language() or "").startswith("pl") else name
+
+
 def _month_year(d: datetime.date) -> str:
-    return formats.date_format(d, "YEAR_MONTH_FORMAT")
+    return f"{_month(d)} {d.year}"
 
 
 def _day(d: datetime.date) -> str:
     return formats.date_format(d, "DATE_FORMAT")
+
+
+def _day_month(d: datetime.date) -> str:
+    return formats.date_format(d, "MONTH_DAY_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -118,10 +129,15 @@ class FuzzyDate:
             if self.start.year == self.end.year:
                 return str(self.start.year)
             return f"{self.start.year}–{self.end.year}"
+        same_year = self.start.year == self.end.year
         if self.precision == DatePrecision.MONTH:
-            if (self.start.year, self.start.month) == (self.end.year, self.end.month):
+            if same_year and self.start.month == self.end.month:
                 return _month_year(self.start)
+            if same_year:
+                return f"{_month(self.start)} – {_month_year(self.end)}"
             return f"{_month_year(self.start)} – {_month_year(self.end)}"
         if self.start == self.end:
             return _day(self.start)
+        if same_year:
+            return f"{_day_month(self.start)} – {_day(self.end)}"
         return f"{_day(self.start)} – {_day(self.end)}"

@@ -1,0 +1,61 @@
+# Local Partnership Portal — the two quick-start commands are `make run` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+SECRET_FILE := .local-secret-key
+
+.PHONY: run test lint format superuser reset-db messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+$(SECRET_FILE):
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $(SECRET_FILE)
+
+## run: install, migrate, load the Mazovian records and serve on http://127.0.0.1:$(PORT)
+run: $(STAMP) $(SECRET_FILE)
+	@export SECRET_KEY="$$(cat $(SECRET_FILE))"; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py loadrecords && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	echo "" && \
+	echo "Portal: http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)" && \
+	echo "Admin:  http://127.0.0.1:$(PORT)/admin/ — create an account with: make superuser" && \
+	echo "" && \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## superuser: create an administrator account for the admin
+superuser: $(STAMP) $(SECRET_FILE)
+	@SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py createsuperuser
+
+## test: install or update .venv and run the whole suite (DATABASE_URL picks the database)
+test: $(STAMP)
+	$(BIN)/pytest
+
+## lint: ruff lint and format checks, and no missing migrations
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: refresh and compile the Polish catalogue (needs gettext)
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale pl --no-location --ignore '$(VENV)/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale pl --ignore '$(VENV)/*'
+
+## reset-db: delete the local SQLite database (make run recreates it)
+reset-db:
+	rm -f db.sqlite3
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
