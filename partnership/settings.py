@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "workshops",
     "projects",
     "opendata",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,33 @@
+"""Who works for which county. Roles are Django groups (see ``roles.py``)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import County
+
+
+class StaffProfile(models.Model):
+    """The counties a county labour-office employee works for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    counties = models.ManyToManyField(
+        County,
+        blank=True,
+        related_name="staff_profiles",
+        verbose_name=_("counties"),
+        help_text=_("County staff see and edit only these counties' records."),
+    )
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return str(self.user)

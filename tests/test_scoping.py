@@ -1,0 +1,105 @@
+"""Who may touch which county's records: one function, both sides of every rule."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from accounts.models import StaffProfile
+from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.scoping import (
+    agreements_for_user,
+    counties_for_user,
+    cycles_for_user,
+    may_use_county,
+    project_ideas_for_user,
+    sessions_for_user,
+)
+from programmes.models import County
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(username, role=None, counties=(), **extra):
+    user = User.objects.create_user(username, password="x-unused-x", is_staff=True, **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+    if counties:
+        profile = StaffProfile.objects.create(user=user)
+        profile.counties.set(County.objects.filter(code__in=counties))
+    return User.objects.get(pk=user.pk)
+
+
+def slugs(queryset):
+    return set(queryset.values_list("slug", flat=True))
+
+
+def test_county_staff_see_only_their_county_cycles():
+    user = make_user("plock", COUNTY_STAFF, ["1419"])
+    assert slugs(cycles_for_user(user)) == {"wlog-2003-2010-plocki", "wlosg-2017-plocki"}
+
+
+def test_county_staff_see_their_sessions_agreements_and_ideas_only():
+    user = make_user("losice", COUNTY_STAFF, ["1410"])
+    assert set(sessions_for_user(user).values_list("cycle__county__code", flat=True)) == {"1410"}
+    assert slugs(agreements_for_user(user)) == {"2017-umowa-partnerstwa-powiat-losicki"}
+    assert slugs(project_ideas_for_user(user)) == {
+        "lot-nad-bugiem",
+        "luzolandia",
+        "farma-sloneczna",
+        "parasol",
+        "zlobek",
+    }
+
+
+def test_staff_of_two_counties_see_both():
+    user = make_user("both", COUNTY_STAFF, ["1419", "1410"])
+    assert set(counties_for_user(user).values_list("code", flat=True)) == {"1419", "1410"}
+
+
+def test_coordinator_sees_every_county_including_ideas_without_a_county():
+    user = make_user("coordinator", COORDINATOR)
+    assert counties_for_user(user).count() == County.objects.count()
+    assert "2005-miedzywojewodzki-projekt-efs" in slugs(project_ideas_for_user(user))
+
+
+def test_county_staff_without_counties_see_nothing():
+    user = make_user("nobody", COUNTY_STAFF)
+    assert not cycles_for_user(user).exists()
+
+
+def test_user_without_a_role_sees_nothing():
+    user = make_user("norole", counties=["1419"])
+    assert not cycles_for_user(user).exists()
+
+
+def test_deactivated_user_sees_nothing():
+    user = make_user("gone", COORDINATOR, is_active=False)
+    assert not cycles_for_user(user).exists()
+
+
+def test_superuser_sees_everything():
+    user = User.objects.create_superuser("root", password="x-unused-x")
+    assert cycles_for_user(user).count() == 18
+
+
+def test_may_use_county_allowed_and_refused():
+    user = make_user("plock2", COUNTY_STAFF, ["1419"])
+    assert may_use_county(user, County.objects.get(code="1419"))
+    assert not may_use_county(user, County.objects.get(code="1410"))
+    assert not may_use_county(user, None)
+
+
+def test_a_change_of_counties_takes_effect_on_the_next_request():
+    user = make_user("mover", COUNTY_STAFF, ["1419"])
+    user.staff_profile.counties.set(County.objects.filter(code="1410"))
+    fresh = User.objects.get(pk=user.pk)  # what the next request loads
+    assert set(cycles_for_user(fresh).values_list("county__code", flat=True)) == {"1410"}
+
+
+def test_roles_have_the_permissions_they_need():
+    staff = make_user("perm-staff", COUNTY_STAFF, ["1419"])
+    coordinator = make_user("perm-coord", COORDINATOR)
+    assert staff.has_perm("workshops.add_attendee")
+    assert not staff.has_perm("programmes.change_programme")
+    assert coordinator.has_perm("programmes.change_programme")
+    assert coordinator.has_perm("workshops.view_attendee")
+    assert not coordinator.has_perm("workshops.change_attendee")
