@@ -1,0 +1,134 @@
+"""Issuing, numbering, revoking, re-issuing and printing certificates."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from workshops.certificates import (
+    certificate_for_verification,
+    certificate_reissue,
+    certificate_revoke,
+    certificates_for_pdf,
+    certificates_issue,
+    certificates_pdf,
+    eligible_attendees,
+)
+from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
+
+pytestmark = pytest.mark.django_db
+
+HOLDER = "Żaneta Łęcka-Źdźbło"
+
+
+@pytest.fixture
+def cycle():
+    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle.certificate_min_sessions = 4
+    cycle.save()
+    return cycle
+
+
+def register(cycle, name, sessions):
+    attendee = Attendee.objects.create(cycle=cycle, full_name=name)
+    Attendance.objects.bulk_create(
+        Attendance(attendee=attendee, session=s)
+        for s in cycle.sessions.filter(ordinal__in=sessions)
+    )
+    return attendee
+
+
+def test_only_attendees_with_enough_sessions_are_eligible(cycle):
+    regular = register(cycle, HOLDER, [1, 2, 3, 4, 5])
+    register(cycle, "Rzadki Gość", [1, 6])
+    assert list(eligible_attendees(cycle=cycle)) == [regular]
+
+
+def test_issue_numbers_per_county_and_year(cycle):
+    register(cycle, "Anna Nowak", [1, 2, 3, 4])
+    register(cycle, "Bartosz Kowal", [1, 2, 3, 4, 5, 6])
+    issued = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP w Płocku")
+    assert [c.number for c in issued] == ["1419/2017/001", "1419/2017/002"]
+    assert [c.attendee.full_name for c in issued] == ["Anna Nowak", "Bartosz Kowal"]
+
+
+def test_issuing_again_skips_holders_and_continues_numbering(cycle):
+    register(cycle, "Anna Nowak", [1, 2, 3, 4])
+    certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    late = register(cycle, "Cezary Późny", [2, 3, 4, 5])
+    second = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    assert [(c.attendee, c.number) for c in second] == [(late, "1419/2017/002")]
+
+
+def test_issue_refused_without_eligibility_rule():
+    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    with pytest.raises(ValidationError):
+        certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    assert not Certificate.objects.exists()
+
+
+def test_issue_refused_without_issuer(cycle):
+    register(cycle, "Anna Nowak", [1, 2, 3, 4])
+    with pytest.raises(ValidationError):
+        certificates_issue(cycle=cycle, issued_by="  ")
+    assert not Certificate.objects.exists()
+
+
+def test_revoke_and_reissue_recorded(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    [first] = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    second = certificate_reissue(certificate=first, reason="Błąd w nazwisku")
+    first.refresh_from_db()
+    assert (first.is_valid, first.revocation_reason) == (False, "Błąd w nazwisku")
+    assert (second.is_valid, second.number) == (True, "1419/2017/002")
+    assert second.verification_code != first.verification_code
+
+
+def test_revoke_needs_a_reason_and_a_valid_certificate(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    [certificate] = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    with pytest.raises(ValidationError):
+        certificate_revoke(certificate=certificate, reason="")
+    certificate_revoke(certificate=certificate, reason="Na wniosek")
+    with pytest.raises(ValidationError):
+        certificate_revoke(certificate=certificate, reason="Ponownie")
+
+
+def test_verification_lookup(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    [certificate] = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    assert certificate_for_verification(certificate.verification_code) == certificate
+    assert certificate_for_verification("nie-ma-takiego-kodu") is None
+    assert certificate_for_verification("x" * 5000) is None
+
+
+def test_pdf_has_the_holder_name_with_diacritics(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    certificates_issue(cycle=cycle, issued_by="Małgorzata Bombalicka, Dyrektor PUP w Płocku")
+    pdf = certificates_pdf(
+        certificates_for_pdf(cycle=cycle),
+        verify_url_for=lambda c: f"https://x/{c.verification_code}",
+    )
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert HOLDER in text
+    assert "1419/2017/001" in text
+    assert "Budowanie partnerstwa lokalnego" in text
+
+
+def test_bulk_pdf_one_page_per_valid_certificate(cycle):
+    for i in range(5):
+        register(cycle, f"Uczestnik {i}", [1, 2, 3, 4])
+    issued = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    certificate_revoke(certificate=issued[0], reason="Rezygnacja")
+    pdf = certificates_pdf(certificates_for_pdf(cycle=cycle), verify_url_for=lambda c: "https://x/")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 4
+
+
+def test_certificate_dates(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    [certificate] = certificates_issue(
+        cycle=cycle, issued_by="Dyrektor PUP", issued_on=datetime.date(2017, 12, 7)
+    )
+    assert certificate.issued_on == datetime.date(2017, 12, 7)

@@ -1,0 +1,268 @@
+"""Certificates: eligibility, issuing, revoking and re-issuing, and the PDF documents.
+
+Numbers read ``<county TERYT>/<year>/<sequence>`` (e.g. ``1419/2017/001``): the sequence
+runs per county and year, which is per cycle when a county holds one cycle a year, and
+never repeats a number even across cycles or after a revocation.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from programmes.models import County
+
+from .models import Attendee, Certificate, WorkshopCycle
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+# -- Services --------------------------------------------------------------------------
+
+
+def eligible_attendees(*, cycle: WorkshopCycle):
+    """Attendees who came to enough sessions and hold no valid certificate yet."""
+    if cycle.certificate_min_sessions is None:
+        return Attendee.objects.none()
+    return (
+        Attendee.objects.active()
+        .filter(cycle=cycle)
+        .annotate(sessions_attended=Count("attendances", distinct=True))
+        .filter(sessions_attended__gte=cycle.certificate_min_sessions)
+        .exclude(pk__in=Certificate.objects.valid().values("attendee_id"))
+        .order_by("full_name", "pk")
+    )
+
+
+def _number_prefix(cycle: WorkshopCycle, issued_on: datetime.date) -> str:
+    year = cycle.date_start.year if cycle.date_start else issued_on.year
+    return f"{cycle.county.code}/{year}/"
+
+
+def _next_sequence(prefix: str) -> int:
+    numbers = Certificate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    used = [int(n.removeprefix(prefix)) for n in numbers if n.removeprefix(prefix).isdigit()]
+    return max(used, default=0) + 1
+
+
+@transaction.atomic
+def certificates_issue(
+    *, cycle: WorkshopCycle, issued_by: str, issued_on: datetime.date | None = None
+) -> list[Certificate]:
+    """Issue a certificate to every eligible attendee of the cycle who has none."""
+    if cycle.certificate_min_sessions is None:
+        raise ValidationError(
+            _("Set the number of sessions needed for a certificate on the cycle first.")
+        )
+    if not issued_by.strip():
+        raise ValidationError(_("Say who issues the certificates."))
+    issued_on = issued_on or timezone.localdate()
+    # One issuer per county at a time, so that two requests never take the same number.
+    County.objects.select_for_update().get(pk=cycle.county_id)
+    prefix = _number_prefix(cycle, issued_on)
+    sequence = _next_sequence(prefix)
+    certificates = []
+    for offset, attendee in enumerate(eligible_attendees(cycle=cycle)):
+        certificates.append(
+            Certificate(
+                attendee=attendee,
+                cycle=cycle,
+                number=f"{prefix}{sequence + offset:03d}",
+                issued_on=issued_on,
+                issued_by=issued_by.strip(),
+            )
+        )
+    return Certificate.objects.bulk_create(certificates)
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
+    if not certificate.is_valid:
+        raise ValidationError(_("This certificate has already been revoked."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for revoking the certificate."))
+    certificate.revoked_at = timezone.now()
+    certificate.revocation_reason = reason.strip()
+    certificate.save(update_fields=["revoked_at", "revocation_reason"])
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(
+    *, certificate: Certificate, reason: str, issued_by: str | None = None
+) -> Certificate:
+    """Revoke a certificate and issue its holder a new one with a new number and code."""
+    if certificate.attendee.anonymised_at:
+        raise ValidationError(
+            _("The holder's data has been erased; a new certificate cannot be issued.")
+        )
+    certificate_revoke(certificate=certificate, reason=reason)
+    cycle = certificate.cycle
+    issued_on = timezone.localdate()
+    County.objects.select_for_update().get(pk=cycle.county_id)
+    prefix = _number_prefix(cycle, issued_on)
+    return Certificate.objects.create(
+        attendee=certificate.attendee,
+        cycle=cycle,
+        number=f"{prefix}{_next_sequence(prefix):03d}",
+        issued_on=issued_on,
+        issued_by=(issued_by or certificate.issued_by).strip(),
+    )
+
+
+def certificate_for_verification(code: str) -> Certificate | None:
+    """The certificate behind a public verification code, or None."""
+    if not code or len(code) > 64:
+        return None
+    return (
+        Certificate.objects.select_related("attendee", "cycle", "cycle__county")
+        .filter(verification_code=code)
+        .first()
+    )
+
+
+def certificates_for_pdf(*, cycle: WorkshopCycle):
+    return (
+        Certificate.objects.valid()
+        .filter(cycle=cycle)
+        .filter(Q(attendee__anonymised_at__isnull=True))
+        .select_related("attendee", "cycle", "cycle__county", "cycle__programme")
+        .order_by("number")
+    )
+
+
+# -- PDF ---------------------------------------------------------------------------------
+
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    _fonts_registered = True
+
+
+def _draw_centred_paragraph(canvas, text, *, y, font, size, width, page_width, leading):
+    from reportlab.lib.utils import simpleSplit
+
+    for line in simpleSplit(text, font, size, width):
+        canvas.setFont(font, size)
+        canvas.drawCentredString(page_width / 2, y, line)
+        y -= leading
+    return y
+
+
+def _draw_certificate(canvas, certificate: Certificate, verify_url: str) -> None:
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    width, height = A4
+    cycle = certificate.cycle
+    canvas.setLineWidth(1.5)
+    canvas.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
+
+    y = height - 55 * mm
+    canvas.setFont("DejaVuSans-Bold", 30)
+    canvas.drawCentredString(width / 2, y, _("CERTIFICATE").upper())
+    y -= 12 * mm
+    canvas.setFont("DejaVuSans", 12)
+    canvas.drawCentredString(width / 2, y, _("No. %(number)s") % {"number": certificate.number})
+    y -= 25 * mm
+    canvas.drawCentredString(width / 2, y, _("This is to certify that"))
+    y -= 14 * mm
+    y = _draw_centred_paragraph(
+        canvas,
+        certificate.attendee.full_name,
+        y=y,
+        font="DejaVuSans-Bold",
+        size=22,
+        width=width - 50 * mm,
+        page_width=width,
+        leading=9 * mm,
+    )
+    y -= 6 * mm
+    canvas.setFont("DejaVuSans", 12)
+    canvas.drawCentredString(width / 2, y, _("took part in the workshop cycle"))
+    y -= 10 * mm
+    y = _draw_centred_paragraph(
+        canvas,
+        f"„{cycle.title}”",
+        y=y,
+        font="DejaVuSans-Bold",
+        size=14,
+        width=width - 50 * mm,
+        page_width=width,
+        leading=7 * mm,
+    )
+    y -= 4 * mm
+    for line in (
+        cycle.programme.name,
+        str(cycle.county),
+        _("Period: %(dates)s") % {"dates": cycle.dates},
+    ):
+        y = _draw_centred_paragraph(
+            canvas,
+            line,
+            y=y,
+            font="DejaVuSans",
+            size=11,
+            width=width - 50 * mm,
+            page_width=width,
+            leading=6 * mm,
+        )
+
+    canvas.setFont("DejaVuSans", 11)
+    issued = _("Issued on %(date)s") % {
+        "date": formats.date_format(certificate.issued_on, "DATE_FORMAT")
+    }
+    canvas.drawString(25 * mm, 60 * mm, issued)
+    canvas.drawString(25 * mm, 53 * mm, certificate.issued_by)
+    canvas.line(25 * mm, 45 * mm, 95 * mm, 45 * mm)
+    canvas.setFont("DejaVuSans", 8)
+    canvas.drawString(25 * mm, 41 * mm, _("signature"))
+
+    qr = QrCodeWidget(verify_url)
+    x1, y1, x2, y2 = qr.getBounds()
+    size = 38 * mm
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(qr)
+    renderPDF.draw(drawing, canvas, width - 25 * mm - size, 40 * mm)
+    canvas.setFont("DejaVuSans", 7)
+    canvas.drawRightString(width - 25 * mm, 36 * mm, _("Verify: %(url)s") % {"url": verify_url})
+
+
+def certificates_pdf(
+    certificates: Iterable[Certificate], *, verify_url_for, language: str = "pl"
+) -> bytes:
+    """One A4 page per certificate, in one PDF. ``verify_url_for(cert)`` gives the QR URL."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    _register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setAuthor("Portal Partnerstwa Lokalnego")
+    with translation.override(language):
+        canvas.setTitle(_("Certificates"))
+        for certificate in certificates:
+            _draw_certificate(canvas, certificate, verify_url_for(certificate))
+            canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
