@@ -149,6 +149,10 @@ if env_bool("HTTPS"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 
+# Personal data of attendees is anonymised this many years after their cycle ended
+# (manage.py anonymise_attendees, run daily from cron in production).
+ATTENDEE_RETENTION_YEARS = int(os.environ.get("ATTENDEE_RETENTION_YEARS", "5"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
