@@ -141,3 +141,48 @@ class FuzzyDate:
         if same_year:
             return f"{_day_month(self.start)} – {_day(self.end)}"
         return f"{_day(self.start)} – {_day(self.end)}"
+
+
+def sum_figures(figures) -> Figure:
+    """The total of several recorded figures, as exact as its parts allow.
+
+    - no parts: exactly 0; only unknown parts: unknown;
+    - some parts unknown, or given as a lower bound ("at least", "more than"): the total
+      is a lower bound: "more than" when a part was "more than" and none is approximate,
+      otherwise "at least";
+    - otherwise, some parts approximate: "approx." (ok.);
+    - all parts exact: exact.
+    """
+    figures = list(figures)
+    known = [figure for figure in figures if figure.known]
+    if not figures:
+        return Figure(0)
+    if not known:
+        return Figure(None)
+    total = sum(figure.value for figure in known)
+    precisions = {figure.precision for figure in known}
+    lower_bound = len(known) < len(figures) or bool(
+        precisions & {Precision.AT_LEAST, Precision.MORE_THAN}
+    )
+    if lower_bound:
+        if Precision.MORE_THAN in precisions and Precision.APPROXIMATE not in precisions:
+            return Figure(total, Precision.MORE_THAN)
+        return Figure(total, Precision.AT_LEAST)
+    if Precision.APPROXIMATE in precisions:
+        return Figure(total, Precision.APPROXIMATE)
+    return Figure(total, Precision.EXACT)
+
+
+def held_sessions_figure(*, held: int | None, recorded: int, planned: bool = False) -> Figure:
+    """How many sessions a cycle held, as far as the records say.
+
+    ``held`` is the number the sources give (None when they give none), ``recorded`` the
+    number of sessions on record. A cycle that is only planned has held what is recorded.
+    """
+    if held is not None:
+        return Figure(held)
+    if planned:
+        return Figure(recorded)
+    if recorded:
+        return Figure(recorded, Precision.AT_LEAST)
+    return Figure(None)

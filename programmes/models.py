@@ -7,8 +7,10 @@ agreements and the programme events held outside workshop cycles.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -25,6 +27,22 @@ class NaturalKeyManager(models.Manager):
 
     def get_by_natural_key(self, *key):
         return self.get(**dict(zip(self.model.NATURAL_KEY, key, strict=True)))
+
+
+def count_subquery(queryset, field: str):
+    """How many rows of ``queryset`` point at the outer row through ``field``.
+
+    A correlated subquery rather than ``Count()`` over a join, so several counts can be
+    annotated on one queryset without multiplying each other.
+    """
+    counted = (
+        queryset.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class NaturalKeyMixin:
@@ -158,6 +176,42 @@ class Voivodeship(NaturalKeyMixin, models.Model):
 class CountyQuerySet(models.QuerySet):
     def in_voivodeship(self, code: str):
         return self.filter(voivodeship__code=code)
+
+    def with_participation(self):
+        """Annotate how many agreements, cycles, events and project ideas name the county
+        (``agreement_count``, ``cycle_count``, ``event_count``, ``project_idea_count``,
+        ``adopted_count``), one query whatever the number of counties."""
+        cycle = apps.get_model("workshops", "WorkshopCycle")
+        idea = apps.get_model("projects", "ProjectIdea")
+        return self.annotate(
+            agreement_count=count_subquery(PartnershipAgreement.objects.all(), "county"),
+            cycle_count=count_subquery(cycle.objects.all(), "county"),
+            event_count=count_subquery(ProgrammeEvent.objects.all(), "county"),
+            project_idea_count=count_subquery(idea.objects.all(), "county"),
+            adopted_count=count_subquery(idea.objects.adopted(), "county"),
+        )
+
+    def participating(self):
+        """Counties named by an agreement, a workshop cycle, an event or a project idea."""
+        cycle = apps.get_model("workshops", "WorkshopCycle")
+        idea = apps.get_model("projects", "ProjectIdea")
+        return self.filter(
+            Exists(PartnershipAgreement.objects.filter(county=OuterRef("pk")))
+            | Exists(cycle.objects.filter(county=OuterRef("pk")))
+            | Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk")))
+            | Exists(idea.objects.filter(county=OuterRef("pk")))
+        )
+
+    def covered_by(self, programme):
+        """Counties with an agreement, a workshop cycle or an event of the edition."""
+        cycle = apps.get_model("workshops", "WorkshopCycle")
+        return self.filter(
+            Exists(cycle.objects.filter(county=OuterRef("pk"), programme=programme))
+            | Exists(
+                PartnershipAgreement.objects.filter(county=OuterRef("pk"), programme=programme)
+            )
+            | Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk"), programme=programme))
+        )
 
 
 class County(NaturalKeyMixin, models.Model):
@@ -352,6 +406,34 @@ class Person(NaturalKeyMixin, TimeStampedModel, SourcedModel):
 # --------------------------------------------------------------------------------------
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Annotate ``cycle_count``, ``event_count`` and ``agreement_count``."""
+        cycle = apps.get_model("workshops", "WorkshopCycle")
+        return self.annotate(
+            cycle_count=count_subquery(cycle.objects.all(), "programme"),
+            event_count=count_subquery(ProgrammeEvent.objects.all(), "programme"),
+            agreement_count=count_subquery(PartnershipAgreement.objects.all(), "programme"),
+        )
+
+    def county_ids_by_programme(self) -> dict[int, set[int]]:
+        """For each edition in the queryset, the ids of the counties it covered (through
+        its cycles, agreements and events), in three queries."""
+        cycle = apps.get_model("workshops", "WorkshopCycle")
+        programmes = self.values("pk")
+        covered: dict[int, set[int]] = {}
+        for model in (cycle, PartnershipAgreement, ProgrammeEvent):
+            rows = (
+                model.objects.filter(programme__in=programmes, county__isnull=False)
+                .order_by()
+                .values_list("programme_id", "county_id")
+                .distinct()
+            )
+            for programme_id, county_id in rows:
+                covered.setdefault(programme_id, set()).add(county_id)
+        return covered
+
+
 class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """An edition of the programme, e.g. the 2003–2010 local economic revival workshops."""
 
@@ -380,7 +462,7 @@ class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     scheme = models.TextField(_("scheme of a cycle"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(ProgrammeQuerySet)()
 
     class Meta(DatedRecord.Meta):
         ordering = ["date_start", "name"]
@@ -389,6 +471,27 @@ class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
 
     def __str__(self):
         return f"{self.name} ({self.dates})"
+
+
+class PartnershipAgreementQuerySet(models.QuerySet):
+    def in_county(self, county):
+        return self.filter(county=county)
+
+    def for_display(self):
+        """Agreements with their edition, county, cycle, sources, parties and signatories,
+        in a fixed number of queries."""
+        return self.select_related("programme", "county", "cycle").prefetch_related(
+            "sources",
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("organisation").prefetch_related(
+                    Prefetch(
+                        "signatories",
+                        queryset=AgreementSignatory.objects.select_related("person"),
+                    )
+                ),
+            ),
+        )
 
 
 class PartnershipAgreement(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
@@ -423,7 +526,7 @@ class PartnershipAgreement(NaturalKeyMixin, TimeStampedModel, DatedRecord, Sourc
     partner_count_precision = figure_precision_field(_("precision of the number of partners"))
     description = models.TextField(_("description"), blank=True)
 
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(PartnershipAgreementQuerySet)()
 
     class Meta(DatedRecord.Meta):
         ordering = ["date_start", "title"]
@@ -501,6 +604,15 @@ class AgreementSignatory(NaturalKeyMixin, models.Model):
         return self.party.agreement
 
 
+class ProgrammeEventQuerySet(models.QuerySet):
+    def in_county(self, county):
+        return self.filter(county=county)
+
+    def for_display(self):
+        """Events with their edition, county, organiser and sources."""
+        return self.select_related("programme", "county", "organiser").prefetch_related("sources")
+
+
 class ProgrammeEvent(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """A presentation, promotional meeting, training or meeting outside workshop cycles."""
 
@@ -560,7 +672,7 @@ class ProgrammeEvent(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedMode
     description = models.TextField(_("description"), blank=True)
     outcomes = models.TextField(_("outcomes and initiatives"), blank=True)
 
-    objects = NaturalKeyManager()
+    objects = NaturalKeyManager.from_queryset(ProgrammeEventQuerySet)()
 
     class Meta(DatedRecord.Meta):
         ordering = [F("date_start").asc(nulls_last=True), "title"]

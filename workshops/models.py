@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -26,6 +27,7 @@ from programmes.models import (
     Sector,
     SourcedModel,
     TimeStampedModel,
+    count_subquery,
     figure_precision_field,
 )
 
@@ -42,6 +44,30 @@ class WorkshopCycleQuerySet(models.QuerySet):
 
     def completed(self):
         return self.filter(status=WorkshopCycle.Status.COMPLETED)
+
+    def with_counts(self):
+        """Annotate ``session_count`` (sessions recorded), ``certificate_count`` (valid
+        certificates), ``attendee_count`` (registered attendees) and
+        ``project_idea_count``: numbers only, never who."""
+        idea = apps.get_model("projects", "ProjectIdea")
+        return self.annotate(
+            session_count=count_subquery(Session.objects.all(), "cycle"),
+            certificate_count=count_subquery(Certificate.objects.valid(), "cycle"),
+            attendee_count=count_subquery(Attendee.objects.all(), "cycle"),
+            project_idea_count=count_subquery(idea.objects.all(), "cycle"),
+        )
+
+    def for_display(self):
+        """Cycles with their edition, county and sources."""
+        return self.select_related("programme", "county").prefetch_related("sources")
+
+    def with_sessions(self):
+        """Prefetch the cycles' sessions, in order, with their sources."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "sessions", queryset=Session.objects.order_by("ordinal").prefetch_related("sources")
+            )
+        )
 
 
 class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):

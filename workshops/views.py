@@ -1,0 +1,65 @@
+"""Public pages of workshop cycles: the list of cycles and one cycle with its sessions.
+
+Attendees are personal data: these pages show how many registered and how many valid
+certificates were issued, never who.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from partnership.caching import public_cache
+from programmes.models import PartnershipAgreement
+from programmes.views import cycle_sessions_figure
+from projects.models import ProjectIdea
+
+from .models import CycleRole, WorkshopCycle
+
+
+@require_safe
+@public_cache
+def cycle_list(request):
+    cycles = list(WorkshopCycle.objects.for_display().with_counts())
+    for cycle in cycles:
+        cycle.sessions_figure = cycle_sessions_figure(cycle)
+    context = {
+        "trail": [(reverse("workshops:cycle_list"), _("Workshop cycles"))],
+        "cycles": cycles,
+    }
+    return render(request, "workshops/cycle_list.html", context)
+
+
+@require_safe
+@public_cache
+def cycle_detail(request, slug):
+    cycle = get_object_or_404(
+        WorkshopCycle.objects.for_display()
+        .with_counts()
+        .with_sessions()
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=CycleRole.objects.select_related("person", "organisation", "session"),
+            ),
+        ),
+        slug=slug,
+    )
+    cycle.sessions_figure = cycle_sessions_figure(cycle)
+    context = {
+        "trail": [
+            (reverse("workshops:cycle_list"), _("Workshop cycles")),
+            (request.path, cycle.title),
+        ],
+        "cycle": cycle,
+        "sessions": list(cycle.sessions.all()),
+        "roles": list(cycle.roles.all()),
+        "agreements": list(PartnershipAgreement.objects.filter(cycle=cycle).for_display()),
+        "ideas": list(
+            ProjectIdea.objects.filter(cycle=cycle).select_related("session").order_by("title")
+        ),
+    }
+    return render(request, "workshops/cycle_detail.html", context)
