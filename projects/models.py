@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +66,102 @@ class ProjectIdeaQuerySet(models.QuerySet):
 
     def in_county(self, county):
         return self.filter(county=county)
+
+    def with_period(self):
+        """Annotate ``period_start``/``period_end``: the originating cycle's period,
+        or the originating event's date when the idea did not come from a cycle.
+
+        An unrecorded end counts as the start (the idea is dated by what is known).
+        """
+        if "period_start" in self.query.annotations:
+            return self
+        start = Coalesce("cycle__date_start", "event__date_start")
+        return self.annotate(
+            period_start=start,
+            period_end=Coalesce("cycle__date_end", "event__date_end", start),
+        )
+
+    def in_year(self, year: int):
+        """Ideas whose period (see ``with_period``) overlaps the calendar ``year``."""
+        return self.with_period().filter(
+            period_start__lte=datetime.date(year, 12, 31),
+            period_end__gte=datetime.date(year, 1, 1),
+        )
+
+    def in_programme(self, programme):
+        """Ideas from a cycle or an event of the programme edition (an object or its slug)."""
+        if isinstance(programme, str):
+            return self.filter(
+                Q(cycle__programme__slug=programme) | Q(event__programme__slug=programme)
+            )
+        return self.filter(Q(cycle__programme=programme) | Q(event__programme=programme))
+
+    def search(self, text: str):
+        """Ideas whose title or goals contain every word of ``text`` (case-insensitive)."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(Q(title__icontains=word) | Q(goals__icontains=word))
+        return queryset
+
+    def counts_by(self, key) -> dict:
+        """How many distinct ideas there are per value of ``key`` (a field path or an
+        expression), in one aggregate query; ideas without a value count under ``None``."""
+        if isinstance(key, str):
+            rows = self.order_by().values(key).annotate(n=Count("pk", distinct=True))
+            return {row[key]: row["n"] for row in rows}
+        rows = (
+            self.order_by()
+            .annotate(facet=key)
+            .values("facet")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        return {row["facet"]: row["n"] for row in rows}
+
+    def for_page(self):
+        """What an idea's own page shows, in a fixed number of queries."""
+        return self.select_related(
+            "county",
+            "cycle__county",
+            "cycle__programme",
+            "session",
+            "event__county",
+            "event__programme",
+        ).prefetch_related(
+            "themes",
+            "municipalities",
+            "voivodeships",
+            "partners",
+            "sources",
+            models.Prefetch(
+                "status_history",
+                queryset=StatusChange.objects.order_by(
+                    F("date_start").asc(nulls_last=True), "id"
+                ).prefetch_related("sources"),
+            ),
+        )
+
+    def from_same_origin(self, idea):
+        """The other ideas from the idea's workshop cycle (or, failing one, its event)."""
+        if idea.cycle_id:
+            queryset = self.filter(cycle_id=idea.cycle_id)
+        elif idea.event_id:
+            queryset = self.filter(event_id=idea.event_id)
+        else:
+            return self.none()
+        return queryset.exclude(pk=idea.pk).only("slug", "title", "status").order_by("title")
+
+    def for_listing(self):
+        """What a list of ideas shows, fetched without a query per row."""
+        return (
+            self.select_related("county", "cycle", "event")
+            .prefetch_related(
+                models.Prefetch(
+                    "themes", queryset=Theme.objects.only("slug", "name_pl", "name_en")
+                ),
+                "voivodeships",
+            )
+            .with_period()
+        )
 
 
 class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):

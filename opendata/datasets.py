@@ -1,0 +1,814 @@
+"""The open datasets, column by column: one structure drives the downloads and the
+documentation page, so the two cannot drift apart.
+
+Conventions (documented on the page):
+- every record carries a stable identifier: a TERYT code for administrative units, the
+  slug for everything else; references to other records use the same identifiers;
+- a date or period is three columns, ``*_start``, ``*_end`` and ``*_precision``
+  (day/month/year), so a date known only to the month or year stays marked as such;
+- a recorded figure is two columns, the value and its precision (exact, approx, ...);
+- attendees are never exported, only counts of them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext_lazy as _
+
+from programmes.facts import DatePrecision, Precision
+from programmes.models import County, PartnershipAgreement, Programme, ProgrammeEvent
+from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
+from projects.models import Status as IdeaStatus
+from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
+
+# Column types, as the documentation names them.
+TEXT = _("text")
+IDENTIFIER = _("identifier")
+CODE = _("code")
+INTEGER = _("integer")
+BOOLEAN = _("true or false")
+DATE = _("date (YYYY-MM-DD)")
+LIST = _("list of identifiers (in CSV separated by “;”)")
+URL = _("web address")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: Promise | str
+    type: Promise | str
+    example: str
+    value: Callable[[Any], Any]
+    codes: type[models.TextChoices] | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    slug: str
+    title: Promise | str
+    description: Promise | str
+    queryset: Callable[[], models.QuerySet]
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """One dict per record, column name -> Python value (str, int, bool, date,
+        list or None)."""
+        for obj in self.queryset():
+            yield {column.name: column.value(obj) for column in self.columns}
+
+
+# -- building blocks -----------------------------------------------------------------
+
+
+def _interpolate(template, **values) -> str:
+    return str(template) % {name: str(value) for name, value in values.items()}
+
+
+# Translated when used, in the language of the request (not at import time).
+interpolate_lazy = lazy(_interpolate, str)
+
+
+def attr(path: str) -> Callable[[Any], Any]:
+    """``obj.a.b`` for ``"a.b"``; None as soon as a step is None."""
+
+    def get(obj):
+        for part in path.split("."):
+            obj = getattr(obj, part)
+            if obj is None:
+                return None
+        return obj
+
+    return get
+
+
+def text(path: str) -> Callable[[Any], str | None]:
+    """A text field; empty text is exported as empty (None)."""
+    get = attr(path)
+    return lambda obj: get(obj) or None
+
+
+def identifiers(relation: str, key: str = "slug") -> Callable[[Any], list[str]]:
+    """The identifiers of the (prefetched) related records, in their order."""
+    return lambda obj: [getattr(related, key) for related in getattr(obj, relation).all()]
+
+
+def date_columns(prefix: str, what: Promise | str, get_dates, example: tuple) -> list[Column]:
+    """``prefix_start``, ``prefix_end``, ``prefix_precision`` for a FuzzyDate."""
+
+    def part(name):
+        def value(obj):
+            dates = get_dates(obj)
+            if dates is None or not dates.known:
+                return None
+            return {"start": dates.start, "end": dates.end, "precision": dates.precision}[name]
+
+        return value
+
+    return [
+        Column(
+            f"{prefix}_start",
+            interpolate_lazy(_("%(what)s: the earliest date the sources allow."), what=what),
+            DATE,
+            example[0],
+            part("start"),
+        ),
+        Column(
+            f"{prefix}_end",
+            interpolate_lazy(
+                _("%(what)s: the latest date the sources allow; empty when not recorded."),
+                what=what,
+            ),
+            DATE,
+            example[1],
+            part("end"),
+        ),
+        Column(
+            f"{prefix}_precision",
+            _("How exactly the date is known (day, month or year); empty when it is unknown."),
+            CODE,
+            example[2],
+            part("precision"),
+            codes=DatePrecision,
+        ),
+    ]
+
+
+def figure_columns(name: str, what: Promise | str, get_figure, example: tuple) -> list[Column]:
+    """``name`` and ``name_precision`` for a Figure."""
+
+    def value(obj):
+        return get_figure(obj).value
+
+    def precision(obj):
+        figure = get_figure(obj)
+        return figure.precision if figure.known else None
+
+    return [
+        Column(
+            name,
+            interpolate_lazy(_("%(what)s, as recorded; empty when unknown."), what=what),
+            INTEGER,
+            example[0],
+            value,
+        ),
+        Column(
+            f"{name}_precision",
+            _("Whether the number is exact or approximate; empty when it is unknown."),
+            CODE,
+            example[1],
+            precision,
+            codes=Precision,
+        ),
+    ]
+
+
+def count_of(model, field: str, **filters):
+    """A subquery counting ``model`` rows whose ``field`` points at the outer row."""
+    rows = (
+        model.objects.filter(**{field: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+def county_columns(path: str = "county") -> list[Column]:
+    return [
+        Column(
+            "county_teryt",
+            _("TERYT code of the county (powiat)."),
+            IDENTIFIER,
+            "1419",
+            attr(f"{path}.code"),
+        ),
+        Column("county_name", _("Name of the county."), TEXT, "płocki", attr(f"{path}.name")),
+    ]
+
+
+# -- querysets -----------------------------------------------------------------------
+
+
+def projects_queryset():
+    return (
+        ProjectIdea.objects.select_related(
+            "county", "cycle__programme", "session", "event__programme"
+        )
+        .prefetch_related(
+            "themes",
+            "voivodeships",
+            "municipalities",
+            "partners",
+            models.Prefetch(
+                "status_history",
+                queryset=StatusChange.objects.order_by(
+                    models.F("date_start").asc(nulls_last=True), "id"
+                ),
+            ),
+        )
+        .order_by("slug")
+    )
+
+
+def cycles_queryset():
+    return (
+        WorkshopCycle.objects.select_related("programme", "county")
+        .annotate(
+            session_count=count_of(Session, "cycle"),
+            attendee_count=count_of(Attendee, "cycle"),
+            certificate_count=count_of(Certificate, "cycle", revoked_at__isnull=True),
+            idea_count=count_of(ProjectIdea, "cycle"),
+        )
+        .order_by("slug")
+    )
+
+
+def sessions_queryset():
+    return (
+        Session.objects.select_related("cycle__county")
+        .annotate(register_count=count_of(Attendance, "session"))
+        .order_by("cycle__slug", "ordinal")
+    )
+
+
+def events_queryset():
+    return (
+        ProgrammeEvent.objects.select_related("programme", "county", "organiser")
+        .prefetch_related("voivodeships", "municipalities")
+        .order_by("slug")
+    )
+
+
+def agreements_queryset():
+    return (
+        PartnershipAgreement.objects.select_related("programme", "county", "cycle")
+        .prefetch_related("parties__organisation")
+        .order_by("slug")
+    )
+
+
+def counties_queryset():
+    return (
+        County.objects.select_related("voivodeship")
+        .annotate(
+            cycle_count=count_of(WorkshopCycle, "county"),
+            agreement_count=count_of(PartnershipAgreement, "county"),
+            event_count=count_of(ProgrammeEvent, "county"),
+            idea_count=count_of(ProjectIdea, "county"),
+            adopted_idea_count=count_of(ProjectIdea, "county", status__in=ADOPTED_STATUSES),
+        )
+        .order_by("code")
+    )
+
+
+def programmes_queryset():
+    return Programme.objects.select_related("operator", "implementing_institution").order_by("slug")
+
+
+# -- values derived from several fields ------------------------------------------------
+
+
+def idea_origin_dates(idea):
+    if idea.cycle is not None:
+        return idea.cycle.dates
+    if idea.event is not None:
+        return idea.event.dates
+    return None
+
+
+def idea_status_dates(idea):
+    """The dates of the history entry that recorded the current status."""
+    for change in reversed(idea.status_history.all()):
+        if change.status == idea.status:
+            return change.dates
+    return None
+
+
+def idea_programme(idea):
+    if idea.cycle is not None:
+        return idea.cycle.programme.slug
+    if idea.event is not None and idea.event.programme is not None:
+        return idea.event.programme.slug
+    return None
+
+
+# -- the datasets ----------------------------------------------------------------------
+
+PROJECTS = Dataset(
+    slug="projects",
+    title=_("Project ideas"),
+    description=_(
+        "Every project idea the records mention, with its origin, themes, partners and "
+        "current status. The catalogue shows the same ideas."
+    ),
+    queryset=projects_queryset,
+    columns=(
+        Column(
+            "id",
+            _("Identifier of the project idea."),
+            IDENTIFIER,
+            "dojrzali-wspaniali",
+            attr("slug"),
+        ),
+        Column(
+            "title",
+            _("Title of the idea."),
+            TEXT,
+            "Dojrzali wspaniali – międzypokoleniowe działania lokalne",
+            attr("title"),
+        ),
+        Column(
+            "goals",
+            _("Goals, as the sources state them."),
+            TEXT,
+            "Wyposażenie oraz uruchomienie Klubu Seniora…",
+            text("goals"),
+        ),
+        Column("description", _("Further description."), TEXT, "", text("description")),
+        Column("status", _("Current status."), CODE, "selected", attr("status"), codes=IdeaStatus),
+        *date_columns(
+            "status_date",
+            _("Date of the current status"),
+            idea_status_dates,
+            ("2017-12-07", "2017-12-07", "day"),
+        ),
+        *county_columns(),
+        Column(
+            "voivodeships_teryt",
+            _("TERYT codes of the voivodeships, for ideas that span several."),
+            LIST,
+            "14;10;20",
+            identifiers("voivodeships", "code"),
+        ),
+        Column(
+            "municipalities_teryt",
+            _("TERYT codes of the municipalities (gminy)."),
+            LIST,
+            "1419012",
+            identifiers("municipalities", "code"),
+        ),
+        Column(
+            "programme",
+            _("Identifier of the programme edition."),
+            IDENTIFIER,
+            "wlosg-2017",
+            idea_programme,
+        ),
+        Column(
+            "cycle",
+            _("Identifier of the originating workshop cycle."),
+            IDENTIFIER,
+            "wlosg-2017-plocki",
+            attr("cycle.slug"),
+        ),
+        Column(
+            "session_number",
+            _("Number of the session in which the idea came up, when recorded."),
+            INTEGER,
+            "5",
+            attr("session.ordinal"),
+        ),
+        Column(
+            "event",
+            _("Identifier of the originating programme event."),
+            IDENTIFIER,
+            "2005-05-17-spotkanie-w-serpelicach",
+            attr("event.slug"),
+        ),
+        *date_columns(
+            "period",
+            _("Period of the originating cycle or event"),
+            idea_origin_dates,
+            ("2017-05-25", "2017-12-07", "day"),
+        ),
+        Column(
+            "themes",
+            _("Identifiers of the themes."),
+            LIST,
+            "seniorzy;kultura",
+            identifiers("themes"),
+        ),
+        Column(
+            "partners",
+            _("Identifiers of the partner organisations."),
+            LIST,
+            "pup-w-plocku",
+            identifiers("partners"),
+        ),
+    ),
+)
+
+CYCLES = Dataset(
+    slug="cycles",
+    title=_("Workshop cycles"),
+    description=_(
+        "The cycles of workshops and conferences held in the counties, with counts of "
+        "sessions, registered attendees, valid certificates and project ideas."
+    ),
+    queryset=cycles_queryset,
+    columns=(
+        Column("id", _("Identifier of the cycle."), IDENTIFIER, "wlosg-2017-plocki", attr("slug")),
+        Column(
+            "title",
+            _("Title of the cycle."),
+            TEXT,
+            "Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego",
+            attr("title"),
+        ),
+        Column(
+            "title_is_descriptive",
+            _("True when the sources give no title and this one describes the cycle."),
+            BOOLEAN,
+            "false",
+            attr("title_is_descriptive"),
+        ),
+        Column(
+            "programme",
+            _("Identifier of the programme edition."),
+            IDENTIFIER,
+            "wlosg-2017",
+            attr("programme.slug"),
+        ),
+        *county_columns(),
+        Column(
+            "status",
+            _("Status of the cycle."),
+            CODE,
+            "completed",
+            attr("status"),
+            codes=WorkshopCycle.Status,
+        ),
+        *date_columns(
+            "period", _("Period of the cycle"), attr("dates"), ("2003-01-01", "2010-12-31", "year")
+        ),
+        Column(
+            "sessions_planned",
+            _("Number of sessions planned."),
+            INTEGER,
+            "5",
+            attr("sessions_planned"),
+        ),
+        Column(
+            "sessions_held",
+            _("Number of sessions held; empty when not recorded."),
+            INTEGER,
+            "5",
+            attr("sessions_held"),
+        ),
+        Column(
+            "sessions_recorded",
+            _("Number of sessions recorded in the sessions dataset."),
+            INTEGER,
+            "5",
+            attr("session_count"),
+        ),
+        Column(
+            "attendees_registered",
+            _("Number of attendees registered (a count only)."),
+            INTEGER,
+            "24",
+            attr("attendee_count"),
+        ),
+        Column(
+            "certificates_valid",
+            _("Number of valid certificates issued."),
+            INTEGER,
+            "18",
+            attr("certificate_count"),
+        ),
+        Column(
+            "certificate_min_sessions",
+            _("Sessions an attendee needs to attend for a certificate."),
+            INTEGER,
+            "4",
+            attr("certificate_min_sessions"),
+        ),
+        Column(
+            "project_ideas",
+            _("Number of project ideas from the cycle."),
+            INTEGER,
+            "7",
+            attr("idea_count"),
+        ),
+        Column("audience", _("Who the cycle was for."), TEXT, "", text("audience")),
+        Column("description", _("Description."), TEXT, "", text("description")),
+        Column("video_url", _("Address of a promotional video."), URL, "", text("video_url")),
+    ),
+)
+
+SESSIONS = Dataset(
+    slug="sessions",
+    title=_("Sessions"),
+    description=_(
+        "The workshops and conferences of each cycle. A session is identified by its "
+        "cycle and its number."
+    ),
+    queryset=sessions_queryset,
+    columns=(
+        Column(
+            "cycle",
+            _("Identifier of the cycle."),
+            IDENTIFIER,
+            "wlosg-2017-plocki",
+            attr("cycle.slug"),
+        ),
+        Column(
+            "number",
+            _("Number of the session within the cycle (1, 2, …)."),
+            INTEGER,
+            "1",
+            attr("ordinal"),
+        ),
+        *county_columns("cycle.county"),
+        Column("kind", _("Kind of session."), CODE, "workshop", attr("kind"), codes=Session.Kind),
+        *date_columns(
+            "date", _("Date of the session"), attr("dates"), ("2017-05-25", "2017-05-25", "day")
+        ),
+        Column("venue", _("Venue."), TEXT, "", text("venue")),
+        Column("topic", _("Topic."), TEXT, "", text("topic")),
+        *figure_columns(
+            "attendance_reported",
+            _("Attendance reported by the sources"),
+            attr("attendance_figure"),
+            ("100", "approx"),
+        ),
+        Column(
+            "attendance_registered",
+            _("Number of attendances entered in the register (a count only)."),
+            INTEGER,
+            "21",
+            attr("register_count"),
+        ),
+    ),
+)
+
+EVENTS = Dataset(
+    slug="events",
+    title=_("Programme events"),
+    description=_(
+        "Presentations, promotional meetings, training and meetings held outside the "
+        "workshop cycles."
+    ),
+    queryset=events_queryset,
+    columns=(
+        Column(
+            "id",
+            _("Identifier of the event."),
+            IDENTIFIER,
+            "2005-02-16-prezentacja-programu-w-plocku",
+            attr("slug"),
+        ),
+        Column(
+            "kind",
+            _("Kind of event."),
+            CODE,
+            "presentation",
+            attr("kind"),
+            codes=ProgrammeEvent.Kind,
+        ),
+        Column(
+            "title",
+            _("Title."),
+            TEXT,
+            "Prezentacja Programu Partnerstwa Lokalnego w Starostwie Powiatowym w Płocku",
+            attr("title"),
+        ),
+        Column(
+            "programme",
+            _("Identifier of the programme edition."),
+            IDENTIFIER,
+            "wlog-2003-2010",
+            attr("programme.slug"),
+        ),
+        *county_columns(),
+        Column(
+            "voivodeships_teryt",
+            _("TERYT codes of the participating voivodeships."),
+            LIST,
+            "14;10;20",
+            identifiers("voivodeships", "code"),
+        ),
+        Column(
+            "municipalities_teryt",
+            _("TERYT codes of the municipalities (gminy)."),
+            LIST,
+            "1419012;1419023",
+            identifiers("municipalities", "code"),
+        ),
+        Column("place", _("Place."), TEXT, "Starostwo Powiatowe w Płocku", text("place")),
+        *date_columns(
+            "date", _("Date of the event"), attr("dates"), ("2005-02-16", "2005-02-16", "day")
+        ),
+        Column(
+            "organiser",
+            _("Identifier of the organising organisation."),
+            IDENTIFIER,
+            "pup-w-plocku",
+            attr("organiser.slug"),
+        ),
+        Column(
+            "organiser_name",
+            _("Name of the organising organisation."),
+            TEXT,
+            "Powiatowy Urząd Pracy w Płocku",
+            attr("organiser.name"),
+        ),
+        Column("audience", _("Who the event was for."), TEXT, "", text("audience")),
+        *figure_columns(
+            "invitations_sent", _("Invitations sent"), attr("invitations"), ("1000", "more_than")
+        ),
+        *figure_columns(
+            "attendance", _("Attendance"), attr("attendance_figure"), ("100", "approx")
+        ),
+        *figure_columns(
+            "attendance_share_percent",
+            _("Attendance as a percentage of invitations"),
+            attr("attendance_share_figure"),
+            ("30", "approx"),
+        ),
+        Column("description", _("Description."), TEXT, "", text("description")),
+        Column("outcomes", _("Outcomes and initiatives."), TEXT, "", text("outcomes")),
+    ),
+)
+
+AGREEMENTS = Dataset(
+    slug="agreements",
+    title=_("Partnership agreements"),
+    description=_("The partnership agreements signed in the counties, with their parties."),
+    queryset=agreements_queryset,
+    columns=(
+        Column(
+            "id",
+            _("Identifier of the agreement."),
+            IDENTIFIER,
+            "2003-11-18-porozumienie-powiat-plocki",
+            attr("slug"),
+        ),
+        Column(
+            "title",
+            _("Title."),
+            TEXT,
+            "Porozumienie w zakresie Wdrażania Modelu Partnerstwa Lokalnego",
+            attr("title"),
+        ),
+        Column(
+            "programme",
+            _("Identifier of the programme edition."),
+            IDENTIFIER,
+            "wlog-2003-2010",
+            attr("programme.slug"),
+        ),
+        *county_columns(),
+        Column(
+            "cycle",
+            _("Identifier of the workshop cycle in which it was concluded."),
+            IDENTIFIER,
+            "wlosg-2017-losicki",
+            attr("cycle.slug"),
+        ),
+        Column("place", _("Place of signing."), TEXT, "Warszawa", text("place")),
+        *date_columns(
+            "signed", _("Date of signing"), attr("dates"), ("2003-11-18", "2003-11-18", "day")
+        ),
+        *figure_columns(
+            "partner_count",
+            _("Number of partners, when the sources give only the number"),
+            attr("partners"),
+            ("40", "approx"),
+        ),
+        Column(
+            "parties",
+            _("Identifiers of the organisations party to the agreement."),
+            LIST,
+            "wojewodztwo-mazowieckie;powiat-plocki",
+            lambda a: [party.organisation.slug for party in a.parties.all()],
+        ),
+        Column(
+            "party_names",
+            _("Names of the parties, in the same order."),
+            _("list of names (in CSV separated by “;”)"),
+            "Województwo Mazowieckie;Powiat Płocki",
+            lambda a: [party.organisation.name for party in a.parties.all()],
+        ),
+        Column("description", _("Description."), TEXT, "", text("description")),
+    ),
+)
+
+COUNTIES = Dataset(
+    slug="counties",
+    title=_("Counties"),
+    description=_(
+        "The counties (powiaty) by their TERYT codes, with how many cycles, agreements, "
+        "events and project ideas the records hold for each."
+    ),
+    queryset=counties_queryset,
+    columns=(
+        Column(
+            "teryt", _("TERYT code of the county (four digits)."), IDENTIFIER, "1419", attr("code")
+        ),
+        Column("name", _("Name, as in the TERC register."), TEXT, "płocki", attr("name")),
+        Column(
+            "kind",
+            _("Land county or city with county rights."),
+            CODE,
+            "land",
+            attr("kind"),
+            codes=County.Kind,
+        ),
+        Column(
+            "slug",
+            _("Identifier used in the portal's addresses."),
+            IDENTIFIER,
+            "plocki",
+            attr("slug"),
+        ),
+        Column(
+            "voivodeship_teryt",
+            _("TERYT code of the voivodeship."),
+            IDENTIFIER,
+            "14",
+            attr("voivodeship.code"),
+        ),
+        Column("cycles", _("Number of workshop cycles."), INTEGER, "2", attr("cycle_count")),
+        Column(
+            "agreements",
+            _("Number of partnership agreements."),
+            INTEGER,
+            "2",
+            attr("agreement_count"),
+        ),
+        Column("events", _("Number of programme events."), INTEGER, "4", attr("event_count")),
+        Column("project_ideas", _("Number of project ideas."), INTEGER, "7", attr("idea_count")),
+        Column(
+            "project_ideas_adopted",
+            _("Number of project ideas selected for implementation (or further on)."),
+            INTEGER,
+            "7",
+            attr("adopted_idea_count"),
+        ),
+    ),
+)
+
+PROGRAMMES = Dataset(
+    slug="programmes",
+    title=_("Programme editions"),
+    description=_("The editions of the programme, which the other datasets refer to."),
+    queryset=programmes_queryset,
+    columns=(
+        Column("id", _("Identifier of the edition."), IDENTIFIER, "wlosg-2017", attr("slug")),
+        Column(
+            "name",
+            _("Name."),
+            TEXT,
+            "Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego",
+            attr("name"),
+        ),
+        *date_columns(
+            "period",
+            _("Period of the edition"),
+            attr("dates"),
+            ("2017-01-01", "2017-12-31", "year"),
+        ),
+        Column(
+            "operator",
+            _("Identifier of the operating organisation."),
+            IDENTIFIER,
+            "wojewodzki-urzad-pracy-w-warszawie",
+            attr("operator.slug"),
+        ),
+        Column(
+            "implementing_institution",
+            _("Identifier of the implementing institution."),
+            IDENTIFIER,
+            "instytut-wspolpracy-i-partnerstwa-lokalnego",
+            attr("implementing_institution.slug"),
+        ),
+        Column(
+            "sessions_per_cycle",
+            _("Standard number of sessions in a cycle."),
+            INTEGER,
+            "5",
+            attr("sessions_per_cycle"),
+        ),
+        Column("goal", _("Main goal."), TEXT, "", text("goal")),
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {
+    dataset.slug: dataset
+    for dataset in (PROJECTS, CYCLES, SESSIONS, EVENTS, AGREEMENTS, COUNTIES, PROGRAMMES)
+}
+
+FORMATS = ("csv", "json")
+
+# Python types the exports may hold (checked by the tests).
+EXPORT_TYPES = (str, int, bool, datetime.date, list, type(None))

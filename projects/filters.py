@@ -1,0 +1,188 @@
+"""The project catalogue's filters, with the number of ideas behind each choice.
+
+Every choice list is built from a single query (no per-choice lookups) and every filter
+is validated by a form field before it reaches the database, so a hostile query string
+ends as a form error, never as a database error.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import County, Programme
+
+from .models import ProjectIdea, Status, Theme
+
+SCOPE_ADOPTED = "adopted"
+SCOPE_ALL = "all"
+
+# The programme ran 2003–2017; a little room either side, but no absurd numbers.
+YEAR_MIN = 1990
+YEAR_MAX = 2100
+
+# Ordering parameter -> order_by() arguments. Ties are broken by title and pk so that
+# pages never overlap.
+ORDERINGS = {
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+    "year": (F("period_start").asc(nulls_last=True), "title", "pk"),
+    "-year": (F("period_start").desc(nulls_last=True), "title", "pk"),
+    "county": (F("county__code").asc(nulls_last=True), "title", "pk"),
+}
+
+# The facets: filter name -> what the ideas are counted by.
+FACETS = {
+    "county": "county__slug",
+    "programme": Coalesce("cycle__programme__slug", "event__programme__slug"),
+    "status": "status",
+    "theme": "themes__slug",
+}
+
+
+def collation_key(text: str) -> tuple[str, str]:
+    """Sort key that puts Polish letters next to their base letters (ł by l, ś by s)."""
+    base = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
+    return ("".join(c for c in base if not unicodedata.combining(c)), text)
+
+
+class YearFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class ProjectIdeaFilter(django_filters.FilterSet):
+    """Filters for ``ProjectIdea.objects.with_period()``.
+
+    Without a ``scope`` only ideas selected for implementation are listed.
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Search in titles and goals"),
+        method="filter_search",
+        max_length=200,
+        widget=forms.SearchInput,
+    )
+    scope = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=[
+            (SCOPE_ADOPTED, _("ideas selected for implementation")),
+            (SCOPE_ALL, _("all project ideas")),
+        ],
+        method="filter_scope",
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    county = django_filters.ChoiceFilter(
+        label=_("County"), field_name="county__slug", empty_label=_("all counties")
+    )
+    programme = django_filters.ChoiceFilter(
+        label=_("Programme edition"), method="filter_programme", empty_label=_("all editions")
+    )
+    year = YearFilter(
+        label=_("Year"),
+        method="filter_year",
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        help_text=_("Ideas from cycles or events whose period includes this year."),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), field_name="status", choices=Status.choices, empty_label=_("any status")
+    )
+    theme = django_filters.ChoiceFilter(
+        label=_("Theme"), field_name="themes__slug", empty_label=_("all themes")
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            ("title", _("title, A to Z")),
+            ("-title", _("title, Z to A")),
+            ("year", _("year, oldest first")),
+            ("-year", _("year, newest first")),
+            ("county", _("county")),
+        ],
+        method="filter_ordering",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = ProjectIdea
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("scope"):
+            data = data.copy()
+            data["scope"] = SCOPE_ADOPTED
+        super().__init__(data, *args, **kwargs)
+        self.filters["county"].extra["choices"] = [
+            (county.slug, str(county))
+            for county in County.objects.filter(project_ideas__isnull=False)
+            .distinct()
+            .only("slug", "name", "kind")
+        ]
+        self.filters["programme"].extra["choices"] = [
+            (programme.slug, str(programme))
+            for programme in Programme.objects.only(
+                "slug", "name", "date_start", "date_end", "date_precision"
+            )
+        ]
+        themes = [
+            (theme.slug, theme.name) for theme in Theme.objects.only("slug", "name_pl", "name_en")
+        ]
+        self.filters["theme"].extra["choices"] = sorted(themes, key=lambda c: collation_key(c[1]))
+
+    # -- filters ---------------------------------------------------------------------
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_scope(self, queryset, name, value):
+        # Applied in filter_queryset(), so that it also applies when left out.
+        return queryset
+
+    def filter_programme(self, queryset, name, value):
+        return queryset.in_programme(value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(value)
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])
+
+    def filter_queryset(self, queryset, exclude: str | None = None):
+        """Apply the valid filters, except the one named ``exclude`` (for its facet)."""
+        if self.form.cleaned_data.get("scope") != SCOPE_ALL:
+            queryset = queryset.adopted()
+        for name, value in self.form.cleaned_data.items():
+            if name != exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    # -- facets ----------------------------------------------------------------------
+
+    def add_counts(self) -> None:
+        """Append to each county, edition, status and theme choice the number of ideas
+        it would list, given the other filters: one aggregate query per facet."""
+        for name, key in FACETS.items():
+            queryset = self.filter_queryset(self.queryset.all(), exclude=name)
+            counts = queryset.counts_by(key)
+            field = self.form.fields[name]
+            field.choices = [
+                (value, f"{label} ({formats.number_format(counts.get(value, 0))})")
+                for value, label in field.choices
+                if value != ""  # the empty choice is added back by the field
+            ]
+
+    def canonical_query(self) -> dict[str, str]:
+        """The valid, non-default filter values, in a stable order (for links)."""
+        params = {}
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or (name == "scope" and value == SCOPE_ADOPTED):
+                continue
+            params[name] = str(value)
+        return params

@@ -1,0 +1,86 @@
+"""Public pages: the project catalogue and a project idea's page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
+
+from partnership.caching import public_cache
+
+from .filters import ProjectIdeaFilter
+from .models import ProjectIdea
+
+PER_PAGE = 20
+
+
+def query_without_nul(query: QueryDict) -> QueryDict:
+    """A copy of ``query`` with NUL characters removed from every key and value.
+
+    PostgreSQL refuses NUL in text parameters; removing them here means no hostile
+    query string can carry one as far as the database.
+    """
+    clean = QueryDict(mutable=True)
+    for key, values in query.lists():
+        clean.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    return clean
+
+
+@public_cache
+def project_list(request):
+    data = query_without_nul(request.GET)
+    filterset = ProjectIdeaFilter(data, queryset=ProjectIdea.objects.with_period())
+    if filterset.is_valid():
+        ideas = filterset.qs.for_listing()
+        filterset.add_counts()
+        params = filterset.canonical_query()
+    else:
+        # Hostile or mistyped input: show the form with its errors and no results.
+        ideas = ProjectIdea.objects.none()
+        params = {}
+    page = Paginator(ideas, PER_PAGE).get_page(data.get("page"))
+    canonical_params = dict(params, page=page.number) if page.number > 1 else params
+    canonical_url = request.build_absolute_uri(request.path)
+    if canonical_params:
+        canonical_url += "?" + urlencode(canonical_params)
+    return render(
+        request,
+        "projects/projectidea_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page_obj": page,
+            "ideas": page.object_list,
+            "filter_query": urlencode(params),
+            "is_filtered": bool(set(params) - {"ordering"}),
+            "canonical_url": canonical_url,
+        },
+    )
+
+
+@public_cache
+def project_detail(request, slug):
+    idea = get_object_or_404(ProjectIdea.objects.for_page(), slug=slug)
+    return render(
+        request,
+        "projects/projectidea_detail.html",
+        {
+            "idea": idea,
+            "related_ideas": ProjectIdea.objects.from_same_origin(idea),
+            "sources": idea_sources(idea),
+            "canonical_url": request.build_absolute_uri(idea.get_absolute_url()),
+        },
+    )
+
+
+def idea_sources(idea):
+    """The idea's documents and those its status history cites, each once, in order."""
+    seen = {}
+    for source in idea.sources.all():
+        seen.setdefault(source.pk, source)
+    for change in idea.status_history.all():
+        for source in change.sources.all():
+            seen.setdefault(source.pk, source)
+    return list(seen.values())
