@@ -8,6 +8,9 @@ Conventions (documented on the page):
   (day/month/year), so a date known only to the month or year stays marked as such;
 - a recorded figure is two columns, the value and its precision (exact, approx, ...);
 - attendees are never exported, only counts of them.
+
+A dataset's identifier (``Dataset.slug``) is a Polish word, the same in every language:
+it names the download (``/otwarte-dane/projekty.csv``, ``/en/open-data/projekty.csv``).
 """
 
 from __future__ import annotations
@@ -304,7 +307,7 @@ def idea_programme(idea):
 # -- the datasets ----------------------------------------------------------------------
 
 PROJECTS = Dataset(
-    slug="projects",
+    slug="projekty",
     title=_("Project ideas"),
     description=_(
         "Every project idea the records mention, with its origin, themes, partners and "
@@ -408,7 +411,7 @@ PROJECTS = Dataset(
 )
 
 CYCLES = Dataset(
-    slug="cycles",
+    slug="cykle",
     title=_("Workshop cycles"),
     description=_(
         "The cycles of workshops and conferences held in the counties, with counts of "
@@ -506,7 +509,7 @@ CYCLES = Dataset(
 )
 
 SESSIONS = Dataset(
-    slug="sessions",
+    slug="sesje",
     title=_("Sessions"),
     description=_(
         "The workshops and conferences of each cycle. A session is identified by its "
@@ -552,7 +555,7 @@ SESSIONS = Dataset(
 )
 
 EVENTS = Dataset(
-    slug="events",
+    slug="wydarzenia",
     title=_("Programme events"),
     description=_(
         "Presentations, promotional meetings, training and meetings held outside the "
@@ -641,7 +644,7 @@ EVENTS = Dataset(
 )
 
 AGREEMENTS = Dataset(
-    slug="agreements",
+    slug="porozumienia",
     title=_("Partnership agreements"),
     description=_("The partnership agreements signed in the counties, with their parties."),
     queryset=agreements_queryset,
@@ -704,7 +707,7 @@ AGREEMENTS = Dataset(
 )
 
 COUNTIES = Dataset(
-    slug="counties",
+    slug="powiaty",
     title=_("Counties"),
     description=_(
         "The counties (powiaty) by their TERYT codes, with how many cycles, agreements, "
@@ -759,7 +762,7 @@ COUNTIES = Dataset(
 )
 
 PROGRAMMES = Dataset(
-    slug="programmes",
+    slug="edycje",
     title=_("Programme editions"),
     description=_("The editions of the programme, which the other datasets refer to."),
     queryset=programmes_queryset,

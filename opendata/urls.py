@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -6,6 +6,13 @@ from . import views
 app_name = "opendata"
 
 urlpatterns = [
-    path(_("open-data/"), views.index, name="index"),
-    path(_("open-data/<slug:dataset>.<slug:format>"), views.download, name="download"),
+    path(
+        _("open-data/"),
+        include(
+            [
+                path("", views.index, name="index"),
+                path("<slug:dataset>.<slug:format>", views.download, name="download"),
+            ]
+        ),
+    ),
 ]

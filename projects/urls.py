@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -6,6 +6,13 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
-    path(_("projects/"), views.project_list, name="list"),
-    path(_("projects/<slug:slug>/"), views.project_detail, name="detail"),
+    path(
+        _("projects/"),
+        include(
+            [
+                path("", views.project_list, name="list"),
+                path("<slug:slug>/", views.project_detail, name="detail"),
+            ]
+        ),
+    ),
 ]
