@@ -111,30 +111,20 @@ def cycle_sessions_figure(cycle) -> Figure:
     )
 
 
-def headline_figures(*, cycles, events, sessions) -> dict[str, Figure]:
+def headline_figures(*, cycles, sessions) -> dict:
     """Totals for the home page, honest about approximate and unknown parts.
 
-    ``cycles`` carry ``with_counts()`` annotations; ``sessions`` and ``events`` are
-    every session and event on record. Participants are the attendance reported for each
-    session and event: a person who came to several sessions counts at each. A cycle
-    whose sessions are not all on record adds an unknown part.
+    ``cycles`` carry ``with_counts()`` annotations and ``sessions`` are every session on
+    record. Sessions held: a cycle whose number is not recorded makes the total a lower
+    bound ("at least"). Participants as reported: the attendance reported for each
+    session on record (a person who came to several sessions counts at each), with how
+    many cycles it covers.
     """
-    sessions_by_cycle: dict[int, list] = {}
-    for session in sessions:
-        sessions_by_cycle.setdefault(session.cycle_id, []).append(session)
-    session_figures = []
-    participant_parts = []
-    for cycle in cycles:
-        held = cycle_sessions_figure(cycle)
-        session_figures.append(held)
-        recorded = sessions_by_cycle.get(cycle.pk, [])
-        participant_parts += [session.attendance_figure for session in recorded]
-        if not held.is_exact or held.value > len(recorded):
-            participant_parts.append(Figure(None))
-    participant_parts += [event.attendance_figure for event in events]
+    reported_cycles = {session.cycle_id for session in sessions if session.attendance_figure.known}
     return {
-        "sessions": sum_figures(session_figures),
-        "participants": sum_figures(participant_parts),
+        "sessions": sum_figures(cycle_sessions_figure(cycle) for cycle in cycles),
+        "participants": sum_figures(session.attendance_figure for session in sessions),
+        "cycles_with_attendance": len(reported_cycles),
     }
 
 
@@ -148,7 +138,7 @@ def home(request):
     ideas = ProjectIdea.objects.aggregate(
         total=Count("pk"), adopted=Count("pk", filter=Q(status__in=ADOPTED_STATUSES))
     )
-    figures = headline_figures(cycles=cycles, events=events, sessions=sessions)
+    figures = headline_figures(cycles=cycles, sessions=sessions)
     # Those carried furthest first: completed, then in progress, then selected.
     furthest = Case(
         *(When(status=status, then=Value(i)) for i, status in enumerate(ADOPTED_STATUSES)),
@@ -164,6 +154,7 @@ def home(request):
         "cycles": len(cycles),
         "sessions": figures["sessions"],
         "participants": figures["participants"],
+        "cycles_with_attendance": figures["cycles_with_attendance"],
         "ideas": ideas["total"],
         "adopted": ideas["adopted"],
         "timeline": build_timeline(agreements=agreements, events=events, cycles=cycles),

@@ -1,0 +1,203 @@
+"""No attendee's personal data on any public page, feed, export or error page.
+
+An attendee with a unique name, e-mail, phone and organisation is planted in a cycle of
+the records, with attendance and a certificate. Then every same-site link found from the
+home page is followed, in both languages (pages, project pages, open-data downloads,
+sitemap.xml, robots.txt, a 404 page), and none of it may appear anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter, deque
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Zenobia Qwxyzowska"
+EMAIL = "zenobia.qwxyz@example.org"
+PHONE = "+48 601 234 987"
+ORGANISATION = "Fundacja Qwxyz Prywatna"
+
+PAGE_CAP = 1500  # pages in all
+VARIANTS_PER_PATH = 4  # query-string variants of one path (filters, pages)
+SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/en/admin/", "/i18n/")
+
+
+def needles() -> list[str]:
+    """Every form in which the planted data could leak."""
+    forms = [NAME, EMAIL, PHONE, ORGANISATION]
+    forms += ["Qwxyzowska", "Qwxyz", "zenobia.qwxyz", "601 234 987", "601234987"]
+    forms += [json.dumps(value)[1:-1] for value in (NAME, ORGANISATION)]
+    forms += [EMAIL.replace("@", "&#64;"), EMAIL.replace("@", "%40")]
+    return forms
+
+
+class LinkParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("a", "link") and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+        if tag == "form" and (attrs.get("method") or "get").lower() == "get":
+            self.hrefs.append(attrs.get("action") or "")
+
+
+def same_site_path(base: str, href: str) -> str | None:
+    """The path and query of ``href`` (relative to ``base``) on this site, or None."""
+    if href.startswith(("mailto:", "tel:", "javascript:", "#")):
+        return None
+    target = urlsplit(urljoin(f"http://testserver{base}", href))
+    if target.scheme not in ("http", "https") or target.netloc != "testserver":
+        return None
+    if target.path.startswith(SKIP_PREFIXES):
+        return None
+    return target.path + (f"?{target.query}" if target.query else "")
+
+
+@pytest.fixture
+def planted_attendee():
+    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    attendee = Attendee.objects.create(
+        cycle=cycle,
+        full_name=NAME,
+        email=EMAIL,
+        phone=PHONE,
+        organisation_name=ORGANISATION,
+        sector="ngo",
+        consent_note=f"Zgoda: {NAME}, {EMAIL}",
+    )
+    for session in Session.objects.filter(cycle=cycle):
+        Attendance.objects.create(attendee=attendee, session=session)
+    Certificate.objects.create(
+        attendee=attendee,
+        cycle=cycle,
+        number="PL/1419/2017/QWXYZ",
+        issued_on=datetime.date(2017, 12, 7),
+        issued_by="Starosta Powiatu Płockiego",
+    )
+    cache.clear()
+    yield attendee
+    cache.clear()
+
+
+def body_of(response) -> str:
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def crawl(client, starts: list[str]) -> dict[str, tuple[int, str, str]]:
+    """Breadth-first over same-site links; returns path -> (status, content type, body)."""
+    seen: dict[str, tuple[int, str, str]] = {}
+    variants: Counter[str] = Counter()
+    queue = deque(starts)
+    queued = set(starts)
+    while queue and len(seen) < PAGE_CAP:
+        path = queue.popleft()
+        response = client.get(path)
+        content_type = response.get("Content-Type", "")
+        body = body_of(response)
+        seen[path] = (response.status_code, content_type, body)
+        found: list[str] = []
+        if response.status_code in (301, 302, 303, 307, 308):
+            found.append(response["Location"])
+        elif "html" in content_type:
+            parser = LinkParser()
+            parser.feed(body)
+            found += parser.hrefs
+        elif "xml" in content_type:  # the sitemap
+            found += [unquote(chunk.split("</loc>")[0]) for chunk in body.split("<loc>")[1:]]
+        for href in found:
+            target = same_site_path(path, href)
+            if target is None or target in queued:
+                continue
+            bare = target.split("?")[0]
+            if "?" in target:
+                if variants[bare] >= VARIANTS_PER_PATH:
+                    continue
+                variants[bare] += 1
+            queued.add(target)
+            queue.append(target)
+    return seen
+
+
+def test_no_personal_data_on_any_public_url(client, planted_attendee):
+    with translation.override("pl"):
+        home_pl = reverse("programmes:home")
+    with translation.override("en"):
+        home_en = reverse("programmes:home")
+    starts = [
+        home_pl,
+        home_en,
+        "/sitemap.xml",
+        "/robots.txt",
+        "/nie-ma-takiej-strony/",
+        "/en/no-such-page/",
+    ]
+    pages = crawl(client, starts)
+
+    leaks = [
+        (path, needle)
+        for path, (_status, _type, body) in pages.items()
+        for needle in needles()
+        if needle.lower() in body.lower()
+    ]
+    assert leaks == []
+
+    # The crawl reached what it should: both languages, every kind of public page,
+    # the cycle with the planted attendee (which counts her), and no server errors.
+    errors = {path: status for path, (status, _t, _b) in pages.items() if status >= 500}
+    assert errors == {}
+    assert pages["/nie-ma-takiej-strony/"][0] == 404
+    assert pages["/en/no-such-page/"][0] == 404
+    reached = set(pages)
+    with translation.override("en"):
+        for lang in ("pl", "en"):
+            with translation.override(lang):
+                expected = [
+                    reverse("programmes:county_list"),
+                    reverse("programmes:county_detail", kwargs={"slug": "plocki"}),
+                    reverse("programmes:programme_list"),
+                    reverse("programmes:source_list"),
+                    reverse("workshops:cycle_detail", kwargs={"slug": "wlosg-2017-plocki"}),
+                    reverse("projects:list"),
+                    reverse("projects:detail", kwargs={"slug": "dowozik"}),
+                    reverse("opendata:index"),
+                ]
+            assert set(expected) <= reached, set(expected) - reached
+    with translation.override("en"):
+        cycle_page = reverse("workshops:cycle_detail", kwargs={"slug": "wlosg-2017-plocki"})
+        opendata = reverse("opendata:index")
+    assert "<dt>Registered attendees</dt><dd>1</dd>" in pages[cycle_page][2]
+    assert "<dt>Certificates issued</dt><dd>1</dd>" in pages[cycle_page][2]
+    # Open-data downloads (anything linked from the open-data page that is not HTML).
+    downloads = [
+        path
+        for path, (status, content_type, _b) in pages.items()
+        if status == 200 and "html" not in content_type and path.startswith(opendata)
+    ]
+    assert downloads, "no open-data download was reached"
+    assert len(pages) < PAGE_CAP, "the crawl hit its cap; raise it or narrow the variants"
+
+
+def test_planted_attendee_is_in_the_data(planted_attendee):
+    """Guards the crawl above: the needles do exist in the database."""
+    attendee = Attendee.objects.get(pk=planted_attendee.pk)
+    assert (attendee.full_name, attendee.email, attendee.phone) == (NAME, EMAIL, PHONE)
+    assert attendee.attendances.count() == 6
+    assert Certificate.objects.valid().filter(attendee=attendee).count() == 1

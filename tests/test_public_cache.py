@@ -1,0 +1,193 @@
+"""Anonymous public pages are cached, and any change to the data invalidates them."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from programmes.models import PartnershipAgreement, Programme, ProgrammeEvent, Source
+from projects.models import ProjectIdea, Status
+from workshops.models import Attendee, Session, WorkshopCycle
+
+pytestmark = pytest.mark.django_db
+
+PLOCKI_CYCLE = "wlosg-2017-plocki"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def url(name, lang="en", **kwargs):
+    with translation.override(lang):
+        return reverse(name, kwargs=kwargs or None)
+
+
+PUBLIC_PAGES = [
+    url("programmes:home"),
+    url("programmes:home", "pl"),
+    url("programmes:county_list"),
+    url("programmes:county_detail", slug="plocki"),
+    url("programmes:programme_list"),
+    url("programmes:programme_detail", slug="wlosg-2017"),
+    url("programmes:event_detail", slug="2005-05-17-spotkanie-w-serpelicach"),
+    url("programmes:source_list"),
+    url("programmes:source_detail", slug="001-da457f450f78d650"),
+    url("workshops:cycle_list"),
+    url("workshops:cycle_detail", slug=PLOCKI_CYCLE),
+    "/sitemap.xml",
+]
+
+
+@pytest.mark.parametrize("address", PUBLIC_PAGES)
+def test_second_anonymous_request_is_served_from_the_cache(client, address):
+    first = client.get(address)
+    assert first.status_code == 200 and first["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(address)
+    assert second["X-Cache"] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+
+
+def test_languages_and_query_strings_are_cached_apart(client):
+    english = client.get(url("programmes:county_list"))
+    polish = client.get(url("programmes:county_list", "pl"))
+    assert polish["X-Cache"] == "miss"
+    assert english.content != polish.content
+    filtered = client.get(url("programmes:county_list") + "?took_part=1")
+    assert filtered["X-Cache"] == "miss"
+    assert filtered.content != english.content
+
+
+def test_logged_in_requests_are_not_cached(client):
+    user = get_user_model().objects.create_user("editor", password="x")  # noqa: S106
+    client.force_login(user)
+    assert "X-Cache" not in client.get(url("programmes:home"))
+    assert "X-Cache" not in client.get(url("programmes:home"))
+
+
+def test_not_found_is_not_cached(client):
+    address = url("programmes:county_detail", slug="nowhere")
+    assert client.get(address).status_code == 404
+    assert "X-Cache" not in client.get(address)
+
+
+def _assert_change_shows(client, address, before: str, change, after: str):
+    assert before in client.get(address).content.decode()
+    assert client.get(address)["X-Cache"] == "hit"
+    change()
+    response = client.get(address)
+    assert response["X-Cache"] == "miss"
+    assert after in response.content.decode()
+
+
+def test_editing_a_cycle_invalidates_pages(client):
+    cycle = WorkshopCycle.objects.get(slug=PLOCKI_CYCLE)
+
+    def change():
+        cycle.title = "Nowy tytuł cyklu"
+        cycle.save()
+
+    _assert_change_shows(
+        client,
+        url("workshops:cycle_detail", slug=cycle.slug),
+        cycle.title,
+        change,
+        "Nowy tytuł cyklu",
+    )
+    # Other pages cached before the change are not served either.
+    assert (
+        "Nowy tytuł cyklu"
+        in client.get(url("programmes:county_detail", slug="plocki")).content.decode()
+    )
+
+
+def test_editing_a_session_invalidates_the_cycle_page(client):
+    session = Session.objects.get(cycle__slug=PLOCKI_CYCLE, ordinal=6)
+
+    def change():
+        session.venue = "Sala Zmieniona"
+        session.save()
+
+    _assert_change_shows(
+        client,
+        url("workshops:cycle_detail", slug=PLOCKI_CYCLE),
+        "Hotel TiM",
+        change,
+        "Sala Zmieniona",
+    )
+
+
+def test_adopting_a_project_invalidates_the_home_page(client):
+    idea = (
+        ProjectIdea.objects.exclude(status__in=[Status.SELECTED, Status.COMPLETED])
+        .filter(cycle__isnull=False)
+        .first()
+    )
+    adopted = ProjectIdea.objects.adopted().count()
+
+    def change():
+        idea.status = Status.SELECTED
+        idea.save()
+
+    _assert_change_shows(
+        client,
+        url("programmes:home"),
+        f'<span class="figure">{adopted}</span>',
+        change,
+        f'<span class="figure">{adopted + 1}</span>',
+    )
+
+
+def test_deleting_and_m2m_changes_invalidate_pages(client):
+    programme = Programme.objects.get(slug="wlosg-2017")
+    address = url("programmes:programme_detail", slug=programme.slug)
+    source = Source.objects.get(slug="004-eb775dcf153606b9")
+    _assert_change_shows(
+        client, address, programme.name, lambda: programme.sources.add(source), source.title
+    )
+
+    event = ProgrammeEvent.objects.get(slug="szkolenie-pracownikow-pup-w-plocku")
+    home = url("programmes:home")
+    assert event.title in client.get(home).content.decode()
+    event.delete()
+    response = client.get(home)
+    assert response["X-Cache"] == "miss" and event.title not in response.content.decode()
+
+
+def test_agreement_change_invalidates_the_county_page(client):
+    agreement = PartnershipAgreement.objects.get(slug="2003-11-18-porozumienie-powiat-plocki")
+
+    def change():
+        agreement.place = "Płock, ratusz"
+        agreement.save()
+
+    _assert_change_shows(
+        client,
+        url("programmes:county_detail", slug="plocki"),
+        agreement.title,
+        change,
+        "Płock, ratusz",
+    )
+
+
+def test_registering_an_attendee_invalidates_the_count(client):
+    cycle = WorkshopCycle.objects.get(slug=PLOCKI_CYCLE)
+    address = url("workshops:cycle_detail", slug=PLOCKI_CYCLE)
+    _assert_change_shows(
+        client,
+        address,
+        "<dt>Registered attendees</dt><dd>none registered",
+        lambda: Attendee.objects.create(cycle=cycle, full_name="Ktoś Zapisany"),
+        "<dt>Registered attendees</dt><dd>1</dd>",
+    )
+    assert "Ktoś Zapisany" not in client.get(address).content.decode()
