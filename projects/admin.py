@@ -1,0 +1,126 @@
+"""Admin for themes, project ideas and their status history.
+
+A project idea's status is read-only here: it follows the latest entry of the status
+history (see ``projects.services``), which staff edit in the inline.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from programmes.admin import (
+    RECORD_FIELDSET,
+    SOURCES_FIELDSET,
+    TIMESTAMPS,
+    DatedAdminMixin,
+    date_fieldset,
+)
+
+from .models import ProjectIdea, StatusChange, Theme
+from .services import project_idea_sync_status
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name_pl", "name_en", "slug"]
+    search_fields = ["name_pl", "name_en", "slug"]
+    ordering = ["name_pl"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    fields = ["status", "date_start", "date_end", "date_precision", "note", "sources"]
+    autocomplete_fields = ["sources"]
+    ordering = [F("date_start").asc(nulls_first=True), "id"]
+    extra = 0
+
+
+@admin.register(ProjectIdea)
+class ProjectIdeaAdmin(admin.ModelAdmin):
+    list_display = ["title", "status", "county", "cycle", "event", "themes_display"]
+    list_filter = ["status", "themes", "cycle__programme", "county"]
+    list_select_related = ["county", "cycle", "event"]
+    search_fields = ["title", "slug", "goals", "description", "county__name", "cycle__title"]
+    autocomplete_fields = [
+        "cycle",
+        "session",
+        "event",
+        "county",
+        "municipalities",
+        "voivodeships",
+        "partners",
+        "sources",
+    ]
+    filter_horizontal = ["themes"]
+    ordering = ["title"]
+    readonly_fields = ["status", *TIMESTAMPS]
+    inlines = [StatusChangeInline]
+    fieldsets = [
+        (None, {"fields": ["slug", "title", "status", "themes"]}),
+        (
+            _("Origin"),
+            {
+                "fields": ["cycle", "session", "event"],
+                "description": _("The workshop cycle (and session) or the event it came from."),
+            },
+        ),
+        (_("Where"), {"fields": ["county", "municipalities", "voivodeships"]}),
+        (_("Description"), {"fields": ["goals", "description", "partners"]}),
+        SOURCES_FIELDSET,
+        RECORD_FIELDSET,
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("themes")
+
+    @admin.display(description=_("themes"))
+    def themes_display(self, obj):
+        return ", ".join(str(theme) for theme in obj.themes.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        project_idea_sync_status(project=form.instance)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(DatedAdminMixin, admin.ModelAdmin):
+    list_display = ["project", "status", "dates_display", "note"]
+    list_filter = ["status", "date_precision"]
+    list_select_related = ["project"]
+    search_fields = ["project__title", "project__slug", "note"]
+    date_hierarchy = "date_start"
+    autocomplete_fields = ["project", "sources"]
+    ordering = ["project__title", F("date_start").asc(nulls_first=True), "id"]
+    readonly_fields = TIMESTAMPS
+    fieldsets = [
+        (None, {"fields": ["project", "status"]}),
+        date_fieldset(_("Date")),
+        (None, {"fields": ["note"]}),
+        SOURCES_FIELDSET,
+        RECORD_FIELDSET,
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An entry stays with its project idea (so only one idea's status can change).
+        if obj is not None:
+            return ["project", *self.readonly_fields]
+        return self.readonly_fields
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        project_idea_sync_status(project=form.instance.project)
+
+    def delete_model(self, request, obj):
+        project = obj.project
+        super().delete_model(request, obj)
+        project_idea_sync_status(project=project)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        projects = list(ProjectIdea.objects.filter(status_history__in=queryset).distinct())
+        super().delete_queryset(request, queryset)
+        for project in projects:
+            project_idea_sync_status(project=project)

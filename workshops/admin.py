@@ -1,0 +1,289 @@
+"""Admin for workshop cycles, their sessions and roles, attendees, attendance and certificates.
+
+Attendees, attendance and certificates are personal data. Scoping county staff to their
+own counties is a later issue: each ``get_queryset`` here stays a plain queryset so that
+filter can be added in one place.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from programmes.admin import (
+    RECORD_FIELDSET,
+    SOURCES_FIELDSET,
+    TIMESTAMPS,
+    DatedAdminMixin,
+    SelectRelatedMixin,
+    date_fieldset,
+)
+
+from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
+
+
+class CycleSessionChoicesMixin:
+    """In an inline, offer only the sessions of the parent record's cycle."""
+
+    def parent_cycle_id(self, obj):
+        raise NotImplementedError
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("session")
+        if field is not None:
+            cycle_id = self.parent_cycle_id(obj) if obj is not None else None
+            # Until the parent is saved its cycle is not known: no sessions to offer.
+            field.queryset = Session.objects.select_related("cycle").filter(cycle_id=cycle_id)
+        return formset
+
+
+# --------------------------------------------------------------------------------------
+# Cycles, sessions and roles
+# --------------------------------------------------------------------------------------
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    fields = [
+        "ordinal",
+        "kind",
+        "date_start",
+        "date_end",
+        "date_precision",
+        "venue",
+        "topic",
+        "attendance",
+        "attendance_precision",
+    ]
+    ordering = ["ordinal"]
+    show_change_link = True
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+    }
+
+
+class CycleRoleInline(CycleSessionChoicesMixin, admin.TabularInline):
+    model = CycleRole
+    fields = ["role", "position", "person", "organisation", "function", "session"]
+    autocomplete_fields = ["person", "organisation"]
+    ordering = ["role", "position"]
+    extra = 0
+
+    def parent_cycle_id(self, obj):
+        return obj.pk
+
+
+@admin.register(WorkshopCycle)
+class WorkshopCycleAdmin(DatedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "county",
+        "programme",
+        "dates_display",
+        "status",
+        "sessions_planned",
+        "sessions_held",
+    ]
+    list_filter = ["status", "programme", "date_precision", "county"]
+    list_select_related = ["county", "programme"]
+    search_fields = ["title", "slug", "county__name", "county__code", "programme__name"]
+    date_hierarchy = "date_start"
+    autocomplete_fields = ["programme", "county", "sources"]
+    ordering = [F("date_start").asc(nulls_last=True), "county__code", "title"]
+    readonly_fields = TIMESTAMPS
+    inlines = [SessionInline, CycleRoleInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["slug", "title", "title_is_descriptive", "programme", "county", "status"]},
+        ),
+        date_fieldset(_("Period")),
+        (
+            _("Sessions and certificates"),
+            {"fields": [("sessions_planned", "sessions_held"), "certificate_min_sessions"]},
+        ),
+        (_("Description"), {"fields": ["audience", "description", "video_url"]}),
+        SOURCES_FIELDSET,
+        RECORD_FIELDSET,
+    ]
+
+
+@admin.register(Session)
+class SessionAdmin(SelectRelatedMixin, DatedAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "roman_display",
+        "kind",
+        "cycle",
+        "dates_display",
+        "venue",
+        "attendance_display",
+    ]
+    list_display_links = ["roman_display", "kind"]
+    list_filter = ["kind", "date_precision", "cycle__programme", "cycle__county"]
+    list_select_related = ["cycle"]
+    search_fields = ["cycle__title", "cycle__slug", "topic", "venue"]
+    date_hierarchy = "date_start"
+    autocomplete_fields = ["cycle", "sources"]
+    ordering = [F("cycle__date_start").asc(nulls_last=True), "cycle__title", "ordinal"]
+    readonly_fields = TIMESTAMPS
+    fieldsets = [
+        (None, {"fields": ["cycle", "ordinal", "kind"]}),
+        date_fieldset(_("Date")),
+        (None, {"fields": ["venue", "topic"]}),
+        (_("Attendance"), {"fields": [("attendance", "attendance_precision")]}),
+        SOURCES_FIELDSET,
+        RECORD_FIELDSET,
+    ]
+
+    @admin.display(description=_("number"), ordering="ordinal")
+    def roman_display(self, obj):
+        return obj.roman
+
+    @admin.display(description=_("attendance"), ordering="attendance")
+    def attendance_display(self, obj):
+        return str(obj.attendance_figure)
+
+
+@admin.register(CycleRole)
+class CycleRoleAdmin(SelectRelatedMixin, admin.ModelAdmin):
+    list_display = ["cycle", "role", "who_display", "session", "position"]
+    list_filter = ["role", "cycle__programme"]
+    list_select_related = ["cycle", "session__cycle", "person", "organisation"]
+    search_fields = ["cycle__title", "person__full_name", "organisation__name", "function"]
+    autocomplete_fields = ["cycle", "session", "person", "organisation"]
+    ordering = [F("cycle__date_start").asc(nulls_last=True), "cycle__title", "role", "position"]
+    fields = ["cycle", "session", "role", "person", "organisation", "function", "position"]
+
+    @admin.display(description=_("who"))
+    def who_display(self, obj):
+        names = [str(name) for name in (obj.person, obj.organisation) if name]
+        if obj.function:
+            names.append(obj.function)
+        return ", ".join(names)
+
+
+# --------------------------------------------------------------------------------------
+# Attendees, attendance and certificates (personal data)
+# --------------------------------------------------------------------------------------
+
+
+class AnonymisedFilter(admin.SimpleListFilter):
+    title = _("anonymised")
+    parameter_name = "anonymised"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("no")), ("yes", _("yes"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(anonymised_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(anonymised_at__isnull=False)
+        return queryset
+
+
+class AttendanceInline(CycleSessionChoicesMixin, admin.TabularInline):
+    model = Attendance
+    fields = ["session"]
+    extra = 0
+
+    def parent_cycle_id(self, obj):
+        return obj.cycle_id
+
+
+@admin.register(Attendee)
+class AttendeeAdmin(admin.ModelAdmin):
+    list_display = [
+        "full_name",
+        "cycle",
+        "organisation_name",
+        "sector",
+        "email",
+        "anonymised_display",
+    ]
+    list_filter = [AnonymisedFilter, "sector", "cycle__programme", "cycle__county"]
+    list_select_related = ["cycle"]
+    search_fields = ["full_name", "email", "organisation_name", "cycle__title"]
+    autocomplete_fields = ["cycle"]
+    ordering = ["cycle__title", "full_name"]
+    readonly_fields = ["anonymised_at", *TIMESTAMPS]
+    inlines = [AttendanceInline]
+    fieldsets = [
+        (None, {"fields": ["cycle", "full_name", "organisation_name", "sector"]}),
+        (_("Contact"), {"fields": ["email", "phone"]}),
+        (_("Consent"), {"fields": ["consent_note", "anonymised_at"]}),
+        RECORD_FIELDSET,
+    ]
+
+    @admin.display(description=_("anonymised"), boolean=True, ordering="anonymised_at")
+    def anonymised_display(self, obj):
+        return obj.anonymised_at is not None
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SelectRelatedMixin, admin.ModelAdmin):
+    list_display = ["attendee", "session", "cycle_display"]
+    list_filter = ["session__kind", "session__cycle__programme", "session__cycle__county"]
+    list_select_related = ["attendee", "session__cycle"]
+    search_fields = ["attendee__full_name", "session__cycle__title"]
+    autocomplete_fields = ["attendee", "session"]
+    ordering = ["session__cycle__title", "session__ordinal", "attendee__full_name"]
+    readonly_fields = TIMESTAMPS
+    fieldsets = [(None, {"fields": ["attendee", "session"]}), RECORD_FIELDSET]
+
+    @admin.display(description=_("cycle"), ordering="session__cycle__title")
+    def cycle_display(self, obj):
+        return obj.session.cycle
+
+
+class ValidityFilter(admin.SimpleListFilter):
+    title = _("validity")
+    parameter_name = "validity"
+
+    def lookups(self, request, model_admin):
+        return [("valid", _("valid")), ("revoked", _("revoked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "valid":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["number", "attendee", "cycle", "issued_on", "issued_by", "valid_display"]
+    list_filter = [ValidityFilter, "cycle__programme", "cycle__county"]
+    list_select_related = ["attendee", "cycle"]
+    search_fields = ["number", "verification_code", "attendee__full_name", "cycle__title"]
+    date_hierarchy = "issued_on"
+    autocomplete_fields = ["attendee", "cycle"]
+    ordering = ["cycle__title", "number"]
+    readonly_fields = ["verification_code", *TIMESTAMPS]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "attendee",
+                    "cycle",
+                    "issued_on",
+                    "issued_by",
+                    "verification_code",
+                ]
+            },
+        ),
+        (_("Revocation"), {"fields": ["revoked_at", "revocation_reason"]}),
+        RECORD_FIELDSET,
+    ]
+
+    @admin.display(description=_("valid"), boolean=True, ordering="revoked_at")
+    def valid_display(self, obj):
+        return obj.is_valid
