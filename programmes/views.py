@@ -134,7 +134,9 @@ def home(request):
     cycles = list(WorkshopCycle.objects.with_counts().select_related("county"))
     events = list(ProgrammeEvent.objects.select_related("county"))
     agreements = list(PartnershipAgreement.objects.select_related("county"))
-    sessions = list(Session.objects.only("cycle_id", "attendance", "attendance_precision"))
+    sessions = list(
+        Session.objects.order_by().only("cycle_id", "attendance", "attendance_precision")
+    )
     ideas = ProjectIdea.objects.aggregate(
         total=Count("pk"), adopted=Count("pk", filter=Q(status__in=ADOPTED_STATUSES))
     )
