@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Model, QuerySet
 
-from programmes.models import County, PartnershipAgreement
+from programmes.models import AgreementParty, AgreementSignatory, County, PartnershipAgreement
 from projects.models import ProjectIdea, StatusChange
 from workshops.models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
 
@@ -30,6 +30,8 @@ COUNTY_PATHS: dict[type[Model], str] = {
     ProjectIdea: "county",
     StatusChange: "project__county",
     PartnershipAgreement: "county",
+    AgreementParty: "agreement__county",
+    AgreementSignatory: "party__agreement__county",
 }
 
 
@@ -106,6 +108,17 @@ def project_ideas_for_user(user) -> QuerySet[ProjectIdea]:
 
 def agreements_for_user(user) -> QuerySet[PartnershipAgreement]:
     return scope_queryset(user, PartnershipAgreement.objects.all())
+
+
+def county_of(obj) -> County | None:
+    """The county a county-owned record belongs to (None while it has none)."""
+    value = obj
+    path = COUNTY_PATHS[type(obj)]
+    for part in path.split("__") if path else []:
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
 
 
 def may_use_county(user, county: County | None) -> bool:

@@ -9,6 +9,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_mixins import CountyScopedAdminMixin
 
 from .models import (
     AgreementParty,
@@ -107,7 +110,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(DatedAdminMixin, admin.ModelAdmin):
+class SourceAdmin(DatedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "slug", "author", "publisher", "dates_display"]
     list_filter = ["date_precision", "title_is_descriptive"]
     search_fields = ["title", "slug", "author", "publisher", "url"]
@@ -123,7 +126,7 @@ class SourceAdmin(DatedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "sector", "seat", "county", "voivodeship", "parent"]
     list_filter = ["sector", "voivodeship", "county"]
     list_select_related = ["county", "voivodeship", "parent"]
@@ -141,7 +144,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "slug"]
     search_fields = ["full_name", "slug"]
     autocomplete_fields = ["sources"]
@@ -160,7 +163,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(DatedAdminMixin, admin.ModelAdmin):
+class ProgrammeAdmin(DatedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "dates_display",
@@ -194,7 +197,7 @@ class AgreementPartyInline(admin.TabularInline):
 
 
 @admin.register(PartnershipAgreement)
-class PartnershipAgreementAdmin(DatedAdminMixin, admin.ModelAdmin):
+class PartnershipAgreementAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "county", "programme", "dates_display", "partners_display", "place"]
     list_filter = ["programme", "date_precision", "county"]
     list_select_related = ["county", "programme"]
@@ -237,7 +240,7 @@ class AgreementSignatoryInline(admin.TabularInline):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class AgreementPartyAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "agreement", "position"]
     list_filter = ["agreement__programme"]
     list_select_related = ["organisation", "agreement"]
@@ -248,7 +251,7 @@ class AgreementPartyAdmin(SelectRelatedMixin, admin.ModelAdmin):
 
 
 @admin.register(AgreementSignatory)
-class AgreementSignatoryAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class AgreementSignatoryAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ["person", "function", "organisation_display", "agreement_display", "position"]
     list_filter = ["party__agreement__programme"]
     list_select_related = ["person", "party__organisation", "party__agreement"]
@@ -279,7 +282,7 @@ class EventSpeakerInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeEvent)
-class ProgrammeEventAdmin(DatedAdminMixin, admin.ModelAdmin):
+class ProgrammeEventAdmin(DatedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
@@ -333,7 +336,7 @@ class ProgrammeEventAdmin(DatedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(EventSpeaker)
-class EventSpeakerAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class EventSpeakerAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ["person", "function", "organisation", "event", "position"]
     list_filter = ["event__kind", "event__programme"]
     list_select_related = ["person", "organisation", "event"]

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from .facts import DatePrecision, Figure, FuzzyDate, Precision
 
@@ -311,6 +312,8 @@ class Source(NaturalKeyMixin, TimeStampedModel, DatedRecord):
 
     objects = NaturalKeyManager()
 
+    history = HistoricalRecords()
+
     class Meta(DatedRecord.Meta):
         ordering = ["slug"]
         verbose_name = _("source document")
@@ -371,6 +374,8 @@ class Organisation(NaturalKeyMixin, TimeStampedModel, SourcedModel):
 
     objects = NaturalKeyManager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -391,6 +396,8 @@ class Person(NaturalKeyMixin, TimeStampedModel, SourcedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = NaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["full_name"]
@@ -464,6 +471,8 @@ class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
 
     objects = NaturalKeyManager.from_queryset(ProgrammeQuerySet)()
 
+    history = HistoricalRecords()
+
     class Meta(DatedRecord.Meta):
         ordering = ["date_start", "name"]
         verbose_name = _("programme edition")
@@ -528,6 +537,8 @@ class PartnershipAgreement(NaturalKeyMixin, TimeStampedModel, DatedRecord, Sourc
 
     objects = NaturalKeyManager.from_queryset(PartnershipAgreementQuerySet)()
 
+    history = HistoricalRecords()
+
     class Meta(DatedRecord.Meta):
         ordering = ["date_start", "title"]
         verbose_name = _("partnership agreement")
@@ -556,6 +567,8 @@ class AgreementParty(NaturalKeyMixin, models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
 
     objects = NaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "position"]
@@ -587,6 +600,8 @@ class AgreementSignatory(NaturalKeyMixin, models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
 
     objects = NaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["party", "position"]
@@ -674,6 +689,8 @@ class ProgrammeEvent(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedMode
 
     objects = NaturalKeyManager.from_queryset(ProgrammeEventQuerySet)()
 
+    history = HistoricalRecords()
+
     class Meta(DatedRecord.Meta):
         ordering = [F("date_start").asc(nulls_last=True), "title"]
         verbose_name = _("programme event")
@@ -724,6 +741,8 @@ class EventSpeaker(NaturalKeyMixin, models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=1)
 
     objects = NaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["event", "position"]

@@ -10,7 +10,9 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_mixins import CountyScopedAdminMixin
 from programmes.admin import (
     RECORD_FIELDSET,
     SOURCES_FIELDSET,
@@ -24,7 +26,7 @@ from .services import project_idea_sync_status
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["name_pl", "name_en", "slug"]
     search_fields = ["name_pl", "name_en", "slug"]
     ordering = ["name_pl"]
@@ -39,7 +41,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(ProjectIdea)
-class ProjectIdeaAdmin(admin.ModelAdmin):
+class ProjectIdeaAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "status", "county", "cycle", "event", "themes_display"]
     list_filter = ["status", "themes", "cycle__programme", "county"]
     list_select_related = ["county", "cycle", "event"]
@@ -86,7 +88,7 @@ class ProjectIdeaAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(DatedAdminMixin, admin.ModelAdmin):
+class StatusChangeAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
     list_display = ["project", "status", "dates_display", "note"]
     list_filter = ["status", "date_precision"]
     list_select_related = ["project"]

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programmes.models import (
     County,
@@ -34,6 +35,8 @@ class Theme(NaturalKeyMixin, models.Model):
     name_en = models.CharField(_("name (English)"), max_length=100)
 
     objects = NaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name_pl"]
@@ -227,6 +230,8 @@ class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
 
     objects = NaturalKeyManager.from_queryset(ProjectIdeaQuerySet)()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("project idea")
@@ -273,6 +278,8 @@ class StatusChange(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel)
     note = models.TextField(_("note"), blank=True)
 
     objects = NaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta(DatedRecord.Meta):
         ordering = ["project", "date_start", "id"]

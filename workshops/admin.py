@@ -11,8 +11,12 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import F
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_mixins import CountyScopedAdminMixin
 from programmes.admin import (
     RECORD_FIELDSET,
     SOURCES_FIELDSET,
@@ -22,6 +26,7 @@ from programmes.admin import (
     date_fieldset,
 )
 
+from . import staff_views
 from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
 
 
@@ -79,7 +84,7 @@ class CycleRoleInline(CycleSessionChoicesMixin, admin.TabularInline):
 
 
 @admin.register(WorkshopCycle)
-class WorkshopCycleAdmin(DatedAdminMixin, admin.ModelAdmin):
+class WorkshopCycleAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "county",
@@ -95,13 +100,14 @@ class WorkshopCycleAdmin(DatedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "date_start"
     autocomplete_fields = ["programme", "county", "sources"]
     ordering = [F("date_start").asc(nulls_last=True), "county__code", "title"]
-    readonly_fields = TIMESTAMPS
+    readonly_fields = ["staff_screens", *TIMESTAMPS]
     inlines = [SessionInline, CycleRoleInline]
     fieldsets = [
         (
             None,
             {"fields": ["slug", "title", "title_is_descriptive", "programme", "county", "status"]},
         ),
+        (_("Attendees and certificates"), {"fields": ["staff_screens"]}),
         date_fieldset(_("Period")),
         (
             _("Sessions and certificates"),
@@ -112,9 +118,46 @@ class WorkshopCycleAdmin(DatedAdminMixin, admin.ModelAdmin):
         RECORD_FIELDSET,
     ]
 
+    @admin.display(description=_("screens"))
+    def staff_screens(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the cycle first.")
+        links = [
+            (
+                reverse("admin:workshops_workshopcycle_attendance", args=[obj.pk]),
+                _("Attendance register"),
+            ),
+            (reverse("admin:workshops_workshopcycle_import", args=[obj.pk]), _("Import attendees")),
+            (
+                reverse("admin:workshops_workshopcycle_certificates", args=[obj.pk]),
+                _("Certificates"),
+            ),
+        ]
+        return format_html(
+            " · ".join(['<a href="{}">{}</a>'] * len(links)),
+            *[item for link in links for item in link],
+        )
+
+    def get_urls(self):
+        def view(function, suffix):
+            wrapped = self.admin_site.admin_view(function)
+            return path(
+                f"<int:pk>/{suffix}/",
+                lambda request, pk: wrapped(request, pk, admin_site=self.admin_site),
+                name=f"workshops_workshopcycle_{suffix.replace('/', '_')}",
+            )
+
+        return [
+            view(staff_views.attendance_register, "attendance"),
+            view(staff_views.attendee_import, "import"),
+            view(staff_views.certificates_overview, "certificates"),
+            view(staff_views.certificates_bulk_pdf, "certificates/pdf"),
+            *super().get_urls(),
+        ]
+
 
 @admin.register(Session)
-class SessionAdmin(SelectRelatedMixin, DatedAdminMixin, admin.ModelAdmin):
+class SessionAdmin(CountyScopedAdminMixin, SelectRelatedMixin, DatedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "roman_display",
         "kind",
@@ -150,7 +193,7 @@ class SessionAdmin(SelectRelatedMixin, DatedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CycleRole)
-class CycleRoleAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class CycleRoleAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ["cycle", "role", "who_display", "session", "position"]
     list_filter = ["role", "cycle__programme"]
     list_select_related = ["cycle", "session__cycle", "person", "organisation"]
@@ -197,7 +240,7 @@ class AttendanceInline(CycleSessionChoicesMixin, admin.TabularInline):
 
 
 @admin.register(Attendee)
-class AttendeeAdmin(admin.ModelAdmin):
+class AttendeeAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "full_name",
         "cycle",
@@ -226,7 +269,7 @@ class AttendeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SelectRelatedMixin, admin.ModelAdmin):
+class AttendanceAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ["attendee", "session", "cycle_display"]
     list_filter = ["session__kind", "session__cycle__programme", "session__cycle__county"]
     list_select_related = ["attendee", "session__cycle"]
@@ -257,7 +300,7 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "attendee", "cycle", "issued_on", "issued_by", "valid_display"]
     list_filter = [ValidityFilter, "cycle__programme", "cycle__county"]
     list_select_related = ["attendee", "cycle"]
@@ -265,11 +308,21 @@ class CertificateAdmin(admin.ModelAdmin):
     date_hierarchy = "issued_on"
     autocomplete_fields = ["attendee", "cycle"]
     ordering = ["cycle__title", "number"]
-    readonly_fields = ["verification_code", *TIMESTAMPS]
+    readonly_fields = [
+        "number",
+        "verification_code",
+        "revoked_at",
+        "revocation_reason",
+        *TIMESTAMPS,
+    ]
     fieldsets = [
         (
             None,
             {
+                "description": _(
+                    "Certificates are issued, revoked and re-issued on the cycle's "
+                    "Certificates screen, which numbers them and records why."
+                ),
                 "fields": [
                     "number",
                     "attendee",
@@ -277,7 +330,7 @@ class CertificateAdmin(admin.ModelAdmin):
                     "issued_on",
                     "issued_by",
                     "verification_code",
-                ]
+                ],
             },
         ),
         (_("Revocation"), {"fields": ["revoked_at", "revocation_reason"]}),
@@ -287,3 +340,22 @@ class CertificateAdmin(admin.ModelAdmin):
     @admin.display(description=_("valid"), boolean=True, ordering="revoked_at")
     def valid_display(self, obj):
         return obj.is_valid
+
+    def has_add_permission(self, request):
+        # Issued through certificates_issue (the cycle's Certificates screen) only.
+        return False
+
+    def get_urls(self):
+        def view(function, suffix):
+            wrapped = self.admin_site.admin_view(function)
+            return path(
+                f"<int:pk>/{suffix}/",
+                lambda request, pk: wrapped(request, pk, admin_site=self.admin_site),
+                name=f"workshops_certificate_{suffix}",
+            )
+
+        return [
+            view(staff_views.certificate_pdf, "pdf"),
+            view(staff_views.certificate_revoke_view, "revoke"),
+            *super().get_urls(),
+        ]

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programmes.facts import Figure
 from programmes.models import (
@@ -115,6 +116,8 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
 
     objects = NaturalKeyManager.from_queryset(WorkshopCycleQuerySet)()
 
+    history = HistoricalRecords()
+
     class Meta(DatedRecord.Meta):
         ordering = [F("date_start").asc(nulls_last=True), "county__code", "title"]
         verbose_name = _("workshop cycle")
@@ -181,6 +184,8 @@ class CycleRole(NaturalKeyMixin, models.Model):
 
     objects = NaturalKeyManager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["cycle", "role", "position"]
         verbose_name = _("role in a cycle")
@@ -222,6 +227,8 @@ class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     attendance_precision = figure_precision_field(_("precision of reported attendance"))
 
     objects = NaturalKeyManager()
+
+    history = HistoricalRecords()
 
     class Meta(DatedRecord.Meta):
         ordering = ["cycle", "ordinal"]
@@ -292,6 +299,8 @@ class Attendee(TimeStampedModel):
 
     objects = AttendeeQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["cycle", "full_name"]
         verbose_name = _("attendee")
@@ -309,6 +318,8 @@ class Attendance(TimeStampedModel):
     session = models.ForeignKey(
         Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "attendee"]
@@ -366,6 +377,8 @@ class Certificate(TimeStampedModel):
     revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
 
     objects = CertificateQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["cycle", "number"]

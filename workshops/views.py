@@ -7,9 +7,10 @@ certificates were issued, never who.
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
@@ -17,6 +18,7 @@ from programmes.models import PartnershipAgreement
 from programmes.views import cycle_sessions_figure
 from projects.models import ProjectIdea
 
+from .certificates import certificate_for_verification
 from .models import CycleRole, WorkshopCycle
 
 
@@ -63,3 +65,31 @@ def cycle_detail(request, slug):
         ),
     }
     return render(request, "workshops/cycle_detail.html", context)
+
+
+@never_cache
+def certificate_verify(request, code):
+    """Public check of a certificate: valid or revoked, holder, cycle, date — nothing else."""
+    certificate = certificate_for_verification(code)
+    if certificate is None:
+        response = render(
+            request, "workshops/certificate_verify.html", {"certificate": None, "code": code[:64]}
+        )
+        response.status_code = 404
+        return response
+    return render(request, "workshops/certificate_verify.html", {"certificate": certificate})
+
+
+def certificate_lookup(request):
+    """A form where a code read from a paper certificate can be typed in."""
+    code = (request.GET.get("code") or "").strip().replace("\x00", "")
+    if code:
+        if len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum():
+            return redirect("workshops:certificate_verify", code=code)
+        return render(
+            request,
+            "workshops/certificate_lookup.html",
+            {"error": _("A verification code has letters, digits, “-” and “_” only.")},
+            status=400,
+        )
+    return render(request, "workshops/certificate_lookup.html", {})

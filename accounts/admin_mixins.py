@@ -1,0 +1,64 @@
+"""County scoping for the admin: every list, form, choice, autocomplete and action.
+
+``CountyScopedAdminMixin`` narrows a ModelAdmin to ``scope_queryset(user, ...)``: another
+county's record is a 404 (not a redirect), foreign-key choices offer only the user's own
+counties, cycles, sessions, attendees..., and a form that would put a record into a
+county the user does not work for is refused with a clear message.
+"""
+
+from __future__ import annotations
+
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .scoping import COUNTY_PATHS, counties_for_user, county_of, may_use_county, scope_queryset
+
+
+class CountyScopedAdminMixin:
+    def get_queryset(self, request):
+        return scope_queryset(request.user, super().get_queryset(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("No such record in your counties."))
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The audit trail of another county's record is as private as the record.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.get_object(request, unquote(object_id))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if related in COUNTY_PATHS and "queryset" not in kwargs:
+            kwargs["queryset"] = scope_queryset(request.user, related._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class CountyCheckedForm(form):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                if not may_use_county(user, county_of(self.instance)):
+                    names = ", ".join(str(c) for c in counties_for_user(user)) or "—"
+                    self.add_error(
+                        None,
+                        _(
+                            "You can save records only in your own counties (%(counties)s). "
+                            "Nothing was saved."
+                        )
+                        % {"counties": names},
+                    )
+
+        CountyCheckedForm.__name__ = form.__name__
+        return CountyCheckedForm

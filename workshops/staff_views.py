@@ -1,0 +1,322 @@
+"""Staff screens of a workshop cycle, shown inside the admin (see ``WorkshopCycleAdmin``).
+
+Each view finds the cycle through ``cycles_for_user`` — another county's cycle is a 404 —
+and checks the model permission the action needs.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from accounts.scoping import certificates_for_user, cycles_for_user
+
+from .attendance import attendance_grid, attendance_register_save
+from .certificates import (
+    certificate_reissue,
+    certificate_revoke,
+    certificates_for_pdf,
+    certificates_issue,
+    certificates_pdf,
+    eligible_attendees,
+)
+from .models import Certificate, WorkshopCycle
+
+
+def _cycle_for(request, pk) -> WorkshopCycle:
+    return get_object_or_404(
+        cycles_for_user(request.user).select_related("county", "programme"), pk=pk
+    )
+
+
+def _require(request, *perms: str) -> None:
+    if not all(request.user.has_perm(perm) for perm in perms):
+        raise PermissionDenied
+
+
+def _context(request, admin_site, cycle, title, **extra):
+    opts = WorkshopCycle._meta
+    return {
+        **admin_site.each_context(request),
+        "opts": opts,
+        "cycle": cycle,
+        "title": title,
+        "subtitle": str(cycle),
+        "cycle_change_url": reverse(
+            f"{admin_site.name}:workshops_workshopcycle_change", args=[cycle.pk]
+        ),
+        **extra,
+    }
+
+
+def _posted_marks(request) -> dict[int, set[int]]:
+    """Read the register form: hidden ``attendee`` ids, and ``a<id>`` session checkboxes."""
+    marks: dict[int, set[int]] = {}
+    for raw_attendee in request.POST.getlist("attendee"):
+        try:
+            attendee_id = int(raw_attendee)
+            marks[attendee_id] = {int(s) for s in request.POST.getlist(f"a{attendee_id}")}
+        except ValueError as error:
+            raise ValidationError(_("The register form was damaged; nothing was saved.")) from error
+    return marks
+
+
+@never_cache
+def attendance_register(request, pk, *, admin_site):
+    cycle = _cycle_for(request, pk)
+    _require(request, "workshops.view_attendance")
+    if request.method == "POST":
+        _require(request, "workshops.add_attendance", "workshops.delete_attendance")
+        try:
+            change = attendance_register_save(cycle=cycle, marks=_posted_marks(request))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(added)d marked, %(removed)d unmarked.")
+                % {"added": change.added, "removed": change.removed},
+            )
+            return redirect(request.path)
+    grid = attendance_grid(cycle=cycle)
+    per_attendee = grid.per_attendee()
+    per_session = grid.per_session()
+    rows = [
+        {
+            "attendee": attendee,
+            "cells": [
+                {"session": session, "checked": (attendee.pk, session.pk) in grid.marks}
+                for session in grid.sessions
+            ],
+            "count": per_attendee[attendee.pk],
+        }
+        for attendee in grid.attendees
+    ]
+    context = _context(
+        request,
+        admin_site,
+        cycle,
+        _("Attendance register"),
+        sessions=grid.sessions,
+        rows=rows,
+        session_counts=[per_session[s.pk] for s in grid.sessions],
+        total_marks=len(grid.marks),
+        can_change=request.user.has_perm("workshops.add_attendance")
+        and request.user.has_perm("workshops.delete_attendance"),
+    )
+    return TemplateResponse(request, "staff/attendance_register.html", context)
+
+
+@never_cache
+def certificates_overview(request, pk, *, admin_site):
+    cycle = _cycle_for(request, pk)
+    _require(request, "workshops.view_certificate")
+    if request.method == "POST":
+        _require(request, "workshops.add_certificate")
+        try:
+            issued = certificates_issue(cycle=cycle, issued_by=request.POST.get("issued_by", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Certificates issued: %(count)d.") % {"count": len(issued)})
+            return redirect(request.path)
+    certificates = (
+        Certificate.objects.filter(cycle=cycle).select_related("attendee").order_by("number")
+    )
+    context = _context(
+        request,
+        admin_site,
+        cycle,
+        _("Certificates"),
+        certificates=certificates,
+        eligible=eligible_attendees(cycle=cycle),
+        can_issue=request.user.has_perm("workshops.add_certificate"),
+        can_revoke=request.user.has_perm("workshops.change_certificate"),
+        default_issuer=request.POST.get("issued_by", ""),
+    )
+    return TemplateResponse(request, "staff/certificates.html", context)
+
+
+def _verify_url(request):
+    def url_for(certificate):
+        return request.build_absolute_uri(
+            reverse("workshops:certificate_verify", kwargs={"code": certificate.verification_code})
+        )
+
+    return url_for
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+def certificates_bulk_pdf(request, pk, *, admin_site):
+    cycle = _cycle_for(request, pk)
+    _require(request, "workshops.view_certificate")
+    certificates = list(certificates_for_pdf(cycle=cycle))
+    if not certificates:
+        messages.warning(request, _("This cycle has no valid certificates to print yet."))
+        return redirect(
+            reverse(f"{admin_site.name}:workshops_workshopcycle_certificates", args=[pk])
+        )
+    pdf = certificates_pdf(certificates, verify_url_for=_verify_url(request))
+    return _pdf_response(pdf, f"certyfikaty-{slugify(cycle.county.name)}-{cycle.pk}.pdf")
+
+
+@never_cache
+def certificate_pdf(request, pk, *, admin_site):
+    certificate = get_object_or_404(
+        certificates_for_user(request.user).select_related(
+            "attendee", "cycle", "cycle__county", "cycle__programme"
+        ),
+        pk=pk,
+        revoked_at__isnull=True,
+        attendee__anonymised_at__isnull=True,
+    )
+    _require(request, "workshops.view_certificate")
+    pdf = certificates_pdf([certificate], verify_url_for=_verify_url(request))
+    return _pdf_response(pdf, f"certyfikat-{slugify(certificate.number)}.pdf")
+
+
+@never_cache
+def certificate_revoke_view(request, pk, *, admin_site):
+    certificate = get_object_or_404(certificates_for_user(request.user), pk=pk)
+    _require(request, "workshops.change_certificate")
+    back = reverse(
+        f"{admin_site.name}:workshops_workshopcycle_certificates", args=[certificate.cycle_id]
+    )
+    if request.method != "POST":
+        return redirect(back)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("reissue"):
+            _require(request, "workshops.add_certificate")
+            new = certificate_reissue(certificate=certificate, reason=reason)
+            messages.success(
+                request,
+                _("Certificate %(old)s revoked and %(new)s issued in its place.")
+                % {"old": certificate.number, "new": new.number},
+            )
+        else:
+            certificate_revoke(certificate=certificate, reason=reason)
+            messages.success(
+                request, _("Certificate %(number)s revoked.") % {"number": certificate.number}
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(back)
+
+
+IMPORT_SESSION_KEY = "attendee-import-{pk}"
+PREVIEW_SHOWN_ROWS = 200
+
+
+@never_cache
+def attendee_import(request, pk, *, admin_site):
+    """Upload → preview → confirm. Nothing is saved before the confirmation."""
+    from . import importing
+
+    cycle = _cycle_for(request, pk)
+    _require(request, "workshops.add_attendee", "workshops.add_attendance")
+    session_key = IMPORT_SESSION_KEY.format(pk=cycle.pk)
+
+    template_format = request.GET.get("template")
+    if template_format in ("csv", "xlsx"):
+        content = importing.attendee_template_file(format=template_format)
+        response = HttpResponse(
+            content,
+            content_type="text/csv; charset=utf-8"
+            if template_format == "csv"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="lista-uczestnikow-wzor.{template_format}"'
+        )
+        return response
+
+    preview = None
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        stored = request.session.get(session_key)
+        if not stored or stored.get("token") != request.POST.get("token"):
+            messages.error(request, _("The preview has expired. Upload the file again."))
+            return redirect(request.path)
+        try:
+            result = importing.attendees_import(cycle=cycle, rows=stored["rows"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        del request.session[session_key]
+        messages.success(
+            request,
+            _(
+                "Imported from %(file)s: %(created)d new attendees, %(matched)d already "
+                "registered, %(marks)d attendance marks."
+            )
+            % {
+                "file": stored["filename"],
+                "created": result.created,
+                "matched": result.matched,
+                "marks": result.attendance_added,
+            },
+        )
+        return redirect(
+            reverse(f"{admin_site.name}:workshops_workshopcycle_attendance", args=[cycle.pk])
+        )
+
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file to import."))
+        elif upload.size > importing.MAX_FILE_BYTES:
+            messages.error(
+                request,
+                _("The file is too large (%(size)s); the limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(importing.MAX_FILE_BYTES),
+                },
+            )
+        else:
+            try:
+                preview = importing.attendee_file_parse(
+                    cycle=cycle, filename=upload.name, content=upload.read()
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                request.session.pop(session_key, None)
+                if preview.is_valid:
+                    request.session[session_key] = {
+                        "token": secrets.token_urlsafe(16),
+                        "filename": upload.name,
+                        "rows": preview.rows,
+                    }
+
+    context = _context(
+        request,
+        admin_site,
+        cycle,
+        _("Import attendees"),
+        preview=preview,
+        token=request.session.get(session_key, {}).get("token") if preview else None,
+        shown=PREVIEW_SHOWN_ROWS,
+        new_rows=preview.new_rows[:PREVIEW_SHOWN_ROWS] if preview else [],
+        matched_rows=preview.matched_rows[:PREVIEW_SHOWN_ROWS] if preview else [],
+        errors=preview.errors[:PREVIEW_SHOWN_ROWS] if preview else [],
+        max_rows=importing.MAX_ROWS,
+        max_size=importing.MAX_FILE_BYTES,
+    )
+    return TemplateResponse(request, "staff/attendee_import.html", context)
