@@ -254,18 +254,61 @@ class AttendeeAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["full_name", "email", "organisation_name", "cycle__title"]
     autocomplete_fields = ["cycle"]
     ordering = ["cycle__title", "full_name"]
-    readonly_fields = ["anonymised_at", *TIMESTAMPS]
+    readonly_fields = ["anonymised_at", "personal_data_actions", *TIMESTAMPS]
     inlines = [AttendanceInline]
     fieldsets = [
         (None, {"fields": ["cycle", "full_name", "organisation_name", "sector"]}),
         (_("Contact"), {"fields": ["email", "phone"]}),
-        (_("Consent"), {"fields": ["consent_note", "anonymised_at"]}),
+        (_("Consent"), {"fields": ["consent_note", "anonymised_at", "personal_data_actions"]}),
         RECORD_FIELDSET,
     ]
 
     @admin.display(description=_("anonymised"), boolean=True, ordering="anonymised_at")
     def anonymised_display(self, obj):
         return obj.anonymised_at is not None
+
+    @admin.display(description=_("personal data"))
+    def personal_data_actions(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        if obj.anonymised_at:
+            return _("Erased.")
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:workshops_attendee_export", args=[obj.pk]),
+            _("Export this person's data (JSON)"),
+            reverse("admin:workshops_attendee_anonymise", args=[obj.pk]),
+            _("Erase personal data"),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.anonymised_at:
+            # Nothing personal is left to edit; re-entering it would undo the erasure.
+            return [
+                *self.readonly_fields,
+                "full_name",
+                "organisation_name",
+                "email",
+                "phone",
+                "consent_note",
+                "cycle",
+            ]
+        return self.readonly_fields
+
+    def get_urls(self):
+        def view(function, suffix):
+            wrapped = self.admin_site.admin_view(function)
+            return path(
+                f"<int:pk>/{suffix}/",
+                lambda request, pk: wrapped(request, pk, admin_site=self.admin_site),
+                name=f"workshops_attendee_{suffix}",
+            )
+
+        return [
+            view(staff_views.attendee_export, "export"),
+            view(staff_views.attendee_anonymise_view, "anonymise"),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(Attendance)

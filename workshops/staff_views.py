@@ -6,11 +6,12 @@ and checks the model permission the action needs.
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -320,3 +321,57 @@ def attendee_import(request, pk, *, admin_site):
         max_size=importing.MAX_FILE_BYTES,
     )
     return TemplateResponse(request, "staff/attendee_import.html", context)
+
+
+def _attendee_for(request, pk):
+    from accounts.scoping import attendees_for_user
+
+    return get_object_or_404(
+        attendees_for_user(request.user).select_related("cycle__county"), pk=pk
+    )
+
+
+@never_cache
+def attendee_export(request, pk, *, admin_site):
+    """Everything held about one person, as JSON (a subject-access request)."""
+    from .privacy import attendee_personal_data
+
+    attendee = _attendee_for(request, pk)
+    _require(request, "workshops.view_attendee")
+    if attendee.anonymised_at:
+        raise Http404(_("This attendee's personal data has been erased."))
+    data = attendee_personal_data(attendee=attendee)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="dane-osobowe-{attendee.pk}.json"'
+    return response
+
+
+@never_cache
+def attendee_anonymise_view(request, pk, *, admin_site):
+    """Confirm, then erase one person's data (keeping counts and certificate validity)."""
+    from .privacy import attendee_anonymise
+
+    attendee = _attendee_for(request, pk)
+    _require(request, "workshops.change_attendee")
+    change_url = reverse(f"{admin_site.name}:workshops_attendee_change", args=[attendee.pk])
+    if attendee.anonymised_at:
+        messages.info(request, _("This attendee's personal data has already been erased."))
+        return redirect(change_url)
+    if request.method == "POST":
+        attendee_anonymise(attendee=attendee)
+        messages.success(
+            request,
+            _("The attendee's personal data has been erased; counts and certificates remain."),
+        )
+        return redirect(change_url)
+    context = {
+        **admin_site.each_context(request),
+        "opts": attendee._meta,
+        "title": _("Erase personal data"),
+        "attendee": attendee,
+        "change_url": change_url,
+    }
+    return TemplateResponse(request, "staff/attendee_anonymise.html", context)

@@ -1,0 +1,302 @@
+"""Every staff URL × every kind of user × read and write.
+
+The subject records belong to powiat płocki (1419). For each cell the test asserts the
+HTTP status and, for writes, that the database changed exactly when it was allowed to.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from accounts.models import StaffProfile
+from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from programmes.models import AgreementParty, AgreementSignatory, County, PartnershipAgreement
+from projects.models import ProjectIdea, StatusChange
+from workshops.models import (
+    Attendance,
+    Attendee,
+    Certificate,
+    CycleRole,
+    Session,
+    WorkshopCycle,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "own_staff", "other_staff", "coordinator", "deactivated"]
+
+
+@pytest.fixture
+def world():
+    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle.certificate_min_sessions = 1
+    cycle.save()
+    attendee = Attendee.objects.create(
+        cycle=cycle, full_name="Teodor Macierz", email="teodor@example.org"
+    )
+    second = Attendee.objects.create(cycle=cycle, full_name="Urszula Macierz")
+    session = cycle.sessions.get(ordinal=1)
+    attendance = Attendance.objects.create(attendee=attendee, session=session)
+    Attendance.objects.create(attendee=second, session=session)
+    certificate = Certificate.objects.create(
+        attendee=attendee,
+        cycle=cycle,
+        number="1419/2017/900",
+        issued_on=datetime.date(2017, 12, 7),
+        issued_by="Dyrektor PUP",
+    )
+    agreement = PartnershipAgreement.objects.get(slug="2003-11-18-porozumienie-powiat-plocki")
+    idea = ProjectIdea.objects.get(slug="dowozik")
+    return {
+        "cycle": cycle,
+        "session": session,
+        "attendee": attendee,
+        "second": second,
+        "attendance": attendance,
+        "certificate": certificate,
+        "agreement": agreement,
+        "party": AgreementParty.objects.filter(agreement=agreement).first(),
+        "signatory": AgreementSignatory.objects.filter(party__agreement=agreement).first(),
+        "idea": idea,
+        "status_change": StatusChange.objects.filter(project=idea).first(),
+        "role": CycleRole.objects.filter(cycle=cycle).first(),
+    }
+
+
+def make_user(name, role=None, counties=(), active=True):
+    user = User.objects.create_user(name, is_staff=True, is_active=active)
+    if role:
+        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+    profile = StaffProfile.objects.create(user=user)
+    profile.counties.set(County.objects.filter(code__in=counties))
+    return user
+
+
+@pytest.fixture
+def login(client):
+    users = {
+        "own_staff": lambda: make_user("plock", COUNTY_STAFF, ["1419"]),
+        "other_staff": lambda: make_user("losice", COUNTY_STAFF, ["1410"]),
+        "coordinator": lambda: make_user("koordynator", COORDINATOR),
+        "deactivated": lambda: make_user("byly", COUNTY_STAFF, ["1419"], active=False),
+    }
+
+    def as_role(role):
+        if role != "anonymous":
+            client.force_login(users[role]())
+        return client
+
+    return as_role
+
+
+def admin_url(obj, view="change"):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[obj.pk])
+
+
+# -- Reads ---------------------------------------------------------------------------------
+
+READS: dict[str, Callable[[dict], str]] = {
+    "cycle change": lambda w: admin_url(w["cycle"]),
+    "cycle history": lambda w: admin_url(w["cycle"], "history"),
+    "session change": lambda w: admin_url(w["session"]),
+    "cycle role change": lambda w: admin_url(w["role"]),
+    "attendee change": lambda w: admin_url(w["attendee"]),
+    "attendee history": lambda w: admin_url(w["attendee"], "history"),
+    "attendee export": lambda w: admin_url(w["attendee"], "export"),
+    "attendee erase (confirm page)": lambda w: admin_url(w["attendee"], "anonymise"),
+    "attendance change": lambda w: admin_url(w["attendance"]),
+    "certificate change": lambda w: admin_url(w["certificate"]),
+    "certificate pdf": lambda w: admin_url(w["certificate"], "pdf"),
+    "agreement change": lambda w: admin_url(w["agreement"]),
+    "agreement party change": lambda w: admin_url(w["party"]),
+    "signatory change": lambda w: admin_url(w["signatory"]),
+    "project idea change": lambda w: admin_url(w["idea"]),
+    "status change change": lambda w: admin_url(w["status_change"]),
+    "attendance register": lambda w: reverse(
+        "admin:workshops_workshopcycle_attendance", args=[w["cycle"].pk]
+    ),
+    "import screen": lambda w: reverse(
+        "admin:workshops_workshopcycle_import", args=[w["cycle"].pk]
+    ),
+    "certificates screen": lambda w: reverse(
+        "admin:workshops_workshopcycle_certificates", args=[w["cycle"].pk]
+    ),
+    "certificates bulk pdf": lambda w: reverse(
+        "admin:workshops_workshopcycle_certificates_pdf", args=[w["cycle"].pk]
+    ),
+}
+
+# Coordinators read everything; the erase confirmation needs the change permission.
+COORDINATOR_READ = {name: 200 for name in READS} | {
+    "attendee erase (confirm page)": 403,
+    "import screen": 403,
+}
+READ_EXPECTED = {
+    "anonymous": dict.fromkeys(READS, 302),
+    "deactivated": dict.fromkeys(READS, 302),
+    "own_staff": dict.fromkeys(READS, 200),
+    "other_staff": dict.fromkeys(READS, 404),
+    "coordinator": COORDINATOR_READ,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(READS))
+def test_read(world, login, role, name):
+    response = login(role).get(READS[name](world))
+    assert response.status_code == READ_EXPECTED[role][name]
+    if response.status_code == 302:
+        assert reverse("admin:login") in response["Location"]
+
+
+def test_changelists_show_only_own_county_rows(world, login):
+    client = login("other_staff")
+    for model in (WorkshopCycle, Attendee, Attendance, Certificate, ProjectIdea, Session):
+        response = client.get(
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        )
+        assert response.status_code == 200
+        shown = {obj.pk for obj in response.context["cl"].result_list}
+        assert not shown & set(
+            model.objects.filter(
+                pk__in=[w.pk for w in world.values() if isinstance(w, model)]
+            ).values_list("pk", flat=True)
+        ), model
+
+
+# -- Writes --------------------------------------------------------------------------------
+
+
+@dataclass
+class Write:
+    url: Callable[[dict], str]
+    data: Callable[[dict], dict]
+    changed: Callable[[dict], bool]  # did the write take effect?
+
+
+def _attendee_form(w, **override):
+    attendee = w["attendee"]
+    data = {
+        "cycle": attendee.cycle_id,
+        "full_name": attendee.full_name,
+        "organisation_name": "",
+        "sector": "",
+        "email": attendee.email,
+        "phone": "",
+        "consent_note": "",
+        "attendances-TOTAL_FORMS": "0",
+        "attendances-INITIAL_FORMS": "0",
+        "attendances-MIN_NUM_FORMS": "0",
+        "attendances-MAX_NUM_FORMS": "1000",
+    }
+    return data | override
+
+
+WRITES: dict[str, Write] = {
+    "rename attendee": Write(
+        lambda w: admin_url(w["attendee"]),
+        lambda w: _attendee_form(w, full_name="Teodor Zmieniony"),
+        lambda w: Attendee.objects.filter(full_name="Teodor Zmieniony").exists(),
+    ),
+    "add attendee": Write(
+        lambda w: reverse("admin:workshops_attendee_add"),
+        lambda w: _attendee_form(w, full_name="Nowa Osoba", email=""),
+        lambda w: Attendee.objects.filter(full_name="Nowa Osoba").exists(),
+    ),
+    "delete attendee": Write(
+        lambda w: admin_url(w["second"], "delete"),
+        lambda w: {"post": "yes"},
+        lambda w: not Attendee.objects.filter(pk=w["second"].pk).exists(),
+    ),
+    "delete session": Write(
+        lambda w: admin_url(w["cycle"].sessions.get(ordinal=5), "delete"),
+        lambda w: {"post": "yes"},
+        lambda w: not w["cycle"].sessions.filter(ordinal=5).exists(),
+    ),
+    "delete status change": Write(
+        lambda w: admin_url(w["status_change"], "delete"),
+        lambda w: {"post": "yes"},
+        lambda w: not StatusChange.objects.filter(pk=w["status_change"].pk).exists(),
+    ),
+    "save attendance register": Write(
+        lambda w: reverse("admin:workshops_workshopcycle_attendance", args=[w["cycle"].pk]),
+        lambda w: {"attendee": [w["attendee"].pk, w["second"].pk]},  # nothing ticked
+        lambda w: not Attendance.objects.filter(session__cycle=w["cycle"]).exists(),
+    ),
+    "issue certificates": Write(
+        lambda w: reverse("admin:workshops_workshopcycle_certificates", args=[w["cycle"].pk]),
+        lambda w: {"issued_by": "Dyrektor PUP"},
+        lambda w: Certificate.objects.filter(attendee=w["second"]).exists(),
+    ),
+    "revoke certificate": Write(
+        lambda w: admin_url(w["certificate"], "revoke"),
+        lambda w: {"reason": "Test", "revoke": "1"},
+        lambda w: Certificate.objects.filter(
+            pk=w["certificate"].pk, revoked_at__isnull=False
+        ).exists(),
+    ),
+    "erase attendee": Write(
+        lambda w: admin_url(w["attendee"], "anonymise"),
+        lambda w: {},
+        lambda w: Attendee.objects.filter(
+            pk=w["attendee"].pk, anonymised_at__isnull=False
+        ).exists(),
+    ),
+}
+
+WRITE_EXPECTED = {
+    "anonymous": (302, False),
+    "deactivated": (302, False),
+    "own_staff": (302, True),
+    "other_staff": (404, False),
+    "coordinator": (403, False),
+}
+# Adding is not tied to an existing record: another county's staff get the form back
+# with an error (the Płock cycle is not among their choices) instead of a 404.
+ADD_OTHER_STAFF = (200, False)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(WRITES))
+def test_write(world, login, role, name):
+    write = WRITES[name]
+    response = login(role).post(write.url(world), write.data(world))
+    expected = WRITE_EXPECTED[role]
+    if name == "add attendee" and role == "other_staff":
+        expected = ADD_OTHER_STAFF
+    assert (response.status_code, write.changed(world)) == expected
+
+
+def test_saving_into_another_county_is_refused_with_a_message(world, login):
+    client = login("own_staff")
+    losice_cycle = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    response = client.post(
+        admin_url(world["attendee"]), _attendee_form(world, cycle=losice_cycle.pk)
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert Attendee.objects.get(pk=world["attendee"].pk).cycle_id == world["cycle"].pk
+
+
+def test_county_choice_offers_only_own_counties(world, login):
+    client = login("own_staff")
+    form = client.get(reverse("admin:workshops_workshopcycle_add")).context["adminform"].form
+    assert set(form.fields["county"].queryset.values_list("code", flat=True)) == {"1419"}
+
+
+def test_a_permission_change_takes_effect_on_the_next_request(world, client):
+    user = make_user("zmiana", COUNTY_STAFF, ["1419"])
+    client.force_login(user)
+    assert client.get(admin_url(world["attendee"])).status_code == 200
+    user.staff_profile.counties.set(County.objects.filter(code="1410"))
+    assert client.get(admin_url(world["attendee"])).status_code == 404
+
+
+MATRIX_CELLS = len(READS) * len(ROLES) + len(WRITES) * len(ROLES)
