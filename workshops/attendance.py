@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from .models import Attendance, Attendee, Session, WorkshopCycle
 
@@ -77,7 +78,10 @@ def attendance_register_save(
     to_add = wanted - existing.keys()
     to_remove = [pk for key, pk in existing.items() if key not in wanted]
     Attendance.objects.filter(pk__in=to_remove).delete()
-    Attendance.objects.bulk_create(
-        [Attendance(attendee_id=a, session_id=s) for a, s in sorted(to_add)], batch_size=1000
+    # Both go into the audit trail: deletes through signals, inserts explicitly.
+    bulk_create_with_history(
+        [Attendance(attendee_id=a, session_id=s) for a, s in sorted(to_add)],
+        Attendance,
+        batch_size=500,
     )
     return RegisterChange(added=len(to_add), removed=len(to_remove))

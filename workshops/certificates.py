@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from programmes.models import County
 
@@ -80,7 +81,8 @@ def certificates_issue(
                 issued_by=issued_by.strip(),
             )
         )
-    return Certificate.objects.bulk_create(certificates)
+    # Recorded in the audit trail like any other change (the user comes from the request).
+    return bulk_create_with_history(certificates, Certificate)
 
 
 @transaction.atomic
