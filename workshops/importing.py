@@ -1,0 +1,843 @@
+"""Attendee lists from spreadsheets: read a file, preview it, then import it in one go.
+
+The staff screens follow three steps:
+
+1. ``attendee_file_parse(cycle=..., filename=..., content=...)`` reads an uploaded CSV
+   (UTF-8 with or without a BOM, or Windows-1250; comma, semicolon or tab separated) or
+   XLSX file and returns an ``ImportPreview``: the new rows, the rows that match attendees
+   already registered for the cycle, and every error with its row, column and reason.
+   A problem with the file as a whole (too large, empty, wrong columns, unreadable) raises
+   ``ValidationError``. Nothing is written to the database.
+2. The view keeps ``preview.rows`` (plain JSON) in the session and shows the preview.
+3. On confirmation, ``attendees_import(cycle=..., rows=...)`` checks the rows again against
+   the database as it is then, and creates the attendees and their attendance in one
+   transaction: all or nothing.
+
+CSV files are read with the standard ``csv`` module and XLSX files with openpyxl (which
+tablib[xlsx] brings); tablib's own importer is not used because it drops blank lines
+(so row numbers would no longer be the ones the user sees), reads cached formula results
+instead of the formulas, and cannot stop at the row limit. ``attendee_template_file``
+writes the template with tablib.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from programmes.models import Sector
+
+from .models import Attendance, Attendee, WorkshopCycle
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+# An XLSX file is a zip archive; refuse one that unpacks to far more than a list needs.
+MAX_XLSX_UNPACKED_BYTES = 20 * MAX_FILE_BYTES
+BATCH_SIZE = 5000
+
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the Attendee field, or "sessions"
+    heading: str  # the Polish heading written in the template
+    english: str  # the English heading, also accepted
+    aliases: frozenset[str]
+    required: bool = False
+
+
+COLUMNS = (
+    Column(
+        "full_name",
+        "Imię i nazwisko",
+        "name",
+        frozenset({"imię i nazwisko", "imie i nazwisko", "name", "full name"}),
+        required=True,
+    ),
+    Column(
+        "organisation_name",
+        "Organizacja",
+        "organisation",
+        frozenset({"organizacja", "organisation", "organization"}),
+    ),
+    Column("sector", "Sektor", "sector", frozenset({"sektor", "sector"})),
+    Column("email", "E-mail", "e-mail", frozenset({"e-mail", "email"})),
+    Column("phone", "Telefon", "phone", frozenset({"telefon", "phone"})),
+    Column("sessions", "Sesje", "sessions", frozenset({"sesje", "sessions"})),
+)
+COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
+TEXT_FIELDS = ("full_name", "organisation_name", "sector", "email", "phone")
+FILLABLE_FIELDS = ("organisation_name", "sector", "email", "phone")
+
+TEMPLATE_EXAMPLE = {
+    "full_name": "Jan Kowalski",
+    "organisation_name": "Stowarzyszenie Przykładowe",
+    "sector": Sector.NGO,
+    "email": "jan.kowalski@example.org",
+    "phone": "+48 600 100 200",
+    "sessions": "1; 2; 3",
+}
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_DASHES_ONLY = re.compile(r"[-\u2010-\u2015]+")
+# Control characters (Unicode category Cc) other than tab and line breaks, which become
+# spaces, and the bidirectional overrides that can disguise text.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PHONE = re.compile(r"[0-9+\-() ]+", re.ASCII)
+_SESSION_SPLIT = re.compile(r"[,;\s]+")
+_DECIMAL = re.compile(r"\d+\.\d+", re.ASCII)
+_ARABIC = re.compile(r"\d{1,4}", re.ASCII)
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_email_validator = EmailValidator()
+
+
+# -- Results -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in one cell: ``row`` as numbered in the spreadsheet (headings are row 1),
+    ``column`` as headed in the file, ``value`` the cell shortened for display."""
+
+    row: int
+    column: str
+    reason: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One attendee as read from the file; ``attendee_id`` is set when the row matches
+    someone already registered for the cycle."""
+
+    row: int
+    full_name: str
+    organisation_name: str = ""
+    sector: str = ""
+    email: str = ""
+    phone: str = ""
+    sessions: tuple[int, ...] = ()  # session numbers (ordinals) in the cycle
+    attendee_id: int | None = None
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            **{name: getattr(self, name) for name in TEXT_FIELDS},
+            "sessions": list(self.sessions),
+            "attendee_id": self.attendee_id,
+        }
+
+
+@dataclass
+class ImportPreview:
+    cycle_id: int
+    filename: str
+    new_rows: list[ImportRow] = field(default_factory=list)
+    matched_rows: list[ImportRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def new_count(self) -> int:
+        return len(self.new_rows)
+
+    @property
+    def matched_count(self) -> int:
+        return len(self.matched_rows)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    @property
+    def error_row_count(self) -> int:
+        return len({error.row for error in self.errors})
+
+    @property
+    def attendance_count(self) -> int:
+        return sum(len(row.sessions) for row in (*self.new_rows, *self.matched_rows))
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows to import, as JSON-ready dicts for the session; empty when the file
+        has errors (such a file cannot be confirmed)."""
+        if not self.is_valid:
+            return []
+        rows = sorted((*self.new_rows, *self.matched_rows), key=lambda row: row.row)
+        return [row.as_payload() for row in rows]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int  # new attendees
+    matched: int  # rows added to attendees already registered
+    attendance_added: int  # attendance marks created
+    filled: int  # matched attendees whose blank fields were filled from the file
+    changed_since_preview: int  # rows matched differently than in the preview
+
+
+# -- Reading the file --------------------------------------------------------------------
+
+
+def _file_format(filename: str) -> str:
+    extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+    if extension not in FORMATS:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a CSV or XLSX file. Upload the list as .csv or .xlsx "
+                "(in Excel: File › Save as › CSV UTF-8 or Excel Workbook)."
+            )
+            % {"name": filename[-80:]},
+            code="format",
+        )
+    return extension
+
+
+def _decode(content: bytes) -> str:
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ValidationError(
+            _("The file is saved as UTF-16. Save it as CSV UTF-8 and upload it again."),
+            code="encoding",
+        )
+    if content.startswith(b"\xef\xbb\xbf"):
+        try:
+            return content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _("The file says it is UTF-8 but is not. Save it as CSV UTF-8 again."),
+                code="encoding",
+            ) from None
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1250")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            _("The file is neither UTF-8 nor Windows-1250 text. Save it as CSV UTF-8."),
+            code="encoding",
+        ) from None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Polish Excel's CSV) or tab: whichever the heading row uses most."""
+    first_line = re.split(r"[\r\n]", text, maxsplit=1)[0]
+    counts = {delimiter: first_line.count(delimiter) for delimiter in ",;\t"}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_csv(content: bytes) -> Iterator[Sequence[Any]]:
+    if content.startswith(b"PK\x03\x04"):
+        raise ValidationError(
+            _("This is an Excel workbook with a .csv name. Rename it to .xlsx."),
+            code="format",
+        )
+    text = _decode(content)
+    if not text.strip():
+        raise ValidationError(_("The file is empty."), code="empty")
+    # newline="" lets csv see \r\n, \n and a bare \r alike, also inside quoted cells.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise ValidationError(
+            _("The file cannot be read as CSV (line %(line)s): %(error)s")
+            % {"line": reader.line_num, "error": error},
+            code="csv",
+        ) from None
+
+
+def _read_xlsx(content: bytes) -> Iterator[Sequence[Any]]:
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ValidationError(
+            _("The file is not a valid XLSX workbook. Open it in Excel and save it again."),
+            code="format",
+        ) from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise ValidationError(
+            _("The workbook unpacks to more than %(size)s; split the list into smaller files.")
+            % {"size": filesizeformat(MAX_XLSX_UNPACKED_BYTES)},
+            code="too_large",
+        )
+    workbook = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Workbook contains no default style"
+            # data_only=False: a formula arrives as its text ("=...") and is refused.
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheets = workbook.worksheets
+        if not sheets:
+            raise ValidationError(_("The file is empty."), code="empty")
+        # The first sheet, as in the template.
+        yield from sheets[0].iter_rows(values_only=True)
+    except ValidationError:
+        raise
+    except Exception:  # openpyxl raises many kinds of error on a damaged file
+        raise ValidationError(
+            _("The file is not a valid XLSX workbook. Open it in Excel and save it again."),
+            code="format",
+        ) from None
+    finally:
+        if workbook is not None:
+            workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    """A cell as text: numbers without a spurious ".0", dates in ISO format."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    formula = getattr(value, "text", None)  # openpyxl's array and data-table formulas
+    if isinstance(formula, str):
+        return formula if formula.startswith("=") else f"={formula}"
+    return str(value)
+
+
+def _display(text: str, limit: int = 60) -> str:
+    """A cell's text safe to show: shortened, with invisible characters made visible."""
+    shown = _INVISIBLE.sub("\ufffd", text[:limit])
+    return shown + "…" if len(text) > limit else shown
+
+
+# -- Validating cells --------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def _sector_lookup() -> dict[str, str]:
+    """Sector values and their labels in every language of the site, casefolded."""
+    lookup = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for value, label in Sector.choices:
+                lookup[_name_key(str(label))] = value
+    lookup.update({value.casefold(): value for value in Sector.values})
+    return lookup
+
+
+def _roman_to_int(numeral: str) -> int:
+    total = 0
+    for char, following in zip(numeral, [*numeral[1:], None], strict=True):
+        value = _ROMAN_VALUES[char]
+        total += -value if following and _ROMAN_VALUES[following] > value else value
+    return total
+
+
+def _session_numbers(text: str, ordinals: Iterable[int]) -> tuple[tuple[int, ...], str | None]:
+    """Session numbers in a cell (``1, 2; VI``) and the reason they are wrong, if they are."""
+    numbers = set()
+    for token in _SESSION_SPLIT.split(text):
+        if not token:
+            continue
+        if _DECIMAL.fullmatch(token):
+            return (), _(
+                "“%(value)s” looks like a decimal number; separate session numbers with a "
+                "semicolon or a space (1; 2), or format the column as text."
+            ) % {"value": token}
+        bare = token.removesuffix(".")
+        if _ARABIC.fullmatch(bare):
+            numbers.add(int(bare))
+        elif bare and _ROMAN.fullmatch(bare.upper()):
+            numbers.add(_roman_to_int(bare.upper()))
+        else:
+            return (), _(
+                "“%(value)s” is not a session number; write numbers such as 1, 2, 3 or I, II, III."
+            ) % {"value": _display(token, 20)}
+    known = set(ordinals)
+    unknown = sorted(numbers - known)
+    if unknown:
+        if not known:
+            return (), _("This cycle has no sessions recorded yet.")
+        return (), _("This cycle has no session %(numbers)s; its sessions are %(known)s.") % {
+            "numbers": ", ".join(map(str, unknown)),
+            "known": ", ".join(map(str, sorted(known))),
+        }
+    return tuple(sorted(numbers)), None
+
+
+def _is_phone(text: str) -> bool:
+    return bool(_PHONE.fullmatch(text)) and 6 <= sum(map(str.isdigit, text)) <= 20
+
+
+def _max_length(key: str) -> int | None:
+    """The model field's limit for free text; a sector or sessions cell is checked whole."""
+    if key in ("sector", "sessions"):
+        return None
+    return Attendee._meta.get_field(key).max_length
+
+
+_MAX_LENGTHS = {column.key: _max_length(column.key) for column in COLUMNS}
+
+
+def _clean_cell(key: str, raw: str, *, ordinals, sectors) -> tuple[Any, str | None]:
+    """The value to store for one cell, or the reason it is refused."""
+    if _CONTROL.search(raw):
+        return None, _(
+            "Contains control characters (invisible codes such as NUL); retype the value."
+        )
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if _DASHES_ONLY.fullmatch(text):
+        text = ""  # "-" or "—" is how many lists say "none"
+    if text.startswith(_FORMULA_STARTS) and not (
+        key == "phone" and text.startswith("+") and _is_phone(text)
+    ):
+        return None, _(
+            "Starts with “%(char)s”, which a spreadsheet would run as a formula; remove "
+            "that character."
+        ) % {"char": text[0]}
+    max_length = _MAX_LENGTHS[key]
+    if max_length is not None and len(text) > max_length:
+        return None, _("Too long: at most %(max)s characters, this cell has %(length)s.") % {
+            "max": max_length,
+            "length": len(text),
+        }
+    if key == "full_name" and not text:
+        return None, _("Enter the person's name.")
+    if key == "email" and text:
+        try:
+            _email_validator(text)
+        except ValidationError:
+            return None, _("Not a valid e-mail address.")
+    if key == "phone" and text and not _is_phone(text):
+        return None, _(
+            "Not a phone number: use digits, spaces, “+”, “-” and parentheses, with 6 to 20 digits."
+        )
+    if key == "sector" and text:
+        value = sectors.get(text.casefold())
+        if value is None:
+            return None, _("Unknown sector; use one of: %(choices)s.") % {
+                "choices": ", ".join(str(label) for label in Sector.labels)
+            }
+        return value, None
+    if key == "sessions":
+        return _session_numbers(text, ordinals)
+    return text, None
+
+
+def _clean_row(
+    number: int, cells: Mapping[str, str], headings: Mapping[str, str], *, ordinals, sectors
+) -> tuple[ImportRow | None, list[RowError]]:
+    values: dict[str, Any] = {}
+    errors = []
+    for key, raw in cells.items():
+        value, reason = _clean_cell(key, raw, ordinals=ordinals, sectors=sectors)
+        if reason is None:
+            values[key] = value
+        else:
+            errors.append(RowError(number, headings[key], reason, _display(raw)))
+    if errors:
+        return None, errors
+    return ImportRow(row=number, **values), []
+
+
+# -- Duplicates and matches ---------------------------------------------------------------
+
+
+class _Registered:
+    """The cycle's active attendees by normalised name, for matching rows against them."""
+
+    def __init__(self, attendees: Iterable[tuple[int, str, str]]):
+        self.by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for pk, full_name, email in attendees:
+            self.by_name[_name_key(full_name)].append((pk, email.casefold()))
+
+    def candidates(self, row: ImportRow) -> list[int]:
+        email = row.email.casefold()
+        same = [
+            (pk, other)
+            for pk, other in self.by_name.get(_name_key(row.full_name), ())
+            if not email or not other or other == email
+        ]
+        exact = [pk for pk, other in same if email and other == email]
+        return exact or [pk for pk, _other in same]
+
+
+def _match_rows(
+    rows: Iterable[ImportRow], registered: _Registered, name_heading: str
+) -> tuple[list[ImportRow], list[RowError]]:
+    """Each row with ``attendee_id`` set when it matches a registered attendee; errors for
+    a repeated person (the later row names the earlier one) and for ambiguous matches."""
+    checked: list[ImportRow] = []
+    errors = []
+    seen: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name -> [(row, email)]
+    claimed: dict[int, int] = {}  # attendee id -> row
+    for row in rows:
+        name, email = _name_key(row.full_name), row.email.casefold()
+        earlier = next(
+            (number for number, other in seen[name] if not email or not other or other == email),
+            None,
+        )
+        seen[name].append((row.row, email))
+        if earlier is not None:
+            errors.append(
+                RowError(
+                    row.row,
+                    name_heading,
+                    _("The same person as in row %(row)s.") % {"row": earlier},
+                    _display(row.full_name),
+                )
+            )
+            continue
+        candidates = registered.candidates(row)
+        if len(candidates) > 1:
+            errors.append(
+                RowError(
+                    row.row,
+                    name_heading,
+                    _(
+                        "Matches %(count)s people already registered for this cycle; add the "
+                        "e-mail address to tell them apart."
+                    )
+                    % {"count": len(candidates)},
+                    _display(row.full_name),
+                )
+            )
+            continue
+        attendee_id = candidates[0] if candidates else None
+        if attendee_id is not None:
+            if attendee_id in claimed:
+                errors.append(
+                    RowError(
+                        row.row,
+                        name_heading,
+                        _("Matches the same registered attendee as row %(row)s.")
+                        % {"row": claimed[attendee_id]},
+                        _display(row.full_name),
+                    )
+                )
+                continue
+            claimed[attendee_id] = row.row
+        checked.append(_replace_attendee(row, attendee_id))
+    return checked, errors
+
+
+def _replace_attendee(row: ImportRow, attendee_id: int | None) -> ImportRow:
+    if row.attendee_id == attendee_id:
+        return row
+    return ImportRow(**{**row.__dict__, "attendee_id": attendee_id})
+
+
+# -- Services ----------------------------------------------------------------------------
+
+
+def _expected_columns() -> str:
+    return ", ".join(
+        f"{column.heading} ({column.english})"
+        if column.heading.casefold() != column.english
+        else column.heading
+        for column in COLUMNS
+    )
+
+
+def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) -> ImportPreview:
+    """Read an attendee list and say what importing it would do; saves nothing.
+
+    Raises ``ValidationError`` (with a ``code``) when the file as a whole cannot be used:
+    ``format``, ``too_large``, ``encoding``, ``csv``, ``empty``, ``no_rows``, ``columns``,
+    ``too_many_rows``. Problems in single cells are listed in ``ImportPreview.errors``.
+    """
+    file_format = _file_format(filename)
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(size)s; split the list into smaller files.")
+            % {"size": filesizeformat(MAX_FILE_BYTES)},
+            code="too_large",
+        )
+    if not content:
+        raise ValidationError(_("The file is empty."), code="empty")
+    table = _read_csv(content) if file_format == "csv" else _read_xlsx(content)
+    try:
+        headings, positions, ignored = _read_headings(table)
+        preview = ImportPreview(cycle_id=cycle.pk, filename=filename, ignored_columns=ignored)
+        ordinals = set(cycle.sessions.values_list("ordinal", flat=True))
+        sectors = _sector_lookup()
+        rows = []
+        count = 0
+        for number, cells in enumerate(table, start=2):
+            raw = {
+                key: _cell_text(cells[index]) if index < len(cells) else ""
+                for key, index in positions.items()
+            }
+            if not any(value.strip() for value in raw.values()):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise ValidationError(
+                    _(
+                        "The file has more than %(max)s attendees; split it into files of at "
+                        "most %(max)s rows."
+                    )
+                    % {"max": formats.number_format(MAX_ROWS, force_grouping=True)},
+                    code="too_many_rows",
+                )
+            row, errors = _clean_row(number, raw, headings, ordinals=ordinals, sectors=sectors)
+            preview.errors.extend(errors)
+            if row is not None:
+                rows.append(row)
+    finally:
+        table.close()
+    if not count:
+        raise ValidationError(_("The file has column headings but no attendees."), code="no_rows")
+    registered = _Registered(
+        Attendee.objects.active().filter(cycle=cycle).values_list("pk", "full_name", "email")
+    )
+    checked, errors = _match_rows(rows, registered, headings["full_name"])
+    preview.errors.extend(errors)
+    preview.errors.sort(key=lambda error: error.row)  # stable: columns stay in file order
+    for row in checked:
+        (preview.new_rows if row.attendee_id is None else preview.matched_rows).append(row)
+    return preview
+
+
+def _read_headings(table: Iterator[Sequence[Any]]):
+    """Map the heading row (row 1) to the known columns."""
+    header = next(table, None)
+    texts = [" ".join(_cell_text(cell).split()) for cell in header or ()]
+    if not any(texts):
+        if not any(any(_cell_text(cell).strip() for cell in cells) for cells in table):
+            raise ValidationError(_("The file is empty."), code="empty")
+    positions: dict[str, int] = {}
+    headings: dict[str, str] = {}
+    ignored = []
+    for index, text in enumerate(texts):
+        if not text:
+            continue
+        column = COLUMN_BY_ALIAS.get(text.casefold())
+        if column is None:
+            ignored.append(text)
+        elif column.key in positions:
+            raise ValidationError(
+                _("The column “%(column)s” appears more than once.") % {"column": text},
+                code="columns",
+            )
+        else:
+            positions[column.key] = index
+            headings[column.key] = text
+    if "full_name" not in positions:
+        found = ", ".join(f"“{_display(text, 40)}”" for text in texts if text)
+        raise ValidationError(
+            _(
+                "The first row must hold the column headings, with at least the name. "
+                "Expected: %(expected)s. Found: %(found)s."
+            )
+            % {"expected": _expected_columns(), "found": found or _("no headings")},
+            code="columns",
+        )
+    return headings, positions, ignored
+
+
+def _rows_from_payload(
+    rows: Iterable[Mapping[str, Any]], *, ordinals, sectors
+) -> tuple[list[ImportRow], list[RowError], dict[int, int | None]]:
+    """Check the rows kept between preview and confirmation as if they were read again."""
+    headings = {column.key: column.heading for column in COLUMNS}
+    cleaned, errors, previewed = [], [], {}
+    for index, payload in enumerate(rows):
+        try:
+            number = int(payload["row"])
+            cells = {key: payload.get(key) or "" for key in TEXT_FIELDS}
+            if not all(isinstance(value, str) for value in cells.values()):
+                raise TypeError
+            cells["sessions"] = " ".join(str(int(n)) for n in payload.get("sessions") or ())
+            attendee_id = payload.get("attendee_id")
+            previewed[number] = int(attendee_id) if attendee_id is not None else None
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ValidationError(
+                _("The rows to import are malformed (item %(index)s); upload the file again.")
+                % {"index": index + 1},
+                code="payload",
+            ) from None
+        row, row_errors = _clean_row(number, cells, headings, ordinals=ordinals, sectors=sectors)
+        errors.extend(row_errors)
+        if row is not None:
+            cleaned.append(row)
+    return cleaned, errors, previewed
+
+
+def _refuse(errors: Sequence[RowError], message: str) -> None:
+    details = [
+        _("Row %(row)s, %(column)s: %(reason)s")
+        % {"row": error.row, "column": error.column, "reason": error.reason}
+        for error in errors[:20]
+    ]
+    raise ValidationError([message, *details], code="invalid_rows")
+
+
+@transaction.atomic
+def attendees_import(*, cycle: WorkshopCycle, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+    """Import the rows of a valid preview (``ImportPreview.rows``) into the cycle.
+
+    The rows are matched against the cycle's attendees again, as the database is now: a
+    row that matches someone registered since the preview is added to that person. A new
+    row creates an attendee; a matched row adds attendance to the registered attendee and
+    fills only their blank fields. Nothing is saved unless everything is.
+    """
+    if not rows:
+        raise ValidationError(_("There are no attendees to import."), code="no_rows")
+    # One import per cycle at a time, so that two imports never register a person twice.
+    if not WorkshopCycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk"):
+        raise ValidationError(_("The workshop cycle no longer exists."), code="cycle")
+    sessions = dict(cycle.sessions.values_list("ordinal", "pk"))
+    records, errors, previewed = _rows_from_payload(
+        rows, ordinals=sessions.keys(), sectors=_sector_lookup()
+    )
+    if errors:
+        _refuse(errors, _("Some rows are not valid; nothing was imported."))
+
+    registered = {
+        attendee.pk: attendee
+        for attendee in Attendee.objects.active().filter(cycle=cycle).select_for_update()
+    }
+    records, errors = _match_rows(
+        records,
+        _Registered((a.pk, a.full_name, a.email) for a in registered.values()),
+        COLUMNS[0].heading,
+    )
+    if errors:
+        _refuse(
+            errors,
+            _("The attendees of this cycle changed since the preview; nothing was imported."),
+        )
+
+    # Everything goes into the audit trail, with the user of the request (the history
+    # middleware supplies it) and the same reason.
+    history = {"batch_size": BATCH_SIZE, "default_change_reason": _("Attendee list import")}
+    now = timezone.now()
+    new_records = [record for record in records if record.attendee_id is None]
+    matched_records = [record for record in records if record.attendee_id is not None]
+    attendees = [
+        Attendee(
+            cycle=cycle,
+            **{name: getattr(record, name) for name in TEXT_FIELDS},
+            created_at=now,
+            updated_at=now,
+        )
+        for record in new_records
+    ]
+    bulk_create_with_history(attendees, Attendee, **history)
+
+    filled = []
+    for record in matched_records:
+        attendee = registered[record.attendee_id]
+        blanks = [
+            name
+            for name in FILLABLE_FIELDS
+            if not getattr(attendee, name) and getattr(record, name)
+        ]
+        for name in blanks:
+            setattr(attendee, name, getattr(record, name))
+        if blanks:
+            attendee.updated_at = now
+            filled.append(attendee)
+    if filled:
+        bulk_update_with_history(
+            filled, Attendee, fields=[*FILLABLE_FIELDS, "updated_at"], **history
+        )
+
+    existing = set()
+    if matched_records:
+        existing = set(
+            Attendance.objects.filter(session__cycle=cycle).values_list("attendee_id", "session_id")
+        )
+    marks = [
+        (attendee.pk, sessions[ordinal])
+        for attendee, record in zip(attendees, new_records, strict=True)
+        for ordinal in record.sessions
+    ]
+    marks += [
+        (record.attendee_id, sessions[ordinal])
+        for record in matched_records
+        for ordinal in record.sessions
+        if (record.attendee_id, sessions[ordinal]) not in existing
+    ]
+    attendances = [
+        Attendance(attendee_id=attendee_id, session_id=session_id, created_at=now, updated_at=now)
+        for attendee_id, session_id in marks
+    ]
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(attendances, Attendance, **history)
+    except IntegrityError:
+        # Marks saved from the register screen while this import ran.
+        raise ValidationError(
+            _(
+                "The attendance of this cycle changed during the import; nothing was imported. "
+                "Upload the file again."
+            ),
+            code="conflict",
+        ) from None
+    return ImportResult(
+        created=len(attendees),
+        matched=len(matched_records),
+        attendance_added=len(marks),
+        filled=len(filled),
+        changed_since_preview=sum(
+            previewed.get(record.row) != record.attendee_id for record in records
+        ),
+    )
+
+
+def attendee_template_file(*, format: Literal["csv", "xlsx"]) -> bytes:
+    """An empty attendee list to fill in: the Polish headings and one example row.
+
+    The CSV is UTF-8 with a BOM and semicolons, which Excel in Polish opens as columns.
+    """
+    import tablib
+
+    if format not in FORMATS:
+        raise ValueError(f"Unknown template format: {format!r}")
+    with translation.override("pl"):
+        example = {**TEMPLATE_EXAMPLE, "sector": str(Sector(TEMPLATE_EXAMPLE["sector"]).label)}
+    dataset = tablib.Dataset(
+        [example[column.key] for column in COLUMNS],
+        headers=[column.heading for column in COLUMNS],
+        title="Uczestnicy",
+    )
+    if format == "csv":
+        return dataset.export("csv", delimiter=";").encode("utf-8-sig")
+    return dataset.export("xlsx")
