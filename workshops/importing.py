@@ -153,6 +153,9 @@ class ImportRow:
 
 @dataclass
 class ImportPreview:
+    """What importing a file would do. Keep ``rows`` (JSON) between preview and
+    confirmation; the rest is for showing the preview."""
+
     cycle_id: int
     filename: str
     new_rows: list[ImportRow] = field(default_factory=list)
@@ -705,7 +708,7 @@ def _refuse(errors: Sequence[RowError], message: str) -> None:
         % {"row": error.row, "column": error.column, "reason": error.reason}
         for error in errors[:20]
     ]
-    raise ValidationError([message, *details], code="invalid_rows")
+    raise ValidationError([message, *details])
 
 
 @transaction.atomic
