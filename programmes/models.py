@@ -219,7 +219,7 @@ class County(NaturalKeyMixin, models.Model):
     """A powiat: a land county or a city with county rights."""
 
     class Kind(models.TextChoices):
-        LAND = "land", _("county")
+        LAND = "land", pgettext_lazy("county kind", "land county")
         CITY = "city", _("city with county rights")
 
     NATURAL_KEY = ("code",)
@@ -681,7 +681,7 @@ class ProgrammeEvent(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedMode
     attendance = models.PositiveIntegerField(_("attendance as recorded"), null=True, blank=True)
     attendance_precision = figure_precision_field(_("precision of attendance"))
     attendance_share = models.PositiveSmallIntegerField(
-        _("attendance as % of invitations"), null=True, blank=True
+        _("attendance (percentage of invitations)"), null=True, blank=True
     )
     attendance_share_precision = figure_precision_field(_("precision of attendance share"))
     description = models.TextField(_("description"), blank=True)

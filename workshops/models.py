@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programmes.facts import Figure
@@ -75,9 +76,9 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
     """A cycle of workshops or conferences in one county; its dates are its period."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        COMPLETED = "completed", _("completed")
+        PLANNED = "planned", pgettext_lazy("cycle status", "planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("cycle status", "in progress")
+        COMPLETED = "completed", pgettext_lazy("cycle status", "completed")
 
     slug = models.SlugField(_("identifier"), max_length=160, unique=True)
     programme = models.ForeignKey(
