@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from programmes.models import Sector
 from workshops import importing
 from workshops.importing import (
+    IMPORT_CHANGE_REASON,
     attendee_file_parse,
     attendee_template_file,
     attendees_import,
@@ -665,7 +666,7 @@ def test_import_is_recorded_in_the_audit_trail(cycle):
     attendees_import(cycle=cycle, rows=parse(cycle, csv_file(GOOD_ROWS)).rows)
     lukasz = Attendee.objects.get(cycle=cycle, full_name="Łukasz Żółć")
     created = lukasz.history.get()
-    assert (created.history_type, created.history_change_reason) == ("+", "Attendee list import")
+    assert (created.history_type, created.history_change_reason) == ("+", IMPORT_CHANGE_REASON)
     assert Attendance.history.filter(attendee_id=lukasz.pk, history_type="+").count() == 2
     filled = anna.history.first()
     assert (filled.history_type, filled.full_name, filled.phone) == (

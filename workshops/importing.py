@@ -47,6 +47,9 @@ from programmes.models import Sector
 
 from .models import Attendance, Attendee, WorkshopCycle
 
+# Stored in the audit trail, so in the portal's language and never translated per request.
+IMPORT_CHANGE_REASON = "Import listy uczestników"
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # An XLSX file is a zip archive; refuse one that unpacks to far more than a list needs.
@@ -749,7 +752,7 @@ def attendees_import(*, cycle: WorkshopCycle, rows: Sequence[Mapping[str, Any]])
 
     # Everything goes into the audit trail, with the user of the request (the history
     # middleware supplies it) and the same reason.
-    history = {"batch_size": BATCH_SIZE, "default_change_reason": _("Attendee list import")}
+    history = {"batch_size": BATCH_SIZE, "default_change_reason": IMPORT_CHANGE_REASON}
     now = timezone.now()
     new_records = [record for record in records if record.attendee_id is None]
     matched_records = [record for record in records if record.attendee_id is not None]
