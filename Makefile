@@ -36,7 +36,7 @@ superuser: $(STAMP) $(SECRET_FILE)
 
 ## test: install or update .venv and run the whole suite (DATABASE_URL picks the database)
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## lint: ruff lint and format checks, and no missing migrations
 lint: $(STAMP)
