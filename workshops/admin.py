@@ -7,6 +7,8 @@ filter can be added in one place.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -28,6 +30,30 @@ from programmes.admin import (
 
 from . import staff_views
 from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
+
+
+def record_screen_urls(model_admin, screens):
+    """Admin URLs ``<pk>/<suffix>/`` for a record's staff screens (``staff_views``).
+
+    Named ``<app>_<model>_<suffix>`` like the admin's own views, wrapped in ``admin_view``
+    (login, staff status) and given the admin site.
+    """
+    meta = model_admin.model._meta
+    urls = []
+    for suffix, function in screens.items():
+        wrapped = model_admin.admin_site.admin_view(function)
+        urls.append(
+            path(
+                f"<int:pk>/{suffix}/",
+                functools.partial(_screen, wrapped, model_admin.admin_site),
+                name=f"{meta.app_label}_{meta.model_name}_{suffix.replace('/', '_')}",
+            )
+        )
+    return urls
+
+
+def _screen(view, admin_site, request, pk):
+    return view(request, pk, admin_site=admin_site)
 
 
 class CycleSessionChoicesMixin:
@@ -139,19 +165,16 @@ class WorkshopCycleAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryA
         )
 
     def get_urls(self):
-        def view(function, suffix):
-            wrapped = self.admin_site.admin_view(function)
-            return path(
-                f"<int:pk>/{suffix}/",
-                lambda request, pk: wrapped(request, pk, admin_site=self.admin_site),
-                name=f"workshops_workshopcycle_{suffix.replace('/', '_')}",
-            )
-
         return [
-            view(staff_views.attendance_register, "attendance"),
-            view(staff_views.attendee_import, "import"),
-            view(staff_views.certificates_overview, "certificates"),
-            view(staff_views.certificates_bulk_pdf, "certificates/pdf"),
+            *record_screen_urls(
+                self,
+                {
+                    "attendance": staff_views.attendance_register,
+                    "import": staff_views.attendee_import,
+                    "certificates": staff_views.certificates_overview,
+                    "certificates/pdf": staff_views.certificates_bulk_pdf,
+                },
+            ),
             *super().get_urls(),
         ]
 
@@ -296,17 +319,14 @@ class AttendeeAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         return self.readonly_fields
 
     def get_urls(self):
-        def view(function, suffix):
-            wrapped = self.admin_site.admin_view(function)
-            return path(
-                f"<int:pk>/{suffix}/",
-                lambda request, pk: wrapped(request, pk, admin_site=self.admin_site),
-                name=f"workshops_attendee_{suffix}",
-            )
-
         return [
-            view(staff_views.attendee_export, "export"),
-            view(staff_views.attendee_anonymise_view, "anonymise"),
+            *record_screen_urls(
+                self,
+                {
+                    "export": staff_views.attendee_export,
+                    "anonymise": staff_views.attendee_anonymise_view,
+                },
+            ),
             *super().get_urls(),
         ]
 
@@ -389,16 +409,13 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         return False
 
     def get_urls(self):
-        def view(function, suffix):
-            wrapped = self.admin_site.admin_view(function)
-            return path(
-                f"<int:pk>/{suffix}/",
-                lambda request, pk: wrapped(request, pk, admin_site=self.admin_site),
-                name=f"workshops_certificate_{suffix}",
-            )
-
         return [
-            view(staff_views.certificate_pdf, "pdf"),
-            view(staff_views.certificate_revoke_view, "revoke"),
+            *record_screen_urls(
+                self,
+                {
+                    "pdf": staff_views.certificate_pdf,
+                    "revoke": staff_views.certificate_revoke_view,
+                },
+            ),
             *super().get_urls(),
         ]
