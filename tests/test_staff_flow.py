@@ -152,3 +152,38 @@ def test_staff_cannot_reach_another_countys_cycle(staff_client):
         assert staff_client.get(url).status_code == 404, name
     changelist = staff_client.get(reverse("admin:workshops_workshopcycle_changelist"))
     assert losice not in changelist.context["cl"].result_list
+
+
+def attendee_form(cycle, **fields):
+    return {
+        "cycle": cycle.pk,
+        "organisation_name": "",
+        "sector": "",
+        "email": "",
+        "phone": "",
+        "consent_note": "Zgoda ustna",
+        **inline("attendances", []),
+        **fields,
+    }
+
+
+def test_adding_an_attendee_warns_about_a_duplicate_in_the_cycle(staff_client):
+    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    Attendee.objects.create(cycle=cycle, full_name="Marek Podwójny", email="marek@example.org")
+    add = reverse("admin:workshops_attendee_add")
+
+    refused = staff_client.post(add, attendee_form(cycle, full_name="  marek  PODWÓJNY "))
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.has_error("__all__", code="duplicate")
+    assert Attendee.objects.filter(cycle=cycle).count() == 1
+
+    other_email = staff_client.post(
+        add, attendee_form(cycle, full_name="Marek Podwójny", email="inny@example.org")
+    )
+    assert other_email.status_code == 302  # same name, different e-mail: another person
+
+    confirmed = staff_client.post(
+        add, attendee_form(cycle, full_name="Marek Podwójny", different_person="on")
+    )
+    assert confirmed.status_code == 302
+    assert Attendee.objects.filter(cycle=cycle).count() == 3

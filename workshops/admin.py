@@ -29,6 +29,7 @@ from programmes.admin import (
 )
 
 from . import staff_views
+from .importing import attendee_duplicates
 from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
 
 
@@ -262,8 +263,50 @@ class AttendanceInline(CycleSessionChoicesMixin, admin.TabularInline):
         return obj.cycle_id
 
 
+class AttendeeForm(forms.ModelForm):
+    different_person = forms.BooleanField(
+        label=_("This is a different person with the same name"),
+        required=False,
+        help_text=_("Tick only when the portal warns about an attendee already registered."),
+    )
+
+    class Meta:
+        model = Attendee
+        fields = [
+            "cycle",
+            "full_name",
+            "organisation_name",
+            "sector",
+            "email",
+            "phone",
+            "consent_note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cycle, name = cleaned.get("cycle"), cleaned.get("full_name")
+        if cycle and name and not cleaned.get("different_person"):
+            duplicates = attendee_duplicates(
+                cycle=cycle,
+                full_name=name,
+                email=cleaned.get("email", ""),
+                exclude_pk=self.instance.pk,
+            )
+            if duplicates:
+                raise forms.ValidationError(
+                    _(
+                        "%(name)s is already registered for this cycle. If this is another "
+                        "person, tick “This is a different person with the same name”."
+                    )
+                    % {"name": name},
+                    code="duplicate",
+                )
+        return cleaned
+
+
 @admin.register(Attendee)
 class AttendeeAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+    form = AttendeeForm
     list_display = [
         "full_name",
         "cycle",
@@ -280,7 +323,10 @@ class AttendeeAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["anonymised_at", "personal_data_actions", *TIMESTAMPS]
     inlines = [AttendanceInline]
     fieldsets = [
-        (None, {"fields": ["cycle", "full_name", "organisation_name", "sector"]}),
+        (
+            None,
+            {"fields": ["cycle", "full_name", "different_person", "organisation_name", "sector"]},
+        ),
         (_("Contact"), {"fields": ["email", "phone"]}),
         (_("Consent"), {"fields": ["consent_note", "anonymised_at", "personal_data_actions"]}),
         RECORD_FIELDSET,

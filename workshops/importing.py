@@ -847,3 +847,22 @@ def attendee_template_file(*, format: Literal["csv", "xlsx"]) -> bytes:
     if format == "csv":
         return dataset.export("csv", delimiter=";").encode("utf-8-sig")
     return dataset.export("xlsx")
+
+
+def attendee_duplicates(
+    *, cycle: WorkshopCycle, full_name: str, email: str = "", exclude_pk: int | None = None
+) -> list[Attendee]:
+    """Attendees of the cycle who look like the same person, by the import's rule.
+
+    The same name (case and spacing aside) and the same e-mail, or the same name where
+    either e-mail is blank.
+    """
+    key = _name_key(full_name)
+    email = email.strip().casefold()
+    candidates = Attendee.objects.active().filter(cycle=cycle).exclude(pk=exclude_pk)
+    return [
+        attendee
+        for attendee in candidates.only("pk", "full_name", "email")
+        if _name_key(attendee.full_name) == key
+        and (not email or not attendee.email or attendee.email.casefold() == email)
+    ]
