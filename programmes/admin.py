@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import CountyScopedAdminMixin
+from accounts.scoping import counties_for_user
 
 from .models import (
     AgreementParty,
@@ -92,6 +93,16 @@ class CountyAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "slug"]
     autocomplete_fields = ["voivodeship"]
     ordering = ["code"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # A county chosen in a form must be one the user works for; the list of all
+            # counties stays readable as reference data.
+            queryset = queryset.filter(pk__in=counties_for_user(request.user))
+        return queryset, may_have_duplicates
 
 
 @admin.register(Municipality)
