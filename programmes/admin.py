@@ -95,9 +95,7 @@ class CountyAdmin(admin.ModelAdmin):
     ordering = ["code"]
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(
-            request, queryset, search_term
-        )
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if request.resolver_match and request.resolver_match.url_name == "autocomplete":
             # A county chosen in a form must be one the user works for; the list of all
             # counties stays readable as reference data.
