@@ -216,7 +216,7 @@ def test_home_timeline_orders_by_date_with_unknown_dates_last(client):
         r'<span class="when">([^<]*)</span>\s*<span class="tag">([^<]*)</span>', timeline
     )
     kinds = {tag for _when, tag in items}
-    assert {"Agreement", "Workshop cycle", "presentation of the programme"} <= kinds
+    assert {"Agreement", "Workshop cycle", "Presentation of the programme"} <= kinds
     assert len(items) == (
         WorkshopCycle.objects.count() + ProgrammeEvent.objects.count() + 2  # agreements
     )
