@@ -221,7 +221,7 @@ def test_home_timeline_orders_by_date_with_unknown_dates_last(client):
         WorkshopCycle.objects.count() + ProgrammeEvent.objects.count() + 2  # agreements
     )
     assert items[0][0] == "2003–2010"
-    assert items[-1] == ("date unknown", "training")
+    assert items[-1] == ("date unknown", "Training")
     # The Płock agreement of 18 November 2003 after the cycles dated only 2003–2010.
     whens = [when for when, _tag in items]
     assert whens.index("Nov. 18, 2003") == 16
