@@ -180,7 +180,7 @@ class ProgrammeAdmin(DatedAdminMixin, SimpleHistoryAdmin):
         "implementing_institution",
         "sessions_per_cycle",
     ]
-    list_filter = ["date_precision", "operator"]
+    list_filter = ["date_precision", "operator", "is_synthetic"]
     list_select_related = ["operator", "implementing_institution"]
     search_fields = ["name", "slug", "goal", "description"]
     date_hierarchy = "date_start"
@@ -190,7 +190,10 @@ class ProgrammeAdmin(DatedAdminMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "name", "operator", "implementing_institution"]}),
         date_fieldset(_("Period")),
-        (_("Programme"), {"fields": ["sessions_per_cycle", "goal", "scheme", "description"]}),
+        (
+            _("Programme"),
+            {"fields": ["sessions_per_cycle", "goal", "scheme", "description", "is_synthetic"]},
+        ),
         SOURCES_FIELDSET,
         RECORD_FIELDSET,
     ]

@@ -465,6 +465,14 @@ class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     sessions_per_cycle = models.PositiveSmallIntegerField(
         _("standard number of sessions per cycle"), null=True, blank=True
     )
+    is_synthetic = models.BooleanField(
+        _("synthetic data"),
+        default=False,
+        help_text=_(
+            "Generated for load tests and benchmarks (manage.py generate_synthetic_data); "
+            "not a historical record."
+        ),
+    )
     goal = models.TextField(_("main goal"), blank=True)
     scheme = models.TextField(_("scheme of a cycle"), blank=True)
     description = models.TextField(_("description"), blank=True)
