@@ -101,9 +101,19 @@ def test_county_staff_flow(staff_client):
     assert preview.status_code == 200
     assert preview.context["preview"].new_count == 200
     assert not Attendee.objects.filter(cycle=cycle).exists()
-    confirmed = client.post(import_url, {"action": "confirm", "token": preview.context["token"]})
+    confirmed = client.post(
+        import_url,
+        {
+            "action": "confirm",
+            "token": preview.context["token"],
+            "consent_note": "Zgody pisemne na listach obecności",
+        },
+    )
     assert confirmed.status_code == 302
     assert Attendee.objects.filter(cycle=cycle).count() == 200
+    assert set(Attendee.objects.filter(cycle=cycle).values_list("consent_note", flat=True)) == {
+        "Zgody pisemne na listach obecności"
+    }
     assert Attendance.objects.filter(session__cycle=cycle).count() == 150 * 4 + 50 * 2
 
     # 3. Tick attendance: everyone also came to session V.

@@ -715,7 +715,9 @@ def _refuse(errors: Sequence[RowError], message: str) -> None:
 
 
 @transaction.atomic
-def attendees_import(*, cycle: WorkshopCycle, rows: Sequence[Mapping[str, Any]]) -> ImportResult:
+def attendees_import(
+    *, cycle: WorkshopCycle, rows: Sequence[Mapping[str, Any]], consent_note: str = ""
+) -> ImportResult:
     """Import the rows of a valid preview (``ImportPreview.rows``) into the cycle.
 
     The rows are matched against the cycle's attendees again, as the database is now: a
@@ -760,6 +762,7 @@ def attendees_import(*, cycle: WorkshopCycle, rows: Sequence[Mapping[str, Any]])
         Attendee(
             cycle=cycle,
             **{name: getattr(record, name) for name in TEXT_FIELDS},
+            consent_note=consent_note.strip()[:2000],
             created_at=now,
             updated_at=now,
         )

@@ -255,7 +255,11 @@ def attendee_import(request, pk, *, admin_site):
             messages.error(request, _("The preview has expired. Upload the file again."))
             return redirect(request.path)
         try:
-            result = importing.attendees_import(cycle=cycle, rows=stored["rows"])
+            result = importing.attendees_import(
+                cycle=cycle,
+                rows=stored["rows"],
+                consent_note=request.POST.get("consent_note", ""),
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(request.path)
