@@ -1,0 +1,121 @@
+"""Generate synthetic volume data at national scale (see ``programmes.synthetic``)."""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programmes import synthetic
+
+
+def default_terc_path() -> Path:
+    return settings.BASE_DIR.parent / "shared" / "data" / "terc2025.csv"
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Generates synthetic workshop cycles, sessions, attendees, attendance, certificates "
+        "and project ideas for all Polish counties (codes from the TERC register), under "
+        "programme editions marked as synthetic. Refuses a database holding real records "
+        "unless --allow-real-records is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--terc",
+            type=Path,
+            default=None,
+            help=gettext_lazy(
+                "Path of the TERC register (terc2025.csv); default: ../shared/data/terc2025.csv "
+                "next to the project."
+            ),
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help=gettext_lazy(
+                "Multiplies the volumes; 1.0 is about 8,000 cycles, 48,000 sessions, "
+                "300,000 attendees and 1,000,000 attendance rows."
+            ),
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2017, help=gettext_lazy("Seed of the random generator.")
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=5000,
+            help=gettext_lazy("Rows per INSERT statement."),
+        )
+        parser.add_argument(
+            "--allow-real-records",
+            action="store_true",
+            help=gettext_lazy("Run even though the database holds real (non-synthetic) records."),
+        )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help=gettext_lazy("Delete the synthetic data generated earlier first."),
+        )
+
+    def handle(self, *args, **options):
+        scale, batch_size = options["scale"], options["batch_size"]
+        if not 0 < scale <= 10:
+            raise CommandError(_("--scale must be greater than 0 and at most 10."))
+        if batch_size < 1:
+            raise CommandError(_("--batch-size must be a positive number."))
+        terc_path = options["terc"] or default_terc_path()
+        if not terc_path.is_file():
+            raise CommandError(
+                _(
+                    "The TERC register was not found at %(path)s. Pass the path of "
+                    "terc2025.csv with --terc."
+                )
+                % {"path": terc_path}
+            )
+        if synthetic.real_records_exist() and not options["allow_real_records"]:
+            raise CommandError(
+                _(
+                    "This database holds real (non-synthetic) records. Synthetic data is "
+                    "meant for a separate database; run with --allow-real-records to add it "
+                    "anyway."
+                )
+            )
+        existing = synthetic.synthetic_programme_count()
+        verbose = options["verbosity"] >= 1
+
+        def log(message: str) -> None:
+            if verbose:
+                self.stdout.write(message)
+
+        if existing and not options["replace"]:
+            raise CommandError(
+                _(
+                    "The database already holds synthetic data (%(count)s synthetic programme "
+                    "editions). Run with --replace to delete it first."
+                )
+                % {"count": existing}
+            )
+        started = time.monotonic()
+        try:
+            if existing:
+                synthetic.synthetic_data_delete(batch_size=batch_size, log=log)
+            totals = synthetic.synthetic_data_generate(
+                terc_path=terc_path,
+                scale=scale,
+                seed=options["seed"],
+                batch_size=batch_size,
+                log=log,
+            )
+        except synthetic.SyntheticDataError as error:
+            raise CommandError(str(error)) from error
+        for table, count in totals.items():
+            log(_("  %(table)s: %(count)s") % {"table": table, "count": f"{count:,}"})
+        log(
+            _("Done: %(count)s rows in %(seconds).1f s.")
+            % {"count": f"{sum(totals.values()):,}", "seconds": time.monotonic() - started}
+        )
