@@ -433,7 +433,9 @@ def test_plock_first_conference_on_25_may_2017():
 
 
 def test_unknown_session_dates_stay_unknown():
-    assert Session.objects.filter(cycle__slug="wlosg-2017-losicki", date_start__isnull=True).count()
+    losice = Session.objects.filter(cycle__slug="wlosg-2017-losicki", date_start__isnull=True)
+    plock = Session.objects.filter(cycle__slug="wlosg-2017-plocki", date_start__isnull=True)
+    assert (losice.count(), sorted(plock.values_list("ordinal", flat=True))) == (6, [2, 3, 4, 5])
 
 
 def test_certificates_handed_out_by_vice_starost_councillors_and_pup_director():

@@ -48,10 +48,14 @@ def _number_prefix(cycle: WorkshopCycle, issued_on: datetime.date) -> str:
     return f"{cycle.county.code}/{year}/"
 
 
-def _next_sequence(prefix: str) -> int:
+def _reserve_numbering(cycle: WorkshopCycle, issued_on: datetime.date) -> tuple[str, int]:
+    """The number prefix and the first free sequence number, under a lock on the county
+    (inside the caller's transaction), so two requests never take the same number."""
+    County.objects.select_for_update().get(pk=cycle.county_id)
+    prefix = _number_prefix(cycle, issued_on)
     numbers = Certificate.objects.filter(number__startswith=prefix).values_list("number", flat=True)
     used = [int(n.removeprefix(prefix)) for n in numbers if n.removeprefix(prefix).isdigit()]
-    return max(used, default=0) + 1
+    return prefix, max(used, default=0) + 1
 
 
 @transaction.atomic
@@ -66,10 +70,7 @@ def certificates_issue(
     if not issued_by.strip():
         raise ValidationError(_("Say who issues the certificates."))
     issued_on = issued_on or timezone.localdate()
-    # One issuer per county at a time, so that two requests never take the same number.
-    County.objects.select_for_update().get(pk=cycle.county_id)
-    prefix = _number_prefix(cycle, issued_on)
-    sequence = _next_sequence(prefix)
+    prefix, sequence = _reserve_numbering(cycle, issued_on)
     certificates = []
     for offset, attendee in enumerate(eligible_attendees(cycle=cycle)):
         certificates.append(
@@ -109,12 +110,11 @@ def certificate_reissue(
     certificate_revoke(certificate=certificate, reason=reason)
     cycle = certificate.cycle
     issued_on = timezone.localdate()
-    County.objects.select_for_update().get(pk=cycle.county_id)
-    prefix = _number_prefix(cycle, issued_on)
+    prefix, sequence = _reserve_numbering(cycle, issued_on)
     return Certificate.objects.create(
         attendee=certificate.attendee,
         cycle=cycle,
-        number=f"{prefix}{_next_sequence(prefix):03d}",
+        number=f"{prefix}{sequence:03d}",
         issued_on=issued_on,
         issued_by=(issued_by or certificate.issued_by).strip(),
     )

@@ -492,15 +492,20 @@ class _Registered:
         for pk, full_name, email in attendees:
             self.by_name[_name_key(full_name)].append((pk, email.casefold()))
 
-    def candidates(self, row: ImportRow) -> list[int]:
-        email = row.email.casefold()
+    def candidates(self, full_name: str, email: str) -> list[int]:
+        email = email.casefold()
         same = [
             (pk, other)
-            for pk, other in self.by_name.get(_name_key(row.full_name), ())
-            if not email or not other or other == email
+            for pk, other in self.by_name.get(_name_key(full_name), ())
+            if _emails_agree(email, other)
         ]
         exact = [pk for pk, other in same if email and other == email]
         return exact or [pk for pk, _other in same]
+
+
+def _emails_agree(email: str, other: str) -> bool:
+    """Two records with the same name are one person unless both e-mails differ."""
+    return not email or not other or other == email
 
 
 def _match_rows(
@@ -515,8 +520,7 @@ def _match_rows(
     for row in rows:
         name, email = _name_key(row.full_name), row.email.casefold()
         earlier = next(
-            (number for number, other in seen[name] if not email or not other or other == email),
-            None,
+            (number for number, other in seen[name] if _emails_agree(email, other)), None
         )
         seen[name].append((row.row, email))
         if earlier is not None:
@@ -529,7 +533,7 @@ def _match_rows(
                 )
             )
             continue
-        candidates = registered.candidates(row)
+        candidates = registered.candidates(row.full_name, row.email)
         if len(candidates) > 1:
             errors.append(
                 RowError(
@@ -854,18 +858,12 @@ def attendee_template_file(*, format: Literal["csv", "xlsx"]) -> bytes:
 
 def attendee_duplicates(
     *, cycle: WorkshopCycle, full_name: str, email: str = "", exclude_pk: int | None = None
-) -> list[Attendee]:
-    """Attendees of the cycle who look like the same person, by the import's rule.
+) -> list[int]:
+    """Ids of the cycle's attendees who look like the same person, by the import's rule.
 
     The same name (case and spacing aside) and the same e-mail, or the same name where
     either e-mail is blank.
     """
-    key = _name_key(full_name)
-    email = email.strip().casefold()
-    candidates = Attendee.objects.active().filter(cycle=cycle).exclude(pk=exclude_pk)
-    return [
-        attendee
-        for attendee in candidates.only("pk", "full_name", "email")
-        if _name_key(attendee.full_name) == key
-        and (not email or not attendee.email or attendee.email.casefold() == email)
-    ]
+    attendees = Attendee.objects.active().filter(cycle=cycle).exclude(pk=exclude_pk)
+    registered = _Registered(attendees.values_list("pk", "full_name", "email"))
+    return registered.candidates(full_name, email)

@@ -20,8 +20,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.scoping import certificates_for_user, cycles_for_user
+from accounts.scoping import attendees_for_user, certificates_for_user, cycles_for_user
 
+from . import importing
 from .attendance import attendance_grid, attendance_register_save
 from .certificates import (
     certificate_reissue,
@@ -32,6 +33,7 @@ from .certificates import (
     eligible_attendees,
 )
 from .models import Certificate, WorkshopCycle
+from .privacy import attendee_anonymise, attendee_personal_data
 
 
 def _cycle_for(request, pk) -> WorkshopCycle:
@@ -228,8 +230,6 @@ PREVIEW_SHOWN_ROWS = 200
 @never_cache
 def attendee_import(request, pk, *, admin_site):
     """Upload → preview → confirm. Nothing is saved before the confirmation."""
-    from . import importing
-
     cycle = _cycle_for(request, pk)
     _require(request, "workshops.add_attendee", "workshops.add_attendance")
     session_key = IMPORT_SESSION_KEY.format(pk=cycle.pk)
@@ -328,8 +328,6 @@ def attendee_import(request, pk, *, admin_site):
 
 
 def _attendee_for(request, pk):
-    from accounts.scoping import attendees_for_user
-
     return get_object_or_404(
         attendees_for_user(request.user).select_related("cycle__county"), pk=pk
     )
@@ -338,8 +336,6 @@ def _attendee_for(request, pk):
 @never_cache
 def attendee_export(request, pk, *, admin_site):
     """Everything held about one person, as JSON (a subject-access request)."""
-    from .privacy import attendee_personal_data
-
     attendee = _attendee_for(request, pk)
     _require(request, "workshops.view_attendee")
     if attendee.anonymised_at:
@@ -356,8 +352,6 @@ def attendee_export(request, pk, *, admin_site):
 @never_cache
 def attendee_anonymise_view(request, pk, *, admin_site):
     """Confirm, then erase one person's data (keeping counts and certificate validity)."""
-    from .privacy import attendee_anonymise
-
     attendee = _attendee_for(request, pk)
     _require(request, "workshops.change_attendee")
     change_url = reverse(f"{admin_site.name}:workshops_attendee_change", args=[attendee.pk])
