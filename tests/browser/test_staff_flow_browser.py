@@ -1,114 +1,16 @@
 """The county staff flow in a real browser (Debian's Chromium driven by Playwright).
 
-The portal runs as its own server process on a throwaway SQLite database with the
-Mazovian records, so the browser sees exactly what a user sees. Skipped, with the reason,
-where Chromium or Playwright is missing (``.ci/run`` installs both).
+The portal runs as its own server process (``conftest.py``) on a throwaway SQLite database
+with the Mazovian records, so the browser sees exactly what a user sees.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import openpyxl
-import pytest
 from pypdf import PdfReader
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-playwright = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
-
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "haslo-testowe-Plock-2025"  # noqa: S105 - a throwaway account on a throwaway DB
-CREATE_STAFF = f"""
-from django.contrib.auth.models import Group, User
-from accounts.models import StaffProfile
-from accounts.roles import COUNTY_STAFF, GROUP_NAMES
-from programmes.models import County
-user = User.objects.create_user("anna.plock", password="{PASSWORD}", is_staff=True)
-user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory):
-    """A running portal: base URL of a server with the records and one Płock employee."""
-    workdir = tmp_path_factory.mktemp("portal")
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
-        "PYTHONUNBUFFERED": "1",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "-v0"], ["loadrecords", "-v0"], ["shell", "-c", CREATE_STAFF]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True)  # noqa: S603
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail("The portal server did not start")
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, locale="pl-PL")
-    page = context.new_page()
-    # Generous: CI runs this beside the rest of the suite on two cores.
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
 
 
 def attendee_list(count: int) -> bytes:
@@ -129,13 +31,8 @@ def choose(page, field: str, search: str, option: str) -> None:
     page.locator(".select2-results__option", has_text=option).click()
 
 
-def test_county_staff_flow_in_the_browser(portal, page, tmp_path):
-    # Log in.
-    page.goto(f"{portal}/admin/login/")
-    page.fill("#id_username", "anna.plock")
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_url(f"{portal}/admin/")
+def test_county_staff_flow_in_the_browser(portal, staff_page, tmp_path):
+    page = staff_page
 
     # A new cycle with six sessions.
     page.goto(f"{portal}/admin/workshops/workshopcycle/add/")

@@ -1,0 +1,136 @@
+"""One portal server and one Chromium for all the browser tests of a pytest process.
+
+The portal runs as its own server process on a throwaway SQLite database with the
+Mazovian records and one Płock county employee, with DEBUG off (the portal's own error
+pages). Skipped, with the reason, where Chromium or Playwright is missing (``.ci/run``
+installs both).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "haslo-testowe-Plock-2025"  # noqa: S105 - a throwaway account on a throwaway DB
+STAFF_USERNAME = "anna.plock"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CREATE_STAFF = f"""
+from django.contrib.auth.models import Group, User
+from accounts.models import StaffProfile
+from accounts.roles import COUNTY_STAFF, GROUP_NAMES
+from programmes.models import County
+user = User.objects.create_user("{STAFF_USERNAME}", password="{PASSWORD}", is_staff=True)
+user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
+StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "Playwright is not installed"
+    if reason is None and not Path(CHROMIUM).exists():
+        reason = "Debian's chromium is not installed"
+    if reason:
+        here = Path(__file__).parent
+        for item in items:
+            if here in Path(item.fspath).parents:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory):
+    """The base URL of a running portal with the records and one Płock employee."""
+    workdir = tmp_path_factory.mktemp("portal")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
+        "SECRET_KEY": "browser-tests-only-" + "x" * 40,
+        "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("REDIS_URL", None)  # its own process cache: nothing shared with other tests
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "-v0"], ["loadrecords", "-v0"], ["shell", "-c", CREATE_STAFF]):
+        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True)  # noqa: S603
+    port = free_port()
+    log = (workdir / "server.log").open("wb")
+    server = subprocess.Popen(  # noqa: S603
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks", "--insecure"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("The portal server did not start")
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context (no cookies), Polish like most of the users."""
+    context = browser.new_context(accept_downloads=True, locale="pl-PL")
+    page = context.new_page()
+    # Generous: CI runs this beside the rest of the suite on two cores.
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def staff_page(portal, page):
+    """A page logged in to the admin as the Płock county employee."""
+    page.goto(f"{portal}/admin/login/")
+    page.fill("#id_username", STAFF_USERNAME)
+    page.fill("#id_password", PASSWORD)
+    page.press("#id_password", "Enter")
+    page.wait_for_url(f"{portal}/admin/")
+    return page
