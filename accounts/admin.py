@@ -1,3 +1,4 @@
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -31,3 +32,11 @@ class StaffUserAdmin(UserAdmin):
     @admin.display(description=_("roles"))
     def roles(self, obj):
         return ", ".join(group.name for group in obj.groups.all())
+
+
+# django-axes: keep "Access attempts" (the failed-login counters; deleting one lifts a
+# lockout). The access and failure logs are switched off (AXES_DISABLE_ACCESS_LOG), so
+# their empty lists would only mislead.
+for _model in (AccessLog, AccessFailureLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -19,5 +19,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler404 = "programmes.views.page_not_found"
-handler500 = "programmes.views.server_error"
+handler400 = "partnership.errors.bad_request"
+handler403 = "partnership.errors.permission_denied"
+handler404 = "partnership.errors.page_not_found"
+handler500 = "partnership.errors.server_error"

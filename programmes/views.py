@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -374,7 +373,7 @@ def source_detail(request, slug):
 
 
 # --------------------------------------------------------------------------------------
-# Sitemap, robots.txt and error pages
+# Sitemap and robots.txt (the error pages are in partnership/errors.py)
 # --------------------------------------------------------------------------------------
 
 
@@ -396,16 +395,3 @@ def robots_txt(request):
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
-
-def page_not_found(request, exception=None):
-    """A friendly 404 page in the visitor's language; it never echoes the address."""
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    """A friendly 500 page that needs neither the database nor the request context."""
-    try:
-        body = loader.render_to_string("500.html", request=request)
-    except Exception:  # noqa: BLE001 - the error page must not fail in turn
-        body = "<!doctype html><title>500</title><h1>Server error</h1>"
-    return HttpResponseServerError(body)

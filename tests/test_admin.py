@@ -10,6 +10,7 @@ import datetime
 import itertools
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -91,6 +92,10 @@ def admin_user(django_user_model):
 def objects():
     """Records the fixtures do not hold: personal data is never part of them."""
     register_attendees(1, prefix="Smoke")
+    # A failed-login counter of django-axes (its admin list is where a lockout is lifted).
+    AccessAttempt.objects.create(
+        username="smoke", ip_address="192.0.2.1", user_agent="pytest", failures_since_start=1
+    )
 
 
 def existing(model):

@@ -410,7 +410,7 @@ def test_unknown_record_is_404(client):
 
 
 def test_friendly_500(rf):
-    from programmes.views import server_error
+    from partnership.errors import server_error
 
     with translation.override("en"):
         response = server_error(rf.get("/en/"))
