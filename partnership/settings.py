@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "projects",
     "opendata",
     "accounts",
+    "reports",
 ]
 
 # Order matters (README, "Security"): the header middleware come first so that every

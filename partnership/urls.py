@@ -2,9 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from partnership import views as partnership_views
 from programmes import views as programmes_views
 
 urlpatterns = [
+    path("ping", partnership_views.ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", programmes_views.sitemap, name="sitemap"),
     path("robots.txt", programmes_views.robots_txt, name="robots_txt"),
@@ -16,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("workshops.urls")),
     path("", include("projects.urls")),
     path("", include("opendata.urls")),
+    path("", include("reports.urls")),
     prefix_default_language=False,
 )
 

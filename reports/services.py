@@ -1,0 +1,855 @@
+"""Programme-wide reports: every figure computed by database aggregation.
+
+``compute_report(filters=..., counties=...)`` runs a small, fixed number of aggregate
+queries (about fifteen, whatever the number of rows) grouped by programme edition and
+county, and rolls the aggregated rows up into the report's tables; ``cached_report``
+keeps the result in Django's cache under a key that includes the data version, so any
+change to the records invalidates it.
+
+Honesty about the historical records:
+
+- a recorded figure has a precision; a total is built from the sum *and* the number of
+  approximate, lower-bound and unknown parts, exactly as ``programmes.facts.sum_figures``
+  would build it from the individual figures (``Parts.figure``);
+- a record's date is a window; it counts in a year only when its window lies within that
+  single year, otherwise in a bucket for its range of years (or "date unknown");
+- the year filter takes records whose window lies within the chosen years; those whose
+  window only overlaps them, or whose date is unknown, are counted in ``Report.notes``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from partnership.caching import data_version
+from programmes.facts import Figure, FuzzyDate, Precision
+from programmes.models import County, Programme, ProgrammeEvent, Sector
+from projects.models import ADOPTED_STATUSES, ProjectIdea, Status
+from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
+
+YEAR_MIN = 1990
+YEAR_MAX = 2100
+RATE_BANDS = 10
+CACHE_TIMEOUT = 60 * 60  # an hour; any data change invalidates sooner
+
+
+# --------------------------------------------------------------------------------------
+# Filters
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What the report covers, apart from the counties (see ``compute_report``)."""
+
+    programme_ids: tuple[int, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+
+    @property
+    def has_years(self) -> bool:
+        return self.year_from is not None or self.year_to is not None
+
+    def key(self) -> str:
+        programmes = ",".join(str(pk) for pk in sorted(set(self.programme_ids)))
+        return f"p={programmes};from={self.year_from};to={self.year_to}"
+
+
+def _within(prefix: str, filters: ReportFilters) -> Q:
+    """The record's date window lies within the chosen years."""
+    q = Q()
+    if filters.year_from is not None:
+        q &= Q(**{f"{prefix}date_start__gte": datetime.date(filters.year_from, 1, 1)})
+    if filters.year_to is not None:
+        q &= Q(**{f"{prefix}date_end__isnull": False}) & Q(
+            **{f"{prefix}date_end__lte": datetime.date(filters.year_to, 12, 31)}
+        )
+    return q
+
+
+def _overlaps(prefix: str, filters: ReportFilters) -> Q:
+    """The record's (known) window overlaps the chosen years."""
+    q = Q(**{f"{prefix}date_start__isnull": False})
+    if filters.year_to is not None:
+        q &= Q(**{f"{prefix}date_start__lte": datetime.date(filters.year_to, 12, 31)})
+    if filters.year_from is not None:
+        q &= Q(**{f"{prefix}date_end__isnull": True}) | Q(
+            **{f"{prefix}date_end__gte": datetime.date(filters.year_from, 1, 1)}
+        )
+    return q
+
+
+def _scope(prefix: str, filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+    q = Q()
+    if filters.programme_ids:
+        q &= Q(**{f"{prefix}programme_id__in": filters.programme_ids})
+    if counties is not None:
+        q &= Q(**{f"{prefix}county_id__in": counties})
+    return q
+
+
+def cycle_q(prefix: str, filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+    """Workshop cycles in the report, seen from a model reaching them through ``prefix``."""
+    return _scope(prefix, filters, counties) & _within(prefix, filters)
+
+
+def event_q(filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+    return _scope("", filters, counties) & _within("", filters)
+
+
+def idea_q(filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+    """Ideas in the report: the county is the idea's own; the edition and the dates are
+    those of the originating cycle or, failing one, of the originating event."""
+    q = Q()
+    if counties is not None:
+        q &= Q(county_id__in=counties)
+    if filters.programme_ids:
+        q &= Q(cycle__programme_id__in=filters.programme_ids) | Q(
+            cycle__isnull=True, event__programme_id__in=filters.programme_ids
+        )
+    if filters.has_years:
+        q &= (Q(cycle__isnull=False) & _within("cycle__", filters)) | (
+            Q(cycle__isnull=True) & _within("event__", filters)
+        )
+    return q
+
+
+# --------------------------------------------------------------------------------------
+# Figures built from aggregated parts
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Parts:
+    """A sum of recorded figures, with how many parts were approximate, lower bounds or
+    unknown: enough to say how exact the total is without the individual figures."""
+
+    total: int = 0
+    parts: int = 0
+    unknown: int = 0
+    approx: int = 0
+    more_than: int = 0
+    at_least: int = 0
+
+    def add(self, other: Parts) -> None:
+        self.total += other.total
+        self.parts += other.parts
+        self.unknown += other.unknown
+        self.approx += other.approx
+        self.more_than += other.more_than
+        self.at_least += other.at_least
+
+    @property
+    def figure(self) -> Figure:
+        """The same total ``sum_figures`` gives for the individual figures."""
+        if not self.parts:
+            return Figure(0)
+        if self.unknown >= self.parts:
+            return Figure(None)
+        if self.unknown or self.at_least or self.more_than:
+            if self.more_than and not self.approx:
+                return Figure(self.total, Precision.MORE_THAN)
+            return Figure(self.total, Precision.AT_LEAST)
+        if self.approx:
+            return Figure(self.total, Precision.APPROXIMATE)
+        return Figure(self.total, Precision.EXACT)
+
+
+def _figure_aggregates(name: str, value: str, precision: str) -> dict:
+    """Aggregates for ``Parts`` of the figure stored in ``value`` + ``precision``."""
+    known = Q(**{f"{value}__isnull": False})
+    return {
+        f"{name}_total": Coalesce(Sum(value), 0),
+        f"{name}_parts": Count("pk"),
+        f"{name}_unknown": Count("pk", filter=~known),
+        f"{name}_approx": Count("pk", filter=known & Q(**{precision: Precision.APPROXIMATE})),
+        f"{name}_more_than": Count("pk", filter=known & Q(**{precision: Precision.MORE_THAN})),
+        f"{name}_at_least": Count("pk", filter=known & Q(**{precision: Precision.AT_LEAST})),
+    }
+
+
+def _parts(row: dict, name: str) -> Parts:
+    return Parts(
+        total=row[f"{name}_total"] or 0,
+        parts=row[f"{name}_parts"],
+        unknown=row[f"{name}_unknown"],
+        approx=row[f"{name}_approx"],
+        more_than=row[f"{name}_more_than"],
+        at_least=row[f"{name}_at_least"],
+    )
+
+
+# --------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measures:
+    """The report's measures for one edition, county, or the whole selection."""
+
+    cycles: int = 0
+    sessions_held: Parts = field(default_factory=Parts)
+    sessions_recorded: int = 0
+    attendance_reported: Parts = field(default_factory=Parts)
+    cycles_with_attendance: int = 0
+    attendees: int = 0  # registered for a cycle
+    participants: int = 0  # registered attendees present at least once
+    registered_attendance: int = 0  # attendance rows (present at a session)
+    register_places: int = 0  # for sessions with a register: attendees registered
+    sessions_with_register: int = 0
+    certificates: int = 0
+    ideas: int = 0
+    selected: int = 0
+    events: int = 0
+    invitations: Parts = field(default_factory=Parts)
+    event_attendance: Parts = field(default_factory=Parts)
+    share_weighted: int = 0  # sum of invitations × recorded share, for events with both
+    share_invitations: int = 0
+    share_events: int = 0
+    share_inexact: int = 0
+
+    def add(self, other: Measures) -> None:
+        for name, value in vars(other).items():
+            if isinstance(value, Parts):
+                getattr(self, name).add(value)
+            else:
+                setattr(self, name, getattr(self, name) + value)
+
+    @property
+    def sessions_held_figure(self) -> Figure:
+        return self.sessions_held.figure
+
+    @property
+    def attendance_reported_figure(self) -> Figure:
+        """The attendance reported for the sessions on record; unknown (not 0) when
+        there are cycles but no session on record."""
+        if self.cycles and not self.attendance_reported.parts:
+            return Figure(None)
+        return self.attendance_reported.figure
+
+    @property
+    def invitations_figure(self) -> Figure:
+        return self.invitations.figure
+
+    @property
+    def event_attendance_figure(self) -> Figure:
+        return self.event_attendance.figure
+
+    @property
+    def attendance_share_figure(self) -> Figure:
+        """Recorded attendance shares of events, weighted by the invitations sent."""
+        if not self.share_invitations:
+            return Figure(None, suffix="%")
+        value = round(self.share_weighted / self.share_invitations)
+        exact = not self.share_inexact
+        return Figure(value, Precision.EXACT if exact else Precision.APPROXIMATE, suffix="%")
+
+    @property
+    def selected_share(self) -> float | None:
+        """Share of the ideas selected for implementation, in percent."""
+        return 100 * self.selected / self.ideas if self.ideas else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Present ÷ registered over the sessions with registered attendees, in percent."""
+        if not self.register_places:
+            return None
+        return 100 * self.registered_attendance / self.register_places
+
+    @property
+    def has_activity(self) -> bool:
+        return bool(self.cycles or self.events or self.ideas)
+
+    @property
+    def inexact(self) -> bool:
+        """Does any figure of the row rest on approximate, lower-bound or unknown parts?"""
+        figures = (
+            self.sessions_held_figure,
+            self.attendance_reported_figure,
+            self.invitations_figure,
+            self.event_attendance_figure,
+        )
+        return any(not figure.is_exact for figure in figures)
+
+
+@dataclass
+class ProgrammeRow:
+    id: int
+    name: str
+    dates: FuzzyDate
+    is_synthetic: bool
+    measures: Measures
+
+
+@dataclass
+class CountyRow:
+    id: int | None  # None: records without a county (inter-regional events)
+    code: str
+    label: str
+    measures: Measures
+
+
+@dataclass
+class YearRow:
+    """One year, or a bucket of records whose year is not known precisely."""
+
+    label: str
+    year: int | None  # the calendar year; None for a bucket
+    first_year: int | None
+    last_year: int | None  # None with a first year: the end is not recorded
+    cycles: int = 0
+    sessions: int = 0
+    attendance_reported: Parts = field(default_factory=Parts)
+    ideas: int = 0
+    events: int = 0
+
+    @property
+    def attendance_reported_figure(self) -> Figure:
+        if self.cycles and not self.attendance_reported.parts:
+            return Figure(None)
+        return self.attendance_reported.figure
+
+    @property
+    def is_bucket(self) -> bool:
+        return self.year is None
+
+
+@dataclass
+class SectorRow:
+    sector: str
+    label: str
+    attendees: int
+    participants: int
+
+
+@dataclass
+class BandRow:
+    low: int  # percent, inclusive
+    high: int  # percent, exclusive except for the last band
+    sessions: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}–{self.high}%"
+
+
+@dataclass
+class StatusRow:
+    status: str
+    label: str
+    ideas: int
+    selected: bool
+    share: float | None
+
+
+@dataclass
+class Notes:
+    """Records the year filter left out although they may belong to the chosen years."""
+
+    cycles_overlapping: int = 0
+    cycles_undated: int = 0
+    events_overlapping: int = 0
+    events_undated: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.cycles_overlapping
+            or self.cycles_undated
+            or self.events_overlapping
+            or self.events_undated
+        )
+
+
+@dataclass
+class Report:
+    filters: ReportFilters
+    counties: tuple[int, ...] | None
+    language: str
+    generated_at: datetime.datetime
+    total: Measures
+    by_programme: list[ProgrammeRow]
+    by_county: list[CountyRow]
+    by_year: list[YearRow]
+    sectors: list[SectorRow]
+    rate_bands: list[BandRow]
+    statuses: list[StatusRow]
+    notes: Notes
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.total.has_activity
+
+    @property
+    def has_unknown_years(self) -> bool:
+        return any(row.is_bucket for row in self.by_year)
+
+
+# --------------------------------------------------------------------------------------
+# The queries
+# --------------------------------------------------------------------------------------
+
+
+def _count_for_cycle(queryset, path: str):
+    """How many rows of ``queryset`` reach the outer workshop cycle through ``path``."""
+    counted = (
+        queryset.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) -> Report:
+    """The whole report, uncached.
+
+    ``counties`` are the ids of the counties covered (already limited to what the user
+    may see), or None for every county including records that have none (only for
+    users who see every county).
+    """
+    cells: dict[tuple[int | None, int | None], Measures] = defaultdict(Measures)
+
+    # 1. Workshop cycles: how many, and the sessions they held (``held_sessions_figure``
+    #    in SQL: the recorded number, else the sessions on record as a lower bound, or
+    #    exactly for a planned cycle; unknown when there is nothing).
+    per_cycle = {
+        "recorded": _count_for_cycle(Session.objects.all(), "cycle_id"),
+        "registered": _count_for_cycle(Attendee.objects.all(), "cycle_id"),
+        "present": _count_for_cycle(Attendance.objects.all(), "session__cycle_id"),
+    }
+    not_held = Q(sessions_held__isnull=True) & ~Q(status=WorkshopCycle.Status.PLANNED)
+    cycle_rows = (
+        WorkshopCycle.objects.filter(cycle_q("", filters, counties))
+        .annotate(**per_cycle)
+        .order_by()
+        .values("programme_id", "county_id")
+        .annotate(
+            n=Count("pk"),
+            held_total=Coalesce(Sum(Coalesce("sessions_held", "recorded")), 0),
+            held_lower=Count("pk", filter=not_held & Q(recorded__gt=0)),
+            held_unknown=Count("pk", filter=not_held & Q(recorded=0)),
+            # The register: every session of a cycle has all of the cycle's attendees
+            # registered; present are the attendance rows.
+            present_total=Coalesce(Sum("present"), 0),
+            places=Coalesce(Sum(F("recorded") * F("registered")), 0),
+            with_register=Coalesce(Sum("recorded", filter=Q(registered__gt=0)), 0),
+        )
+    )
+    for row in cycle_rows:
+        cell = cells[row["programme_id"], row["county_id"]]
+        cell.cycles += row["n"]
+        cell.sessions_held.add(
+            Parts(
+                total=row["held_total"],
+                parts=row["n"],
+                unknown=row["held_unknown"],
+                at_least=row["held_lower"],
+            )
+        )
+        cell.registered_attendance += row["present_total"]
+        cell.register_places += row["places"]
+        cell.sessions_with_register += row["with_register"]
+
+    # 2. Sessions on record and the attendance reported for them.
+    session_rows = (
+        Session.objects.filter(cycle_q("cycle__", filters, counties))
+        .order_by()
+        .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
+        .annotate(
+            n=Count("pk"),
+            **_figure_aggregates("att", "attendance", "attendance_precision"),
+            cycles_reported=Count("cycle_id", distinct=True, filter=Q(attendance__isnull=False)),
+        )
+    )
+    for row in session_rows:
+        cell = cells[row["programme"], row["county"]]
+        cell.sessions_recorded += row["n"]
+        cell.attendance_reported.add(_parts(row, "att"))
+        cell.cycles_with_attendance += row["cycles_reported"]
+
+    # 3. Attendees: registered, and present at least once (an attendee belongs to one
+    #    cycle, so these counts add up across editions and counties).
+    attended = Exists(Attendance.objects.filter(attendee_id=OuterRef("pk")))
+    attendee_rows = (
+        Attendee.objects.filter(cycle_q("cycle__", filters, counties))
+        .order_by()
+        .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
+        .annotate(n=Count("pk"), attended=Count("pk", filter=Q(attended)))
+    )
+    for row in attendee_rows:
+        cell = cells[row["programme"], row["county"]]
+        cell.attendees += row["n"]
+        cell.participants += row["attended"]
+
+    # 4. Valid certificates.
+    certificate_rows = (
+        Certificate.objects.valid()
+        .filter(cycle_q("cycle__", filters, counties))
+        .order_by()
+        .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
+        .annotate(n=Count("pk"))
+    )
+    for row in certificate_rows:
+        cells[row["programme"], row["county"]].certificates += row["n"]
+
+    # 5. Project ideas by status (also table 6).
+    idea_programme = Case(
+        When(cycle__isnull=True, then=F("event__programme_id")),
+        default=F("cycle__programme_id"),
+    )
+    idea_rows = (
+        ProjectIdea.objects.filter(idea_q(filters, counties))
+        .order_by()
+        .annotate(idea_programme=idea_programme)
+        .values("idea_programme", "county_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    status_counts: dict[str, int] = defaultdict(int)
+    for row in idea_rows:
+        cell = cells[row["idea_programme"], row["county_id"]]
+        cell.ideas += row["n"]
+        if row["status"] in ADOPTED_STATUSES:
+            cell.selected += row["n"]
+        status_counts[row["status"]] += row["n"]
+
+    # 6. Programme events: invitations, attendance, attendance share.
+    both = Q(invitations_sent__isnull=False, attendance_share__isnull=False)
+    event_rows = (
+        ProgrammeEvent.objects.filter(event_q(filters, counties))
+        .order_by()
+        .values("programme_id", "county_id")
+        .annotate(
+            n=Count("pk"),
+            **_figure_aggregates("inv", "invitations_sent", "invitations_sent_precision"),
+            **_figure_aggregates("eatt", "attendance", "attendance_precision"),
+            share_weighted=Coalesce(
+                Sum(F("invitations_sent") * F("attendance_share"), filter=both), 0
+            ),
+            share_invitations=Coalesce(Sum("invitations_sent", filter=both), 0),
+            share_events=Count("pk", filter=both),
+            share_inexact=Count(
+                "pk",
+                filter=both
+                & (
+                    ~Q(invitations_sent_precision=Precision.EXACT)
+                    | ~Q(attendance_share_precision=Precision.EXACT)
+                ),
+            ),
+        )
+    )
+    for row in event_rows:
+        cell = cells[row["programme_id"], row["county_id"]]
+        cell.events += row["n"]
+        cell.invitations.add(_parts(row, "inv"))
+        cell.event_attendance.add(_parts(row, "eatt"))
+        cell.share_weighted += row["share_weighted"]
+        cell.share_invitations += row["share_invitations"]
+        cell.share_events += row["share_events"]
+        cell.share_inexact += row["share_inexact"]
+
+    # Roll the cells up: loops over aggregated rows only.
+    total = Measures()
+    per_programme: dict[int | None, Measures] = defaultdict(Measures)
+    per_county: dict[int | None, Measures] = defaultdict(Measures)
+    for (programme_id, county_id), measures in cells.items():
+        total.add(measures)
+        per_programme[programme_id].add(measures)
+        per_county[county_id].add(measures)
+
+    programmes = Programme.objects.filter(pk__in=[pk for pk in per_programme if pk]).order_by(
+        "date_start", "name"
+    )
+    by_programme = [
+        ProgrammeRow(
+            id=programme.pk,
+            name=programme.name,
+            dates=programme.dates,
+            is_synthetic=programme.is_synthetic,
+            measures=per_programme[programme.pk],
+        )
+        for programme in programmes
+    ]
+    if None in per_programme:
+        by_programme.append(
+            ProgrammeRow(
+                id=0,
+                name=_("Not assigned to an edition"),
+                dates=FuzzyDate(None, None),
+                is_synthetic=False,
+                measures=per_programme[None],
+            )
+        )
+
+    county_objects = County.objects.filter(pk__in=[pk for pk in per_county if pk]).order_by(
+        "name", "code"
+    )
+    by_county = [
+        CountyRow(id=c.pk, code=c.code, label=str(c), measures=per_county[c.pk])
+        for c in county_objects
+        if per_county[c.pk].has_activity
+    ]
+    if None in per_county and per_county[None].has_activity:
+        by_county.append(
+            CountyRow(
+                id=None,
+                code="",
+                label=_("Without a county (inter-regional)"),
+                measures=per_county[None],
+            )
+        )
+
+    statuses = [
+        StatusRow(
+            status=status.value,
+            label=str(status.label),
+            ideas=status_counts.get(status.value, 0),
+            selected=status in ADOPTED_STATUSES,
+            share=(100 * status_counts.get(status.value, 0) / total.ideas) if total.ideas else None,
+        )
+        for status in Status
+    ]
+
+    return Report(
+        filters=filters,
+        counties=counties,
+        language=get_language() or "",
+        generated_at=timezone.now(),
+        total=total,
+        by_programme=by_programme,
+        by_county=by_county,
+        by_year=_by_year(filters, counties),
+        sectors=_by_sector(filters, counties),
+        rate_bands=_rate_bands(filters, counties),
+        statuses=statuses,
+        notes=_notes(filters, counties),
+    )
+
+
+def _years(start: str, end: str) -> dict:
+    return {"y_start": ExtractYear(start), "y_end": ExtractYear(end)}
+
+
+def _by_year(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[YearRow]:
+    """Cycles, sessions, attendance as reported, ideas and events per calendar year, and
+    buckets for records whose window spans several years or whose date is unknown."""
+    buckets: dict[tuple[int | None, int | None], YearRow] = {}
+
+    def bucket(y_start, y_end) -> YearRow:
+        key = (y_start, y_end)
+        if key not in buckets:
+            buckets[key] = _year_row(y_start, y_end)
+        return buckets[key]
+
+    cycle_rows = (
+        WorkshopCycle.objects.filter(cycle_q("", filters, counties))
+        .order_by()
+        .values(**_years("date_start", "date_end"))
+        .annotate(n=Count("pk"))
+    )
+    for row in cycle_rows:
+        bucket(row["y_start"], row["y_end"]).cycles += row["n"]
+
+    # A session without a date of its own is dated by its cycle's window.
+    own = Q(date_start__isnull=False)
+    session_rows = (
+        Session.objects.filter(cycle_q("cycle__", filters, counties))
+        .order_by()
+        .values(
+            y_start=ExtractYear(
+                Case(When(own, then=F("date_start")), default=F("cycle__date_start"))
+            ),
+            y_end=ExtractYear(Case(When(own, then=F("date_end")), default=F("cycle__date_end"))),
+        )
+        .annotate(n=Count("pk"), **_figure_aggregates("att", "attendance", "attendance_precision"))
+    )
+    for row in session_rows:
+        target = bucket(row["y_start"], row["y_end"])
+        target.sessions += row["n"]
+        target.attendance_reported.add(_parts(row, "att"))
+
+    from_cycle = Q(cycle__isnull=False)
+    idea_rows = (
+        ProjectIdea.objects.filter(idea_q(filters, counties))
+        .order_by()
+        .values(
+            y_start=ExtractYear(
+                Case(When(from_cycle, then=F("cycle__date_start")), default=F("event__date_start"))
+            ),
+            y_end=ExtractYear(
+                Case(When(from_cycle, then=F("cycle__date_end")), default=F("event__date_end"))
+            ),
+        )
+        .annotate(n=Count("pk"))
+    )
+    for row in idea_rows:
+        bucket(row["y_start"], row["y_end"]).ideas += row["n"]
+
+    event_rows = (
+        ProgrammeEvent.objects.filter(event_q(filters, counties))
+        .order_by()
+        .values(**_years("date_start", "date_end"))
+        .annotate(n=Count("pk"))
+    )
+    for row in event_rows:
+        bucket(row["y_start"], row["y_end"]).events += row["n"]
+
+    # Every calendar year between the first and the last one with records, so that a
+    # year without records shows as one (bounded by the years of the records).
+    years = [key[0] for key in buckets if key[0] is not None and key[0] == key[1]]
+    if years:
+        for year in range(min(years), max(years) + 1):
+            bucket(year, year)
+    exact = sorted((row for row in buckets.values() if not row.is_bucket), key=lambda r: r.year)
+    ranges = sorted(
+        (row for row in buckets.values() if row.is_bucket and row.first_year is not None),
+        key=lambda r: (r.first_year, r.last_year is None, r.last_year or 0),
+    )
+    unknown = [row for row in buckets.values() if row.is_bucket and row.first_year is None]
+    return exact + ranges + unknown
+
+
+def _year_row(y_start: int | None, y_end: int | None) -> YearRow:
+    if y_start is not None and y_start == y_end:
+        return YearRow(label=str(y_start), year=y_start, first_year=y_start, last_year=y_end)
+    if y_start is None:
+        label = _("Date unknown")
+    elif y_end is None:
+        label = _("Year not known precisely (from %(start)s, end not recorded)") % {
+            "start": y_start
+        }
+    else:
+        label = _("Year not known precisely (%(start)s–%(end)s)") % {
+            "start": y_start,
+            "end": y_end,
+        }
+    return YearRow(label=label, year=None, first_year=y_start, last_year=y_end)
+
+
+def _by_sector(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[SectorRow]:
+    attended = Exists(Attendance.objects.filter(attendee_id=OuterRef("pk")))
+    rows = (
+        Attendee.objects.filter(cycle_q("cycle__", filters, counties))
+        .order_by()
+        .values("sector")
+        .annotate(n=Count("pk"), attended=Count("pk", filter=Q(attended)))
+    )
+    counts = {row["sector"]: row for row in rows}
+    result = []
+    for sector in Sector:
+        row = counts.pop(sector.value, None)
+        if row:
+            result.append(SectorRow(sector.value, str(sector.label), row["n"], row["attended"]))
+    # Blank, or a value no longer among the choices: "not recorded".
+    rest_n = sum(row["n"] for row in counts.values())
+    rest_attended = sum(row["attended"] for row in counts.values())
+    if rest_n:
+        result.append(SectorRow("", pgettext("sector", "not recorded"), rest_n, rest_attended))
+    return result
+
+
+def _rate_bands(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[BandRow]:
+    """Sessions with registered attendees by their attendance rate (present ÷ attendees
+    registered for the cycle), in 10% bands; the last band includes 100%.
+
+    Two derived tables, attendance rows per session and attendees per cycle, joined,
+    then banded and counted in SQL:
+    present ÷ registered ≥ step ÷ 10 ⇔ present × 10 ≥ step × registered.
+    """
+    sessions = (
+        Session.objects.filter(cycle_q("cycle__", filters, counties))
+        .order_by()
+        .values("pk", "cycle_id")
+        .annotate(present=Count("attendances"))
+        .values("cycle_id", "present")
+    )
+    registers = (
+        Attendee.objects.filter(cycle_q("cycle__", filters, counties))
+        .order_by()
+        .values("cycle_id")
+        .annotate(registered=Count("pk"))
+        .values("cycle_id", "registered")
+    )
+    sessions_sql, sessions_params = sessions.query.sql_with_params()
+    registers_sql, registers_params = registers.query.sql_with_params()
+    steps = " ".join(
+        f"WHEN s.present * {RATE_BANDS} >= r.registered * {step} THEN {step}"
+        for step in range(RATE_BANDS - 1, 0, -1)
+    )
+    sql = (
+        f"SELECT CASE {steps} ELSE 0 END AS band, COUNT(*) "  # noqa: S608 (integers only)
+        f"FROM ({sessions_sql}) s INNER JOIN ({registers_sql}) r ON r.cycle_id = s.cycle_id "
+        "GROUP BY 1"
+    )
+    with connections[sessions.db].cursor() as cursor:
+        cursor.execute(sql, (*sessions_params, *registers_params))
+        counts = dict(cursor.fetchall())
+    step = 100 // RATE_BANDS
+    return [
+        BandRow(low=i * step, high=(i + 1) * step, sessions=counts.get(i, 0))
+        for i in range(RATE_BANDS)
+    ]
+
+
+def _notes(filters: ReportFilters, counties: tuple[int, ...] | None) -> Notes:
+    if not filters.has_years:
+        return Notes()
+    cycles = WorkshopCycle.objects.filter(_scope("", filters, counties)).aggregate(
+        overlapping=Count("pk", filter=_overlaps("", filters) & ~_within("", filters)),
+        undated=Count("pk", filter=Q(date_start__isnull=True)),
+    )
+    events = ProgrammeEvent.objects.filter(_scope("", filters, counties)).aggregate(
+        overlapping=Count("pk", filter=_overlaps("", filters) & ~_within("", filters)),
+        undated=Count("pk", filter=Q(date_start__isnull=True)),
+    )
+    return Notes(
+        cycles_overlapping=cycles["overlapping"],
+        cycles_undated=cycles["undated"],
+        events_overlapping=events["overlapping"],
+        events_undated=events["undated"],
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Caching
+# --------------------------------------------------------------------------------------
+
+
+def cache_key(*, filters: ReportFilters, counties: tuple[int, ...] | None) -> str:
+    scope = "all" if counties is None else ",".join(str(pk) for pk in sorted(set(counties)))
+    digest = hashlib.sha256(f"{scope}|{filters.key()}".encode()).hexdigest()
+    return f"report:{data_version()}:{get_language()}:{digest}"
+
+
+def cached_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) -> Report:
+    """``compute_report`` through the cache; a change to any record invalidates it."""
+    key = cache_key(filters=filters, counties=counties)
+    report = cache.get(key)
+    if report is None:
+        report = compute_report(filters=filters, counties=counties)
+        cache.set(key, report, CACHE_TIMEOUT)
+    return report

@@ -1,0 +1,226 @@
+"""The programme-wide report page and its CSV/XLSX downloads (staff only).
+
+Who sees what is decided by ``accounts.scoping``: superusers, administrators and
+voivodeship coordinators see every county, county staff their own counties, anyone
+else nothing (anonymous users are sent to the admin login, other users get a 403).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.scoping import counties_for_user, is_county_staff, sees_all_counties
+
+from .exports import CONTENT_TYPES, FORMATS, TABLES, render_csv, render_xlsx, table_rows
+from .forms import ReportFilterForm
+from .services import Report, ReportFilters, cached_report
+
+TABLE_TITLES = {
+    "summary": lambda: _("Summary by programme edition"),
+    "counties": lambda: _("Counties compared"),
+    "years": lambda: _("By year"),
+    "sectors": lambda: _("Participants by sector"),
+    "rates": lambda: _("Attendance rate of sessions"),
+    "statuses": lambda: _("Project ideas by status"),
+}
+
+
+def may_see_reports(user) -> bool:
+    """Staff with a role: every county (coordinators, administrators) or their own."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return sees_all_counties(user) or is_county_staff(user)
+
+
+def staff_report_view(view):
+    """Anonymous users go to the admin login; users without a staff role get a 403; the
+    response is never stored by a shared cache or the browser."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if not may_see_reports(request.user):
+            raise PermissionDenied
+        response = view(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+        return response
+
+    return wrapped
+
+
+def _report_for(request) -> tuple[ReportFilterForm, Report | None]:
+    """The filter form bound to the query string and, when it is valid, the report."""
+    user = request.user
+    form = ReportFilterForm(request.GET or None, counties=counties_for_user(user))
+    if request.GET and not form.is_valid():
+        return form, None
+    if request.GET:
+        filters, selected = form.filters(), form.selected_county_ids()
+    else:
+        form = ReportFilterForm(counties=counties_for_user(user))
+        filters, selected = ReportFilters(), ()
+    if selected:
+        counties: tuple[int, ...] | None = selected
+    elif sees_all_counties(user):
+        counties = None  # every county, and records without one
+    else:
+        counties = tuple(sorted(counties_for_user(user).values_list("pk", flat=True)))
+    return form, cached_report(filters=filters, counties=counties)
+
+
+def _chart(kind: str, labels, datasets, *, note: str = "") -> dict:
+    return {
+        "type": kind,
+        "labels": [str(label) for label in labels],
+        "datasets": datasets,
+        "note": note,
+    }
+
+
+def _dataset(label: str, figures_or_numbers) -> dict:
+    """A chart series; a figure that is not exact is flagged so the chart can draw it
+    lighter and say so; unknown values are gaps (null), never 0."""
+    data, inexact = [], []
+    for item in figures_or_numbers:
+        value = getattr(item, "value", item)
+        data.append(value)
+        inexact.append(hasattr(item, "is_exact") and not item.is_exact)
+    return {"label": str(label), "data": data, "inexact": inexact}
+
+
+def chart_data(report: Report) -> dict:
+    inexact_note = _("Lighter bars include approximate or incomplete figures.")
+    programmes = report.by_programme
+    counties = report.by_county
+    years = report.by_year
+    return {
+        "summary": _chart(
+            "bar",
+            [row.name for row in programmes],
+            [
+                _dataset(_("Workshop cycles"), [row.measures.cycles for row in programmes]),
+                _dataset(
+                    _("Attendance as reported"),
+                    [row.measures.attendance_reported_figure for row in programmes],
+                ),
+                _dataset(_("Project ideas"), [row.measures.ideas for row in programmes]),
+            ],
+            note=inexact_note,
+        ),
+        "counties": _chart(
+            "bar",
+            [row.label for row in counties],
+            [
+                _dataset(_("Workshop cycles"), [row.measures.cycles for row in counties]),
+                _dataset(_("Project ideas"), [row.measures.ideas for row in counties]),
+                _dataset(
+                    _("Selected for implementation"), [row.measures.selected for row in counties]
+                ),
+            ],
+        ),
+        "years": _chart(
+            "bar",
+            [row.label for row in years],
+            [
+                _dataset(_("Workshop cycles"), [row.cycles for row in years]),
+                _dataset(_("Sessions on record"), [row.sessions for row in years]),
+                _dataset(_("Project ideas"), [row.ideas for row in years]),
+                _dataset(_("Programme events"), [row.events for row in years]),
+            ],
+            note=_("Records whose year is not known precisely are shown in separate buckets."),
+        ),
+        "sectors": _chart(
+            "bar",
+            [row.label for row in report.sectors],
+            [
+                _dataset(_("Registered attendees"), [row.attendees for row in report.sectors]),
+                _dataset(
+                    _("Participants (present at least once)"),
+                    [row.participants for row in report.sectors],
+                ),
+            ],
+        ),
+        "rates": _chart(
+            "bar",
+            [row.label for row in report.rate_bands],
+            [_dataset(_("Sessions"), [row.sessions for row in report.rate_bands])],
+        ),
+        "statuses": _chart(
+            "bar",
+            [row.label for row in report.statuses],
+            [_dataset(_("Project ideas"), [row.ideas for row in report.statuses])],
+        ),
+    }
+
+
+def _export_links(request) -> dict:
+    query = request.GET.urlencode()
+    links = {}
+    for table in TABLES:
+        links[table] = [
+            (
+                fmt.upper(),
+                reverse("reports:export", kwargs={"table": table, "fmt": fmt})
+                + (f"?{query}" if query else ""),
+            )
+            for fmt in FORMATS
+        ]
+    return links
+
+
+@require_safe
+@staff_report_view
+def overview(request):
+    form, report = _report_for(request)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Programme reports"),
+        "form": form,
+        "report": report,
+        "sees_all": sees_all_counties(request.user),
+        "export_links": _export_links(request),
+        "printed_at": timezone.now(),
+    }
+    if report is not None:
+        context["charts"] = chart_data(report)
+        context["selected_programmes"] = form.cleaned_data.get("programme") if form.is_bound else []
+        context["selected_counties"] = form.cleaned_data.get("county") if form.is_bound else []
+    status = 400 if report is None else 200
+    return render(request, "reports/overview.html", context, status=status)
+
+
+@require_safe
+@staff_report_view
+def export(request, table: str, fmt: str):
+    if table not in TABLES or fmt not in FORMATS:
+        raise Http404
+    form, report = _report_for(request)
+    if report is None:
+        errors = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
+        )
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    header, body = table_rows(report, table)
+    if fmt == "csv":
+        content = render_csv(header, body)
+    else:
+        content = render_xlsx(header, body, title=TABLE_TITLES[table]())
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    stamp = report.generated_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="partnerstwo-lokalne-raport-{table}-{stamp}.{fmt}"'
+    )
+    return response
