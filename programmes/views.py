@@ -7,21 +7,26 @@ data: cycles show counts only.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
 from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
 from workshops.models import Session, WorkshopCycle
 
-from .facts import Figure, FuzzyDate, held_sessions_figure, sum_figures
+from .facts import DatePrecision, Figure, FuzzyDate, Precision, held_sessions_figure, sum_figures
 from .models import (
     County,
     Organisation,
@@ -34,6 +39,8 @@ from .sitemaps import SITEMAPS
 
 MAZOVIA = "14"
 HIGHLIGHTED_PROJECTS = 6
+# The cycle list's ``year`` for the cycles whose date is not recorded.
+CYCLE_YEAR_UNKNOWN = "unknown"
 
 
 # --------------------------------------------------------------------------------------
@@ -41,15 +48,137 @@ HIGHLIGHTED_PROJECTS = 6
 # --------------------------------------------------------------------------------------
 
 
+# The timeline lists at most this many agreements and this many events (the earliest);
+# every one of them is on its county's or its programme edition's page.
+TIMELINE_LIMIT = 60
+
+
 @dataclass(frozen=True)
 class TimelineItem:
-    kind: str  # "agreement", "event" or "cycle"
+    kind: str  # "agreement", "event" or "cycles"
     kind_label: str
     title: str
     dates: FuzzyDate
     url: str
     county: County | None = None
-    descriptive_title: bool = False
+    county_count: int | None = None  # "cycles": in how many counties they ran
+
+
+@dataclass(frozen=True)
+class CyclePeriod:
+    """The workshop cycles whose period starts in ``first_year`` and ends in
+    ``last_year`` (``None``: the date, or its end, is not recorded), counted in the
+    database, with the numbers the headline figure of sessions held is made of."""
+
+    first_year: int | None
+    last_year: int | None
+    cycles: int
+    counties: int
+    held: int  # the sum of the sessions held that the sources give
+    held_cycles: int  # how many cycles give it
+    planned_unrecorded: int  # planned cycles that do not give it
+    unrecorded: int  # other cycles that do not give it
+
+    @property
+    def dates(self) -> FuzzyDate:
+        if self.first_year is None:
+            return FuzzyDate(None, None)
+        end = datetime.date(self.last_year, 12, 31) if self.last_year is not None else None
+        return FuzzyDate(datetime.date(self.first_year, 1, 1), end, DatePrecision.YEAR)
+
+    @property
+    def url(self) -> str:
+        """The list of the cycles of the first year (it includes these)."""
+        year = CYCLE_YEAR_UNKNOWN if self.first_year is None else self.first_year
+        return reverse("workshops:cycle_list") + "?" + urlencode({"year": year})
+
+
+def cycle_periods() -> list[CyclePeriod]:
+    """Every workshop cycle counted once, per period, in one grouped query."""
+    planned = Q(status=WorkshopCycle.Status.PLANNED)
+    unrecorded = Q(sessions_held__isnull=True)
+    rows = (
+        WorkshopCycle.objects.order_by()
+        .values(first_year=ExtractYear("date_start"), last_year=ExtractYear("date_end"))
+        .annotate(
+            cycles=Count("pk"),
+            counties=Count("county", distinct=True),
+            held=Coalesce(Sum("sessions_held"), 0),
+            held_cycles=Count("sessions_held"),
+            planned_unrecorded=Count("pk", filter=unrecorded & planned),
+            unrecorded=Count("pk", filter=unrecorded & ~planned),
+        )
+    )
+    return [CyclePeriod(**row) for row in rows]
+
+
+def session_totals() -> dict[str, int]:
+    """What the headline figures need from the sessions, in one aggregate query:
+
+    - ``attendance_<precision>`` / ``reported_<precision>``: the sum of the attendance
+      reported with that precision and how many sessions report it; ``unreported``: how
+      many do not; ``cycles_with_attendance``: the cycles with at least one report;
+    - ``recorded_planned``: the sessions on record of planned cycles that give no number
+      of sessions held; ``recorded_unrecorded`` and ``cycles_recorded_unrecorded``: the
+      sessions on record of the other cycles that give none, and how many such cycles
+      have at least one.
+    """
+    reported = Q(attendance__isnull=False)
+    unrecorded = Q(cycle__sessions_held__isnull=True)
+    planned = Q(cycle__status=WorkshopCycle.Status.PLANNED)
+    by_precision = {}
+    for precision in Precision.values:
+        same = Q(attendance_precision=precision)
+        by_precision[f"attendance_{precision}"] = Coalesce(Sum("attendance", filter=same), 0)
+        by_precision[f"reported_{precision}"] = Count("attendance", filter=same)
+    return Session.objects.order_by().aggregate(
+        **by_precision,
+        unreported=Count("pk", filter=~reported),
+        cycles_with_attendance=Count("cycle", distinct=True, filter=reported),
+        recorded_planned=Count("pk", filter=unrecorded & planned),
+        recorded_unrecorded=Count("pk", filter=unrecorded & ~planned),
+        cycles_recorded_unrecorded=Count("cycle", distinct=True, filter=unrecorded & ~planned),
+    )
+
+
+def headline_figures(*, periods: list[CyclePeriod], sessions: dict[str, int]) -> dict:
+    """Totals for the home page from the counts of ``cycle_periods`` and
+    ``session_totals``, as honest as if every cycle's and session's figure were added
+    up one by one (``sum_figures`` of one figure per precision gives the same total):
+
+    - sessions held: the number a cycle's sources give; for a planned cycle that gives
+      none, the sessions on record; for another cycle, the sessions on record as a lower
+      bound ("at least"), or unknown when none is on record;
+    - participants as reported: the attendance reported for each session on record (a
+      person who came to several sessions counts at each), with how many cycles it
+      covers.
+    """
+    exact_cycles = sum(p.held_cycles + p.planned_unrecorded for p in periods)
+    exact = sum(p.held for p in periods) + sessions["recorded_planned"]
+    lower_bound_cycles = sessions["cycles_recorded_unrecorded"]
+    unknown_cycles = sum(p.unrecorded for p in periods) - lower_bound_cycles
+    held_parts = [
+        *([Figure(exact)] if exact_cycles else []),
+        *(
+            [Figure(sessions["recorded_unrecorded"], Precision.AT_LEAST)]
+            if lower_bound_cycles
+            else []
+        ),
+        *([Figure(None)] if unknown_cycles else []),
+    ]
+    reported_parts = [
+        Figure(sessions[f"attendance_{precision}"], precision)
+        for precision in Precision.values
+        if sessions[f"reported_{precision}"]
+    ]
+    if sessions["unreported"]:
+        reported_parts.append(Figure(None))
+    return {
+        "cycles": sum(p.cycles for p in periods),
+        "sessions": sum_figures(held_parts),
+        "participants": sum_figures(reported_parts),
+        "cycles_with_attendance": sessions["cycles_with_attendance"],
+    }
 
 
 def _timeline_sort_key(item: TimelineItem):
@@ -58,12 +187,13 @@ def _timeline_sort_key(item: TimelineItem):
     return (
         start is None,
         start.toordinal() if start else 0,
-        ("agreement", "event", "cycle").index(item.kind),
+        ("cycles", "agreement", "event").index(item.kind),
     )
 
 
-def build_timeline(*, agreements, events, cycles) -> list[TimelineItem]:
-    """One list of agreements, events and cycles by start date; unknown dates last."""
+def build_timeline(*, agreements, events, periods: list[CyclePeriod]) -> list[TimelineItem]:
+    """Agreements, events and the workshop cycles counted per period, by start date;
+    unknown dates last. It grows with the agreements and events, not with the cycles."""
     items = [
         TimelineItem(
             kind="agreement",
@@ -88,15 +218,17 @@ def build_timeline(*, agreements, events, cycles) -> list[TimelineItem]:
     ]
     items += [
         TimelineItem(
-            kind="cycle",
-            kind_label=_("Workshop cycle"),
-            title=cycle.title,
-            dates=cycle.dates,
-            url=cycle.get_absolute_url(),
-            county=cycle.county,
-            descriptive_title=cycle.title_is_descriptive,
+            kind="cycles",
+            kind_label=_("Workshop cycles"),
+            title=ngettext("%(count)s workshop cycle", "%(count)s workshop cycles", period.cycles)
+            % {
+                "count": formats.number_format(period.cycles, force_grouping=period.cycles >= 10000)
+            },
+            dates=period.dates,
+            url=period.url,
+            county_count=period.counties,
         )
-        for cycle in cycles
+        for period in periods
     ]
     return sorted(items, key=_timeline_sort_key)
 
@@ -110,36 +242,29 @@ def cycle_sessions_figure(cycle) -> Figure:
     )
 
 
-def headline_figures(*, cycles, sessions) -> dict:
-    """Totals for the home page, honest about approximate and unknown parts.
-
-    ``cycles`` carry ``with_counts()`` annotations and ``sessions`` are every session on
-    record. Sessions held: a cycle whose number is not recorded makes the total a lower
-    bound ("at least"). Participants as reported: the attendance reported for each
-    session on record (a person who came to several sessions counts at each), with how
-    many cycles it covers.
-    """
-    reported_cycles = {session.cycle_id for session in sessions if session.attendance_figure.known}
-    return {
-        "sessions": sum_figures(cycle_sessions_figure(cycle) for cycle in cycles),
-        "participants": sum_figures(session.attendance_figure for session in sessions),
-        "cycles_with_attendance": len(reported_cycles),
-    }
+def _earliest(queryset, limit: int) -> tuple[list, bool]:
+    """The first ``limit`` rows by date (unknown dates last), and whether there are more."""
+    rows = list(
+        queryset.select_related("county").order_by(F("date_start").asc(nulls_last=True), "pk")[
+            : limit + 1
+        ]
+    )
+    return rows[:limit], len(rows) > limit
 
 
 @require_safe
 @public_cache
 def home(request):
-    cycles = list(WorkshopCycle.objects.with_counts().select_related("county"))
-    events = list(ProgrammeEvent.objects.select_related("county"))
-    agreements = list(PartnershipAgreement.objects.select_related("county"))
-    sessions = list(
-        Session.objects.order_by().only("cycle_id", "attendance", "attendance_precision")
-    )
+    """The programme in figures and on a timeline, in a fixed number of queries (8)
+    whatever the number of cycles, sessions and ideas: every total is counted by the
+    database, and the cycles appear on the timeline counted per period."""
+    periods = cycle_periods()
+    figures = headline_figures(periods=periods, sessions=session_totals())
+    agreements, more_agreements = _earliest(PartnershipAgreement.objects.all(), TIMELINE_LIMIT)
+    events, more_events = _earliest(ProgrammeEvent.objects.all(), TIMELINE_LIMIT)
     ideas = ProjectIdea.objects.aggregate(
         total=Count("pk"), adopted=Count("pk", filter=Q(status__in=ADOPTED_STATUSES))
     )
-    figures = headline_figures(cycles=cycles, sessions=sessions)
     # Those carried furthest first: completed, then in progress, then selected.
     furthest = Case(
         *(When(status=status, then=Value(i)) for i, status in enumerate(ADOPTED_STATUSES)),
@@ -152,13 +277,13 @@ def home(request):
     )
     context = {
         "counties": County.objects.participating().count(),
-        "cycles": len(cycles),
-        "sessions": figures["sessions"],
-        "participants": figures["participants"],
-        "cycles_with_attendance": figures["cycles_with_attendance"],
+        **figures,
         "ideas": ideas["total"],
         "adopted": ideas["adopted"],
-        "timeline": build_timeline(agreements=agreements, events=events, cycles=cycles),
+        "timeline": build_timeline(agreements=agreements, events=events, periods=periods),
+        "timeline_limit": TIMELINE_LIMIT,
+        "more_agreements": more_agreements,
+        "more_events": more_events,
         "highlighted": highlighted,
         "programmes": Programme.objects.all(),
     }
@@ -394,4 +519,3 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-

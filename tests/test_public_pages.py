@@ -216,17 +216,22 @@ def test_home_timeline_orders_by_date_with_unknown_dates_last(client):
         r'<span class="when">([^<]*)</span>\s*<span class="tag">([^<]*)</span>', timeline
     )
     kinds = {tag for _when, tag in items}
-    assert {"Agreement", "Workshop cycle", "Presentation of the programme"} <= kinds
-    assert len(items) == (
-        WorkshopCycle.objects.count() + ProgrammeEvent.objects.count() + 2  # agreements
-    )
-    assert items[0][0] == "2003–2010"
+    assert {"Agreement", "Workshop cycles", "Presentation of the programme"} <= kinds
+    # Agreements and events one by one; the cycles counted per period: the sixteen
+    # dated only 2003–2010, and the two of 2017.
+    assert len(items) == ProgrammeEvent.objects.count() + 2 + 2  # agreements, periods
+    assert items[0] == ("2003–2010", "Workshop cycles")
     assert items[-1] == ("date unknown", "Training")
-    # The Płock agreement of 18 November 2003 after the cycles dated only 2003–2010.
     whens = [when for when, _tag in items]
-    assert whens.index("Nov. 18, 2003") == 16
-    cycle_2017 = next(i for i, when in enumerate(whens) if when.endswith("2017"))
-    assert whens.index("Feb. 16, 2005") < whens.index("May 17, 2005") < cycle_2017
+    # The Płock agreement of 18 November 2003 after the cycles dated only 2003–2010.
+    assert whens.index("Nov. 18, 2003") == 1
+    assert whens.index("Feb. 16, 2005") < whens.index("May 17, 2005") < whens.index("2017")
+    cycles_2003 = url("workshops:cycle_list", "en") + "?year=2003"
+    assert f'<a href="{cycles_2003}">16 workshop cycles</a>' in timeline
+    assert "in 16 counties" in timeline
+    assert f'<a href="{url("workshops:cycle_list", "en")}?year=2017">2 workshop cycles</a>' in (
+        timeline
+    )
 
 
 def test_county_page_shows_agreement_parties_and_signatories(client):

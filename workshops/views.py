@@ -6,7 +6,11 @@ certificates were issued, never who.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+import datetime
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,22 +19,65 @@ from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
 from programmes.models import PartnershipAgreement
-from programmes.views import cycle_sessions_figure
+from programmes.views import CYCLE_YEAR_UNKNOWN, cycle_sessions_figure
 from projects.models import ProjectIdea
 
 from .certificates import certificate_for_verification
 from .models import CycleRole, WorkshopCycle
 
+CYCLES_PER_PAGE = 50
+
+
+def _cycle_year(value: str | None) -> int | str | None:
+    """The ``year`` of the cycle list: a year, ``CYCLE_YEAR_UNKNOWN``, or None (all)."""
+    value = (value or "").strip()
+    if value == CYCLE_YEAR_UNKNOWN:
+        return value
+    if value.isascii() and value.isdigit() and len(value) == 4 and value[0] != "0":
+        return int(value)
+    return None
+
 
 @require_safe
 @public_cache
 def cycle_list(request):
-    cycles = list(WorkshopCycle.objects.for_display().with_counts())
-    for cycle in cycles:
+    """Every workshop cycle, 50 to a page, or those of one year (whose period includes
+    it) or with an unknown date: the home page's timeline leads here."""
+    cycles = WorkshopCycle.objects.all()
+    year = _cycle_year(request.GET.get("year"))
+    if year == CYCLE_YEAR_UNKNOWN:
+        cycles = cycles.filter(date_start__isnull=True)
+    elif year is not None:
+        # As in the catalogue: an unrecorded end counts as the start.
+        cycles = cycles.filter(
+            Q(date_start__lte=datetime.date(year, 12, 31), date_end__gte=datetime.date(year, 1, 1))
+            | Q(date_start__year=year, date_end__isnull=True)
+        )
+    # Page through the ids, then count sessions and ideas for the page's cycles only
+    # (the page's ids are a subquery: still two queries).
+    page = Paginator(cycles.values_list("pk", flat=True), CYCLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = list(
+        WorkshopCycle.objects.filter(pk__in=page.object_list)
+        .select_related("programme", "county")
+        .with_counts()
+    )
+    for cycle in page.object_list:
         cycle.sessions_figure = cycle_sessions_figure(cycle)
+    params = {"year": year} if year is not None else {}
+    canonical_params = dict(params, page=page.number) if page.number > 1 else params
+    canonical_url = request.build_absolute_uri(request.path)
+    if canonical_params:
+        canonical_url += "?" + urlencode(canonical_params)
     context = {
         "trail": [(reverse("workshops:cycle_list"), _("Workshop cycles"))],
-        "cycles": cycles,
+        "cycles": page.object_list,
+        "page_obj": page,
+        "year": year,
+        "year_unknown": year == CYCLE_YEAR_UNKNOWN,
+        "filter_query": urlencode(params),
+        "canonical_url": canonical_url,
     }
     return render(request, "workshops/cycle_list.html", context)
 
