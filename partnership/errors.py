@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 
 #: Seconds a client is asked to wait before retrying when the database is unavailable.
 RETRY_AFTER_SECONDS = 30
@@ -76,5 +77,8 @@ def server_error(request):
     if _database_unavailable(sys.exc_info()[1]):
         response = _standalone(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return _standalone(request, "500.html", status=500)
+    else:
+        response = _standalone(request, "500.html", status=500)
+    # No cache in front of the portal may keep serving an error after it is over.
+    add_never_cache_headers(response)
+    return response
