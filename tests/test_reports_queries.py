@@ -1,0 +1,219 @@
+"""The report's cost does not grow with the records; its cache and its invalidation; the
+SQL totals agree with ``sum_figures`` on the individual figures."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+
+from accounts.models import StaffProfile
+from accounts.roles import COORDINATOR, GROUP_NAMES
+from programmes.facts import Figure, Precision, sum_figures
+from programmes.models import County, Programme, ProgrammeEvent
+from projects.models import ProjectIdea
+from reports.services import Parts, ReportFilters, cached_report, compute_report
+from workshops.models import Attendance, Attendee, Session, WorkshopCycle
+
+PAGE_QUERY_LIMIT = 30
+
+
+@pytest.fixture
+def coordinator_client(client):
+    user = User.objects.create_user("koordynator", is_staff=True)
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    StaffProfile.objects.create(user=user)
+    client.force_login(user)
+    return client
+
+
+def add_volume(cycles_per_county=3, counties=("1401", "1402", "1403", "1404")):
+    """Cycles with sessions, attendees, attendance, ideas and events in more counties."""
+    programme = Programme.objects.get(slug="wlosg-2017")
+    sectors = ["employer", "ngo", "education", ""]
+    for code in counties:
+        county = County.objects.get(code=code)
+        for n in range(cycles_per_county):
+            year = 2011 + n
+            cycle = WorkshopCycle.objects.create(
+                slug=f"volume-{code}-{n}",
+                programme=programme,
+                county=county,
+                title=f"Cycle {n}",
+                status=WorkshopCycle.Status.COMPLETED,
+                sessions_held=None if n % 2 else 4,
+                date_start=datetime.date(year, 3, 1),
+                date_end=datetime.date(year, 6, 30) if n != 2 else datetime.date(year + 1, 2, 1),
+            )
+            sessions = Session.objects.bulk_create(
+                Session(
+                    cycle=cycle,
+                    ordinal=i + 1,
+                    date_start=datetime.date(year, 3 + i, 1),
+                    date_end=datetime.date(year, 3 + i, 1),
+                    attendance=None if i == 3 else 20 + i,
+                    attendance_precision=Precision.APPROXIMATE if i == 1 else Precision.EXACT,
+                )
+                for i in range(4)
+            )
+            people = Attendee.objects.bulk_create(
+                Attendee(cycle=cycle, full_name=f"P{i}", sector=sectors[i % 4]) for i in range(10)
+            )
+            Attendance.objects.bulk_create(
+                Attendance(attendee=person, session=session)
+                for i, person in enumerate(people)
+                for j, session in enumerate(sessions)
+                if (i + j) % 3
+            )
+            ProjectIdea.objects.create(
+                slug=f"volume-idea-{code}-{n}",
+                title="Idea",
+                cycle=cycle,
+                county=county,
+                status="selected" if n else "proposed",
+            )
+        ProgrammeEvent.objects.create(
+            slug=f"volume-event-{code}",
+            kind=ProgrammeEvent.Kind.PRESENTATION,
+            title="Event",
+            programme=programme,
+            county=county,
+            invitations_sent=100,
+            invitations_sent_precision=Precision.APPROXIMATE,
+            attendance_share=40,
+            date_start=datetime.date(2012, 5, 5),
+            date_end=datetime.date(2012, 5, 5),
+        )
+
+
+def count_queries(client, address, query=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address, query or {})
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.django_db
+def test_page_queries_do_not_grow_with_the_records(
+    coordinator_client, django_assert_max_num_queries
+):
+    address = reverse("reports:overview")
+    before = count_queries(coordinator_client, address, {"year_from": 2003})
+    add_volume()
+    from django.core.cache import cache
+
+    cache.clear()
+    after = count_queries(coordinator_client, address, {"year_from": 2003})
+    assert before == after
+    with django_assert_max_num_queries(PAGE_QUERY_LIMIT):
+        cache.clear()
+        coordinator_client.get(address)
+
+
+@pytest.mark.django_db
+def test_compute_report_issues_a_fixed_number_of_queries(django_assert_num_queries):
+    with django_assert_num_queries(14):
+        compute_report(filters=ReportFilters(), counties=None)
+    add_volume(cycles_per_county=2)
+    with django_assert_num_queries(14):
+        compute_report(filters=ReportFilters(), counties=None)
+    # The year filter adds the two queries for the note on imprecise dates.
+    with django_assert_num_queries(16):
+        compute_report(filters=ReportFilters(year_from=2005, year_to=2012), counties=None)
+
+
+@pytest.mark.django_db
+def test_second_request_is_served_from_the_cache(coordinator_client):
+    address = reverse("reports:overview")
+    first = count_queries(coordinator_client, address)
+    second = count_queries(coordinator_client, address)
+    assert second <= first - 12
+
+
+@pytest.mark.django_db
+def test_a_data_change_invalidates_the_cached_report():
+    counties = (County.objects.get(code="1419").pk,)
+    report = cached_report(filters=ReportFilters(), counties=counties)
+    assert report.total.attendance_reported_figure == Figure(600, Precision.APPROXIMATE)
+    with CaptureQueriesContext(connection) as captured:
+        again = cached_report(filters=ReportFilters(), counties=counties)
+    assert len(captured.captured_queries) == 0
+    assert again.total.attendance_reported_figure == report.total.attendance_reported_figure
+
+    session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=1)
+    session.attendance = 150
+    session.attendance_precision = Precision.EXACT
+    session.save()
+    fresh = cached_report(filters=ReportFilters(), counties=counties)
+    assert fresh.total.attendance_reported_figure == Figure(650, Precision.APPROXIMATE)
+
+
+@pytest.mark.django_db
+def test_cache_key_separates_scope_filters_and_language():
+    from django.utils import translation
+
+    from reports.services import cache_key
+
+    plock = (County.objects.get(code="1419").pk,)
+    with translation.override("pl"):
+        keys = {
+            cache_key(filters=ReportFilters(), counties=None),
+            cache_key(filters=ReportFilters(), counties=plock),
+            cache_key(filters=ReportFilters(year_from=2017), counties=plock),
+            cache_key(filters=ReportFilters(programme_ids=(1,)), counties=plock),
+        }
+    with translation.override("en"):
+        keys.add(cache_key(filters=ReportFilters(), counties=None))
+    assert len(keys) == 5
+
+
+@pytest.mark.django_db
+def test_large_numbers_stay_exact_in_sql():
+    add_volume(cycles_per_county=3, counties=("1401",))
+    report = compute_report(filters=ReportFilters(), counties=(County.objects.get(code="1401").pk,))
+    total = report.total
+    assert total.cycles == 3
+    # Sessions held: 4 recorded for cycles 0 and 2, unknown for cycle 1 → 4 sessions on
+    # record as a lower bound.
+    assert total.sessions_held_figure == Figure(12, Precision.AT_LEAST)
+    # Attendance 20, ok. 21, 22 and one unknown per cycle → at least.
+    assert total.attendance_reported_figure == Figure(3 * 63, Precision.AT_LEAST)
+    # The third cycle runs into the next year: it is in a bucket, not in 2013.
+    years = {row.label: row for row in report.by_year}
+    assert years["2013"].cycles == 0
+    assert years["Year not known precisely (2013–2014)"].cycles == 1
+    # 2013's sessions have their own dates, all within 2013.
+    assert years["2013"].sessions == 4
+    assert total.invitations_figure == Figure(100, Precision.APPROXIMATE)
+    assert total.attendance_share_figure == Figure(40, Precision.APPROXIMATE, suffix="%")
+
+
+FIGURES = st.builds(
+    Figure,
+    st.one_of(st.none(), st.integers(min_value=0, max_value=10_000)),
+    st.sampled_from(list(Precision)),
+)
+
+
+@given(st.lists(FIGURES, max_size=8))
+def test_parts_agree_with_sum_figures(figures):
+    parts = Parts()
+    for figure in figures:
+        known = figure.value is not None
+        parts.add(
+            Parts(
+                total=figure.value or 0,
+                parts=1,
+                unknown=0 if known else 1,
+                approx=int(known and figure.precision == Precision.APPROXIMATE),
+                more_than=int(known and figure.precision == Precision.MORE_THAN),
+                at_least=int(known and figure.precision == Precision.AT_LEAST),
+            )
+        )
+    assert parts.figure == sum_figures(figures)
