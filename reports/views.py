@@ -111,12 +111,14 @@ def chart_data(report: Report) -> dict:
             "bar",
             [row.name for row in programmes],
             [
-                _dataset(_("Workshop cycles"), [row.measures.cycles for row in programmes]),
                 _dataset(
                     _("Attendance as reported"),
                     [row.measures.attendance_reported_figure for row in programmes],
                 ),
-                _dataset(_("Project ideas"), [row.measures.ideas for row in programmes]),
+                _dataset(
+                    _("Registered attendance"),
+                    [row.measures.registered_attendance for row in programmes],
+                ),
             ],
             note=inexact_note,
         ),

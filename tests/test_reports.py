@@ -379,3 +379,63 @@ def test_unknown_query_parameters_are_ignored(client, coordinator):
     response = client.get(report_url(), {"utm": "x", "<script>": "1"})
     assert response.status_code == 200
     assert response.context["report"].total.cycles == 18
+
+
+# -- Charts, accessibility, print --------------------------------------------------------------
+
+
+def test_charts_read_their_data_from_json_without_inline_script(client, coordinator):
+    import json
+    import re
+
+    client.force_login(coordinator)
+    content = client.get(report_url()).content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", content, flags=re.S)
+    for attributes, body in scripts:
+        # Either a file from static/ or JSON data: never inline code.
+        assert "src=" in attributes or 'type="application/json"' in attributes
+        assert "src=" not in attributes or "/static/" in attributes
+    assert "/static/vendor/chartjs/chart.umd.min.js" in content
+    assert "/static/js/reports.js" in content
+    # Sectors and attendance rates need a register, which the historical records lack.
+    assert 'data-chart="chart-sectors"' not in content
+    for name in ("summary", "counties", "years", "statuses"):
+        assert f'data-chart="chart-{name}" role="img" aria-label="' in content
+        match = re.search(
+            rf'<script id="chart-{name}" type="application/json">(.*?)</script>', content, re.S
+        )
+        assert match, name
+    summary = json.loads(
+        re.search(
+            r'<script id="chart-summary" type="application/json">(.*?)</script>', content, re.S
+        ).group(1)
+    )
+    attendance = summary["datasets"][0]
+    labels = summary["labels"]
+    new = labels.index("Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego")
+    old = labels.index("Warsztaty Lokalnego Ożywienia Gospodarczego")
+    assert attendance["data"][new] == 1800 and attendance["inexact"][new] is True
+    assert attendance["data"][old] is None  # unknown is a gap, not 0
+    years = json.loads(
+        re.search(
+            r'<script id="chart-years" type="application/json">(.*?)</script>', content, re.S
+        ).group(1)
+    )
+    assert "Year not known precisely (2003–2010)" in years["labels"]
+    # Every chart sits in a figure with a caption, next to a table with a caption.
+    assert content.count("<figcaption>") == 4
+    assert content.count("<caption id=") == content.count('class="report-table"') == 4
+    assert 'scope="col"' in content and 'scope="row"' in content
+
+
+def test_print_header_and_stylesheet(client, coordinator):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    client.force_login(coordinator)
+    content = client.get(report_url()).content.decode()
+    assert "/static/css/reports.css" in content
+    assert 'class="print-header"' in content and "Generated on" in content
+    css = (Path(settings.BASE_DIR) / "static/css/reports.css").read_text()
+    assert "@media print" in css and "size: A4" in css
