@@ -391,7 +391,7 @@ def test_charts_read_their_data_from_json_without_inline_script(client, coordina
     client.force_login(coordinator)
     content = client.get(report_url()).content.decode()
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", content, flags=re.S)
-    for attributes, body in scripts:
+    for attributes, _body in scripts:
         # Either a file from static/ or JSON data: never inline code.
         assert "src=" in attributes or 'type="application/json"' in attributes
         assert "src=" not in attributes or "/static/" in attributes
