@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 SECRET_FILE := .local-secret-key
 
-.PHONY: run test lint format superuser reset-db messages clean
+.PHONY: run test lint audit format superuser reset-db messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+## audit: check the pinned dependencies against vulnerability advisories (pip-audit); fails,
+## saying "not audited", when no advisory service can be reached
+audit: $(STAMP)
+	$(BIN)/python scripts/audit_dependencies.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
