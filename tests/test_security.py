@@ -19,6 +19,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from axes.exceptions import AxesBackendRequestParameterRequired
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -513,6 +514,14 @@ def test_a_failed_login_costs_a_bounded_number_of_queries(
     login(client, WRONG)
     with django_assert_max_num_queries(10):
         assert login(client, WRONG).status_code == 200
+
+
+def test_tests_log_in_with_force_login_not_client_login(client, staff_user):
+    """Axes needs the request; ``client.login`` passes none (README, "Security")."""
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        client.login(username=USERNAME, password=PASSWORD)
+    client.force_login(staff_user)
+    assert logged_in(client)
 
 
 def test_no_access_log_of_every_login_is_kept(client, staff_user):

@@ -136,6 +136,8 @@ def test_pages_without_the_database_still_work(portal_without_database):
     response, body = get(portal_without_database, "/robots.txt")
     assert response.status == 200
     assert "Disallow: /admin/" in body
+    response, body = get(portal_without_database, "/ping")
+    assert (response.status, body) == (200, "ok")
 
 
 def test_plain_http_is_redirected_to_https(portal_without_database):
