@@ -174,6 +174,13 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Attendee lists are checked before they are read (workshops.importing.MAX_FILE_BYTES).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Larger uploads are spooled to FILE_UPLOAD_TEMP_DIR (the system's temporary directory by
+# default); when that disk is full the file is skipped and the view says so, not a 500.
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "partnership.uploads.TemporaryFileUploadHandler",
+]
 
 # Security defaults that do not depend on HTTPS (README, "Security").
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from accounts.scoping import attendees_for_user, certificates_for_user, cycles_for_user
+from partnership.uploads import upload_failed
 
 from . import importing
 from .attendance import attendance_grid, attendance_register_save
@@ -283,7 +284,15 @@ def attendee_import(request, pk, *, admin_site):
 
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if upload is None and upload_failed(request):
+            messages.error(
+                request,
+                _(
+                    "The server could not store the uploaded file (its disk is full). "
+                    "Nothing was imported; try again later or tell the administrator."
+                ),
+            )
+        elif upload is None:
             messages.error(request, _("Choose a file to import."))
         elif upload.size > importing.MAX_FILE_BYTES:
             messages.error(
