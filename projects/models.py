@@ -250,7 +250,11 @@ class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
                 violation_error_message=_("Choose the cycle the session belongs to."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "county"])]
+        indexes = [
+            models.Index(fields=["status", "county"]),
+            # The catalogue's default order: a page of ideas without sorting them all.
+            models.Index(fields=["title", "id"], name="projectidea_title_idx"),
+        ]
 
     def __str__(self):
         return self.title

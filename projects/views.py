@@ -31,16 +31,23 @@ def query_without_nul(query: QueryDict) -> QueryDict:
 @public_cache
 def project_list(request):
     data = query_without_nul(request.GET)
-    filterset = ProjectIdeaFilter(data, queryset=ProjectIdea.objects.with_period())
+    filterset = ProjectIdeaFilter(data, queryset=ProjectIdea.objects.all())
     if filterset.is_valid():
-        ideas = filterset.qs.for_listing()
+        ideas = filterset.qs
         filterset.add_counts()
         params = filterset.canonical_query()
     else:
         # Hostile or mistyped input: show the form with its errors and no results.
         ideas = ProjectIdea.objects.none()
         params = {}
+    # Page through the ids in the chosen order (a narrow sort), then fetch what the
+    # cards show for the page's ideas only, in the same order; the page's ids are a
+    # subquery, so this is still one query.
     page = Paginator(ideas, PER_PAGE).get_page(data.get("page"))
+    listed = ProjectIdea.objects.filter(pk__in=page.object_list.values("pk")).for_listing()
+    if ideas.query.order_by:
+        listed = listed.order_by(*ideas.query.order_by)
+    page.object_list = list(listed)
     canonical_params = dict(params, page=page.number) if page.number > 1 else params
     canonical_url = request.build_absolute_uri(request.path)
     if canonical_params:
