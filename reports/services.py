@@ -1,10 +1,10 @@
 """Programme-wide reports: every figure computed by database aggregation.
 
 ``compute_report(filters=..., counties=...)`` runs a small, fixed number of aggregate
-queries (about fifteen, whatever the number of rows) grouped by programme edition and
-county, and rolls the aggregated rows up into the report's tables; ``cached_report``
-keeps the result in Django's cache under a key that includes the data version, so any
-change to the records invalidates it.
+queries (fifteen, seventeen with a year filter, whatever the number of rows) grouped
+by programme edition and county, and rolls the aggregated rows up into the report's
+tables; ``cached_report`` keeps the result in Django's cache under a key that includes
+the data version, so any change to the records invalidates it.
 
 Honesty about the historical records:
 
@@ -31,10 +31,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     When,
 )
@@ -413,18 +411,6 @@ class Report:
 # --------------------------------------------------------------------------------------
 
 
-def _count_for_cycle(queryset, path: str):
-    """How many rows of ``queryset`` reach the outer workshop cycle through ``path``."""
-    counted = (
-        queryset.filter(**{path: OuterRef("pk")})
-        .order_by()
-        .values(path)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) -> Report:
     """The whole report, uncached.
 
@@ -437,27 +423,18 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
     # 1. Workshop cycles: how many, and the sessions they held (``held_sessions_figure``
     #    in SQL: the recorded number, else the sessions on record as a lower bound, or
     #    exactly for a planned cycle; unknown when there is nothing).
-    per_cycle = {
-        "recorded": _count_for_cycle(Session.objects.all(), "cycle_id"),
-        "registered": _count_for_cycle(Attendee.objects.all(), "cycle_id"),
-        "present": _count_for_cycle(Attendance.objects.all(), "session__cycle_id"),
-    }
+    # Sessions of cycles without a recorded number are counted with the sessions (2).
+    has_sessions = Exists(Session.objects.filter(cycle_id=OuterRef("pk")))
     not_held = Q(sessions_held__isnull=True) & ~Q(status=WorkshopCycle.Status.PLANNED)
     cycle_rows = (
         WorkshopCycle.objects.filter(cycle_q("", filters, counties))
-        .annotate(**per_cycle)
         .order_by()
         .values("programme_id", "county_id")
         .annotate(
             n=Count("pk"),
-            held_total=Coalesce(Sum(Coalesce("sessions_held", "recorded")), 0),
-            held_lower=Count("pk", filter=not_held & Q(recorded__gt=0)),
-            held_unknown=Count("pk", filter=not_held & Q(recorded=0)),
-            # The register: every session of a cycle has all of the cycle's attendees
-            # registered; present are the attendance rows.
-            present_total=Coalesce(Sum("present"), 0),
-            places=Coalesce(Sum(F("recorded") * F("registered")), 0),
-            with_register=Coalesce(Sum("recorded", filter=Q(registered__gt=0)), 0),
+            held_total=Coalesce(Sum("sessions_held"), 0),
+            held_lower=Count("pk", filter=not_held & Q(has_sessions)),
+            held_unknown=Count("pk", filter=not_held & ~Q(has_sessions)),
         )
     )
     for row in cycle_rows:
@@ -471,9 +448,6 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
                 at_least=row["held_lower"],
             )
         )
-        cell.registered_attendance += row["present_total"]
-        cell.register_places += row["places"]
-        cell.sessions_with_register += row["with_register"]
 
     # 2. Sessions on record and the attendance reported for them.
     session_rows = (
@@ -484,13 +458,25 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
             n=Count("pk"),
             **_figure_aggregates("att", "attendance", "attendance_precision"),
             cycles_reported=Count("cycle_id", distinct=True, filter=Q(attendance__isnull=False)),
+            unheld=Count("pk", filter=Q(cycle__sessions_held__isnull=True)),
         )
     )
     for row in session_rows:
         cell = cells[row["programme"], row["county"]]
         cell.sessions_recorded += row["n"]
+        cell.sessions_held.add(Parts(total=row["unheld"]))
         cell.attendance_reported.add(_parts(row, "att"))
         cell.cycles_with_attendance += row["cycles_reported"]
+
+    # The attendance register: present ÷ registered over the sessions with registered
+    # attendees (every session of a cycle has all of the cycle's attendees registered).
+    for row in _register_rows(filters, counties, by_band=False):
+        programme_id, county_id, present, places, sessions = row
+        cell = cells[programme_id, county_id]
+        # Raw SUM() is a decimal on PostgreSQL: keep whole numbers.
+        cell.registered_attendance += int(present or 0)
+        cell.register_places += int(places or 0)
+        cell.sessions_with_register += int(sessions)
 
     # 3. Attendees: registered, and present at least once (an attendee belongs to one
     #    cycle, so these counts add up across editions and counties).
@@ -772,20 +758,28 @@ def _by_sector(filters: ReportFilters, counties: tuple[int, ...] | None) -> list
     return result
 
 
-def _rate_bands(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[BandRow]:
-    """Sessions with registered attendees by their attendance rate (present ÷ attendees
-    registered for the cycle), in 10% bands; the last band includes 100%.
+def _register_rows(
+    filters: ReportFilters, counties: tuple[int, ...] | None, *, by_band: bool
+) -> list[tuple]:
+    """Sessions with registered attendees, from derived tables computed once each: the
+    sessions in the report, attendees per cycle and attendance rows per session. The SQL
+    around them holds only column names and integers, never input.
 
-    Two derived tables, attendance rows per session and attendees per cycle, joined,
-    then banded and counted in SQL:
+    ``by_band=False``: per edition and county, the attendance rows, the places
+    (registered attendees summed over sessions) and the sessions. ``by_band=True``: the
+    number of sessions per 10% band of present ÷ registered, banded in SQL as
     present ÷ registered ≥ step ÷ 10 ⇔ present × 10 ≥ step × registered.
     """
     sessions = (
         Session.objects.filter(cycle_q("cycle__", filters, counties))
         .order_by()
-        .values("pk", "cycle_id")
-        .annotate(present=Count("attendances"))
-        .values("cycle_id", "present")
+        .annotate(
+            session_ref=F("pk"),
+            cycle_ref=F("cycle_id"),
+            programme_ref=F("cycle__programme_id"),
+            county_ref=F("cycle__county_id"),
+        )
+        .values("session_ref", "cycle_ref", "programme_ref", "county_ref")
     )
     registers = (
         Attendee.objects.filter(cycle_q("cycle__", filters, counties))
@@ -794,20 +788,44 @@ def _rate_bands(filters: ReportFilters, counties: tuple[int, ...] | None) -> lis
         .annotate(registered=Count("pk"))
         .values("cycle_id", "registered")
     )
-    sessions_sql, sessions_params = sessions.query.sql_with_params()
-    registers_sql, registers_params = registers.query.sql_with_params()
-    steps = " ".join(
-        f"WHEN s.present * {RATE_BANDS} >= r.registered * {step} THEN {step}"
-        for step in range(RATE_BANDS - 1, 0, -1)
+    attendance = (
+        Attendance.objects.filter(cycle_q("session__cycle__", filters, counties))
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("session_id", "n")
     )
-    sql = (
-        f"SELECT CASE {steps} ELSE 0 END AS band, COUNT(*) "  # noqa: S608 (integers only)
-        f"FROM ({sessions_sql}) s INNER JOIN ({registers_sql}) r ON r.cycle_id = s.cycle_id "
-        "GROUP BY 1"
+    params: list = []
+    parts = []
+    for queryset in (sessions, registers, attendance):
+        part_sql, part_params = queryset.query.sql_with_params()
+        parts.append(part_sql)
+        params.extend(part_params)
+    source = (
+        f"({parts[0]}) s INNER JOIN ({parts[1]}) r ON r.cycle_id = s.cycle_ref "
+        f"LEFT OUTER JOIN ({parts[2]}) a ON a.session_id = s.session_ref"
     )
+    present = "COALESCE(a.n, 0)"
+    if by_band:
+        steps = " ".join(
+            f"WHEN {present} * {RATE_BANDS} >= r.registered * {step} THEN {step}"
+            for step in range(RATE_BANDS - 1, 0, -1)
+        )
+        sql = f"SELECT CASE {steps} ELSE 0 END AS band, COUNT(*) FROM {source} GROUP BY 1"  # noqa: S608
+    else:
+        sql = (
+            f"SELECT s.programme_ref, s.county_ref, SUM({present}), SUM(r.registered), "  # noqa: S608
+            f"COUNT(*) FROM {source} GROUP BY s.programme_ref, s.county_ref"
+        )
     with connections[sessions.db].cursor() as cursor:
-        cursor.execute(sql, (*sessions_params, *registers_params))
-        counts = dict(cursor.fetchall())
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _rate_bands(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[BandRow]:
+    """Sessions with registered attendees by their attendance rate (present ÷ attendees
+    registered for the cycle), in 10% bands; the last band includes 100%."""
+    counts = {int(band): int(n) for band, n in _register_rows(filters, counties, by_band=True)}
     step = 100 // RATE_BANDS
     return [
         BandRow(low=i * step, high=(i + 1) * step, sessions=counts.get(i, 0))

@@ -118,13 +118,13 @@ def test_page_queries_do_not_grow_with_the_records(
 
 @pytest.mark.django_db
 def test_compute_report_issues_a_fixed_number_of_queries(django_assert_num_queries):
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         compute_report(filters=ReportFilters(), counties=None)
     add_volume(cycles_per_county=2)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         compute_report(filters=ReportFilters(), counties=None)
     # The year filter adds the two queries for the note on imprecise dates.
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         compute_report(filters=ReportFilters(year_from=2005, year_to=2012), counties=None)
 
 
