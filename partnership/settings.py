@@ -125,8 +125,17 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "partnership"),
         }
     }
+    # Staff sessions are read from Redis and written to both Redis and the database, so
+    # every app server accepts them and a lost cache loses no login
+    # (benchmarks/two_instances.py checks both).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# CACHE_BACKEND=dummy turns the cache off: every page and report is computed on every
+# request (benchmarks/web_benchmark.py measures pages "uncached" that way). Not for
+# production.
+if os.environ.get("CACHE_BACKEND", "").strip().lower() == "dummy":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # The audit trail (django-simple-history): who changed what, when, on every staff record.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -152,7 +161,7 @@ USE_TZ = True
 
 # Static files, served by whitenoise with hashed names.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
