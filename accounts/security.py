@@ -58,7 +58,8 @@ def _user_id(request) -> str:
 
 def _path(request) -> str:
     # Percent-encoded, so that a crafted address cannot forge a line in the log.
-    return escape_uri_path(request.path)[:_MAX_PATH] if request is not None else "-"
+    path = escape_uri_path(request.path)[:_MAX_PATH] if request is not None else ""
+    return path or "-"
 
 
 def log_event(event: str, request, *, user_id=None, level=logging.INFO, **fields) -> None:

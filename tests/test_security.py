@@ -28,6 +28,7 @@ from django.db import DatabaseError, IntegrityError, connections
 from django.db.utils import InterfaceError, OperationalError, ProgrammingError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import StaffProfile
 from accounts.roles import COUNTY_STAFF, GROUP_NAMES
@@ -112,6 +113,13 @@ def database_unavailable():
             )
 
     with mock.patch.object(connection, "ensure_connection", side_effect=refuse):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_active_language():
+    """Requests under /en/ activate English in this thread; later tests expect Polish."""
+    with translation.override(translation.get_language()):
         yield
 
 
