@@ -56,6 +56,14 @@ def watched(page):
     return page
 
 
+def reports_url() -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("pl"):
+        return reverse("reports:overview")
+
+
 def violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations || []") + page.csp_console
 
@@ -128,11 +136,11 @@ def test_admin_and_staff_screens_under_the_policy(portal, watched):
         "/admin/projects/projectidea/",
         "/admin/projects/projectidea/add/",
         "/admin/password_change/",
-        "/raporty/",
+        reports_url(),
         "/en/admin/",
     ]:
         response = visit(page, portal + path)
-        assert response.status < 500, path
+        assert response.status == 200, path
         assert "no-store" in response.headers["cache-control"], path
         found += violations(page)
     assert found == []
