@@ -77,7 +77,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Remote address, time, method, path (no query string), protocol, status, bytes, duration,
 # user agent. No %(r)s (it has the query string), no %(q)s, no %(f)s (referers carry the
 # previous page's query string), no cookie or authorisation header.
-access_log_format = '%(h)s [%(t)s] "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 # A certificate's verification code in the URL identifies its holder: never log it.
 _CERTIFICATE_CODE = re.compile(r"^((?:/en)?/(?:certyfikaty|certificates)/)[^/]+")
