@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -18,8 +18,17 @@ from django.utils.cache import add_never_cache_headers
 RETRY_AFTER_SECONDS = 30
 
 # Django wraps the driver's connection errors (psycopg's OperationalError when PostgreSQL
-# is down or restarting, InterfaceError on a closed connection) in these two.
+# is down or restarting, InterfaceError on a closed connection) in these two; the
+# drivers' own classes are recognised too, should one escape unwrapped.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def _unavailable_classes() -> tuple[type[BaseException], ...]:
+    classes = list(DATABASE_UNAVAILABLE)
+    for connection in connections.all(initialized_only=True):
+        driver = connection.Database
+        classes += [driver.OperationalError, driver.InterfaceError]
+    return tuple(classes)
 
 
 def page_not_found(request, exception=None):
@@ -48,9 +57,10 @@ def csrf_failure(request, reason=""):
 
 def _database_unavailable(exc: BaseException | None) -> bool:
     """Whether ``exc``, or an exception it was raised from, is a lost database connection."""
+    classes = _unavailable_classes()
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, DATABASE_UNAVAILABLE):
+        if isinstance(exc, classes):
             return True
         exc = exc.__cause__ or exc.__context__
         seen += 1

@@ -299,6 +299,15 @@ def test_every_response_to_a_logged_in_user_is_not_stored(staff_client, path):
     assert "X-Cache" not in response
 
 
+def test_reports_are_not_stored(staff_client):
+    for language in ("pl", "en"):
+        with translation.override(language):
+            address = reverse("reports:overview")
+        response = staff_client.get(address)
+        assert response.status_code == 200
+        assert no_store(response)
+
+
 def test_staff_screens_are_not_stored(staff_client):
     cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
     for screen in ("attendance", "import", "certificates"):
@@ -408,6 +417,13 @@ def test_a_database_error_raised_from_another_is_recognised(quiet_client):
 
     with mock.patch("partnership.caching.data_version", side_effect=fail):
         assert quiet_client.get("/en/").status_code == 503
+
+
+def test_an_unwrapped_driver_error_is_recognised(quiet_client):
+    driver = connections["default"].Database
+    for error in (driver.OperationalError("server closed"), driver.InterfaceError("closed")):
+        with mock.patch("partnership.caching.data_version", side_effect=error):
+            assert quiet_client.get("/en/").status_code == 503
 
 
 def test_503_page_needs_no_database_and_no_request():
