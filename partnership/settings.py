@@ -205,6 +205,8 @@ CSRF_FAILURE_VIEW = "partnership.errors.csrf_failure"
 if env_bool("HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # Load balancers poll /ping on the app server itself, over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^ping$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))

@@ -144,3 +144,6 @@ def test_plain_http_is_redirected_to_https(portal_without_database):
     response, _body = get(portal_without_database, "/en/", https=False)
     assert response.status == 301
     assert response.getheader("Location") == f"https://{HOST}/en/"
+    # Except the health check, which load balancers poll on the app server directly.
+    response, body = get(portal_without_database, "/ping", https=False)
+    assert (response.status, body) == (200, "ok")
