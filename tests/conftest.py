@@ -1,5 +1,79 @@
+import os
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles for the fuzz tests (tests/test_fuzz*.py): "ci" (the default) keeps
+# them to about a minute on one core; HYPOTHESIS_PROFILE=thorough tries many more inputs.
+_FUZZ_SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    "print_blob": True,
+}
+settings.register_profile("ci", max_examples=40, **_FUZZ_SETTINGS)
+settings.register_profile("thorough", max_examples=1000, **_FUZZ_SETTINGS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# Figures some tests report at the end of the run (fuzz inputs tried, axe-core summaries),
+# gathered from the xdist workers too.
+_REPORT = pytest.StashKey[dict]()
+
+
+def pytest_configure(config):
+    config.stash[_REPORT] = {"inputs": Counter(), "server_errors": 0, "lines": []}
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the figures to the controller
+        report = session.config.stash[_REPORT]
+        workeroutput["portal_report"] = {**report, "inputs": dict(report["inputs"])}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    received = getattr(node, "workeroutput", {}).get("portal_report")
+    if received:
+        report = node.config.stash[_REPORT]
+        report["inputs"].update(received["inputs"])
+        report["server_errors"] += received["server_errors"]
+        report["lines"].extend(received["lines"])
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    report = config.stash[_REPORT]
+    if not report["inputs"] and not report["lines"]:
+        return
+    terminalreporter.section("fuzz and accessibility figures")
+    if report["inputs"]:
+        terminalreporter.write_line(
+            f"fuzz: {sum(report['inputs'].values())} inputs tried in "
+            f"{len(report['inputs'])} tests, {report['server_errors']} × 5xx "
+            f"(hypothesis profile {settings.get_current_profile_name()})"
+        )
+    for line in report["lines"]:
+        terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def fuzz_tally(request):
+    """Count one input tried by this test (and a 5xx answer, if it was one)."""
+    report = request.config.stash[_REPORT]
+
+    def tally(status: int = 0) -> None:
+        report["inputs"][request.node.nodeid] += 1
+        if status >= 500:
+            report["server_errors"] += 1
+
+    return tally
+
+
+@pytest.fixture
+def report(request):
+    """Add lines to the figures printed at the end of the run."""
+    return request.config.stash[_REPORT]["lines"].extend
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "haslo-testowe-Plock-2025"  # noqa: S105 - a throwaway account on a throwaway DB
 STAFF_USERNAME = "anna.plock"
+# A Płock cycle with six sessions and a certificate rule, for the screens' checks.
+A11Y_CYCLE = "2025-plocki-dostepnosc"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -39,6 +41,18 @@ from programmes.models import County
 user = User.objects.create_user("{STAFF_USERNAME}", password="{PASSWORD}", is_staff=True)
 user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
 StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
+import datetime
+from programmes.models import Programme
+from workshops.models import WorkshopCycle
+cycle = WorkshopCycle.objects.create(
+    slug="{A11Y_CYCLE}", title="Cykl do sprawdzania dostępności",
+    programme=Programme.objects.get(slug="wlosg-2017"), county=County.objects.get(code="1419"),
+    status="in_progress", sessions_planned=6, certificate_min_sessions=4,
+    date_start=datetime.date(2025, 3, 1), date_end=datetime.date(2025, 9, 30),
+)
+for n in range(1, 7):
+    day = datetime.date(2025, 2 + n, 15)
+    cycle.sessions.create(ordinal=n, kind="workshop", date_start=day, date_end=day)
 """
 
 
@@ -65,7 +79,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory):
-    """The base URL of a running portal with the records and one Płock employee."""
+    """The base URL of a running portal with the records, one Płock employee and an
+    empty Płock cycle of six sessions (``A11Y_CYCLE``)."""
     workdir = tmp_path_factory.mktemp("portal")
     env = {
         **os.environ,
