@@ -475,6 +475,11 @@ def main() -> int:
         if portal is not None:
             portal.stop()
     print_report(result, f"Load test: {args.clients} clients × {args.duration:g} s on {base}")
+    load = os.getloadavg()
+    print(
+        f"machine load average at the end: {load[0]:.1f} (1 min), {load[1]:.1f} (5 min) "
+        f"on {os.cpu_count()} cores, client included"
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "load_test.json"
     out.write_text(
@@ -484,6 +489,7 @@ def main() -> int:
                 "workers": args.workers,
                 "threads": args.threads,
                 "redis": bool(args.redis_url),
+                "load_average": os.getloadavg(),
                 "pages": {label: dict(c) for label, c in result.per_page().items()},
             },
             indent=2,
