@@ -38,6 +38,13 @@ def report_url(lang="en", **query):
     return address
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Labels computed outside a request (``compute_report``) are in English here."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def coordinator():
     return make_user("koordynator", COORDINATOR)
@@ -439,3 +446,26 @@ def test_print_header_and_stylesheet(client, coordinator):
     assert 'class="print-header"' in content and "Generated on" in content
     css = (Path(settings.BASE_DIR) / "static/css/reports.css").read_text()
     assert "@media print" in css and "size: A4" in css
+
+
+def test_one_sided_year_filters():
+    since_2011 = compute_report(filters=ReportFilters(year_from=2011), counties=None)
+    assert since_2011.total.cycles == 2
+    assert since_2011.notes.cycles_overlapping == 0  # 2003–2010 cannot reach 2011
+    until_2010 = compute_report(filters=ReportFilters(year_to=2010), counties=None)
+    assert until_2010.total.cycles == 16
+    assert until_2010.total.sessions_held_figure == Figure(None)
+    # The promotional meetings from 16 February 2005 have no recorded end: they may
+    # reach into the range, but do not lie within it.
+    assert until_2010.notes.events_overlapping == 1
+    assert until_2010.notes.events_undated == 1
+
+
+def test_programme_filter_in_polish_page(client, coordinator):
+    edition = Programme.objects.get(slug="wlog-2003-2010")
+    client.force_login(coordinator)
+    response = client.get(report_url("pl", programme=edition.pk))
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.total.cycles == 16
+    assert report.total.ideas == sum(row.ideas for row in report.statuses)

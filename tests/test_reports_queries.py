@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,6 +23,12 @@ from reports.services import Parts, ReportFilters, cached_report, compute_report
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 
 PAGE_QUERY_LIMIT = 30
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -156,8 +163,6 @@ def test_a_data_change_invalidates_the_cached_report():
 
 @pytest.mark.django_db
 def test_cache_key_separates_scope_filters_and_language():
-    from django.utils import translation
-
     from reports.services import cache_key
 
     plock = (County.objects.get(code="1419").pk,)
