@@ -356,7 +356,8 @@ def test_database_unavailable_gives_503_with_retry_after(quiet_client, path):
     body = response.content.decode()
     # The page itself, in both languages, not the bare fallback.
     assert '<section lang="pl">' in body and '<section lang="en">' in body
-    assert "The portal is temporarily unavailable" in body or "niedostępny" in body
+    assert "Portal jest chwilowo niedostępny" in body
+    assert "The portal is temporarily unavailable" in body
     assert "Traceback" not in body and "Connection refused" not in body
     assert no_store(response)
 
@@ -465,7 +466,9 @@ def test_lockout_page_in_polish(client, staff_user):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = login(client, WRONG, path="/admin/login/")
     assert response.status_code == 429
-    assert '<html lang="pl">' in response.content.decode()
+    page = response.content.decode()
+    assert '<html lang="pl">' in page
+    assert "Zbyt wiele nieudanych logowań" in page
 
 
 def test_lockout_answers_scripts_without_the_username(client, staff_user):

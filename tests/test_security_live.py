@@ -129,6 +129,8 @@ def test_a_lost_database_gives_503_with_retry_after(portal_without_database, pat
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Cross-Origin-Opener-Policy") == "same-origin"
     assert '<section lang="pl">' in body and '<section lang="en">' in body
+    assert "Portal jest chwilowo niedostępny" in body
+    assert "The portal is temporarily unavailable" in body
     assert "Traceback" not in body and "5432" not in body
 
 
