@@ -11,10 +11,11 @@ import unicodedata
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.db.models import CharField, Count, Exists, F, OuterRef, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -58,25 +59,40 @@ class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         selected = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(v), mark_safe(" selected") if str(v) in selected else "", label)
-                for v, label in self.choices
-            ),
-        )
         # As Django's attrs.html: in order, True as a bare name, False left out.
-        attributes = format_html_join(
-            "",
-            "{}",
-            (
-                (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
-                for key, value in attrs.items()
-                if value is not False
-            ),
-        )
-        return format_html("<select{}>{}</select>", attributes, options)
+        html = ["<select"]
+        for key, attr in attrs.items():
+            if attr is True:
+                html.append(f" {escape(key)}")
+            elif attr is not False:
+                html.append(f' {escape(key)}="{escape(attr)}"')
+        html.append(">")
+        for option, label in self.choices:
+            option = str(option)
+            mark = " selected" if option in selected else ""
+            label = conditional_escape(label)
+            html.append(f'<option value="{escape(option)}"{mark}>{label}</option>')
+        html.append("</select>")
+        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+def county_labeller():
+    """A function giving ``str(county)`` from a county's name and kind, without a model
+    instance per county: ``County.__str__`` is asked once per kind, around a marker."""
+    marker = "\x00"
+    around = {}
+    for kind in County.Kind.values:
+        parts = str(County(name=marker, kind=kind)).split(marker)
+        if len(parts) != 2:  # the name is not simply inserted: ask for every county
+            return lambda name, kind: str(County(name=name, kind=kind))
+        around[kind] = parts
+    return lambda name, kind: f"{around[kind][0]}{name}{around[kind][1]}"
+
+
+def count_text(n: int) -> str:
+    """``formats.number_format(n)`` for a count, without its lookups when no
+    thousands separator is configured (an integer then prints as it is)."""
+    return formats.number_format(n) if settings.USE_THOUSAND_SEPARATOR else str(n)
 
 
 def collation_key(text: str) -> tuple[str, str]:
@@ -163,22 +179,30 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             data = data.copy()
             data["scope"] = SCOPE_ADOPTED
         super().__init__(data, *args, **kwargs)
-        counties = County.objects.filter(
-            Exists(ProjectIdea.objects.filter(county=OuterRef("pk")))
-        ).only("slug", "name", "kind")
         programmes = Programme.objects.only(
             "slug", "name", "date_start", "date_end", "date_precision"
         )
         themes = Theme.objects.only("slug", "name_pl", "name_en")
         # Facet counts come keyed by id (see FACETS): id -> the choice's value.
         self.facet_values = {"county": {}, "programme": {}, "theme": {}}
-        for name, objects in (("county", counties), ("programme", programmes), ("theme", themes)):
+        for name, objects in (("programme", programmes), ("theme", themes)):
             choices = []
             for obj in objects:
                 choices.append((obj.slug, str(obj)))
                 self.facet_values[name][obj.pk] = obj.slug
             self.filters[name].extra["choices"] = choices
         self.filters["theme"].extra["choices"].sort(key=lambda c: collation_key(c[1]))
+        # Every county with ideas (380 nationally): read as plain rows and set on the
+        # form's field, so that the form does not copy them (it deep-copies its fields).
+        self.filters["county"].extra["choices"] = []
+        label = county_labeller()
+        county_choices = []
+        for pk, slug, name, kind in County.objects.filter(
+            Exists(ProjectIdea.objects.filter(county=OuterRef("pk")))
+        ).values_list("pk", "slug", "name", "kind"):
+            county_choices.append((slug, label(name, kind)))
+            self.facet_values["county"][pk] = slug
+        self.form.fields["county"].choices = county_choices
 
     # -- filters ---------------------------------------------------------------------
 
@@ -211,34 +235,46 @@ class ProjectIdeaFilter(django_filters.FilterSet):
 
     def add_counts(self) -> None:
         """Append to each county, edition, status and theme choice the number of ideas
-        it would list, given the other filters: one aggregate query per facet."""
-        for name, key in FACETS.items():
-            queryset = self.filter_queryset(self.queryset.all(), exclude=name)
-            counts = self.facet_counts(queryset, name, key)
+        it would list, given the other filters, and set ``total``, the number of ideas
+        the filters list: all four facets in one query (``facet_counts``)."""
+        counts = self.facet_counts()
+        for name in FACETS:
             field = self.form.fields[name]
             field.choices = [
-                (value, f"{label} ({formats.number_format(counts.get(value, 0))})")
+                (value, f"{label} ({count_text(counts[name].get(value, 0))})")
                 for value, label in field.choices
                 if value != ""  # the empty choice is added back by the field
             ]
+        # Every idea has one status, so the status facet, which leaves out the status
+        # filter, adds up to the ideas listed (or gives them, for the chosen status).
+        status = self.form.cleaned_data.get("status")
+        self.total = counts["status"].get(status, 0) if status else sum(counts["status"].values())
 
-    def facet_counts(self, queryset, name: str, key) -> dict:
-        """How many of ``queryset``'s ideas each choice of the facet ``name`` has.
+    def facet_counts(self) -> dict[str, dict]:
+        """For each facet, how many ideas each of its values has among those the other
+        filters list: one grouped query per facet, sent as one ``UNION ALL``.
 
         A plain ``COUNT`` (no ``DISTINCT``, which makes the database sort): no filter
         joins a table with several rows per idea except the theme filter, which matches
         at most one (theme slugs are unique), so each idea is one row, or one per theme
-        in the theme facet, which leaves out its own filter.
+        in the theme facet, which leaves out its own filter. Values travel as text (the
+        parts of a union need one type) and come back as the choices' values.
         """
-        queryset = queryset.order_by()
-        if isinstance(key, str):
-            rows = queryset.values_list(key).annotate(n=Count("pk"))
-        else:
-            rows = queryset.annotate(facet=key).values_list("facet").annotate(n=Count("pk"))
-        values = self.facet_values.get(name)
-        if values is None:
-            return dict(rows)
-        return {values.get(value): n for value, n in rows}
+        parts = [
+            self.filter_queryset(self.queryset.all(), exclude=name)
+            .order_by()
+            .annotate(facet_name=Value(name), facet=Cast(key, CharField()))
+            .values_list("facet_name", "facet")
+            .annotate(n=Count("pk"))
+            for name, key in FACETS.items()
+        ]
+        counts: dict[str, dict] = {name: {} for name in FACETS}
+        for name, value, n in parts[0].union(*parts[1:], all=True):
+            values = self.facet_values.get(name)
+            if values is not None:
+                value = values.get(int(value)) if value is not None else None
+            counts[name][value] = counts[name].get(value, 0) + n
+        return counts
 
     def canonical_query(self) -> dict[str, str]:
         """The valid, non-default filter values, in a stable order (for links)."""

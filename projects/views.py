@@ -43,7 +43,10 @@ def project_list(request):
     # Page through the ids in the chosen order (a narrow sort), then fetch what the
     # cards show for the page's ideas only, in the same order; the page's ids are a
     # subquery, so this is still one query.
-    page = Paginator(ideas, PER_PAGE).get_page(data.get("page"))
+    paginator = Paginator(ideas, PER_PAGE)
+    if filterset.is_valid():
+        paginator.count = filterset.total  # counted with the facets: no COUNT query
+    page = paginator.get_page(data.get("page"))
     listed = ProjectIdea.objects.filter(pk__in=page.object_list.values("pk")).for_listing()
     if ideas.query.order_by:
         listed = listed.order_by(*ideas.query.order_by)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from programmes.models import County, Programme
-from projects.filters import FastSelect
+from projects.filters import FastSelect, county_labeller
 from projects.models import ProjectIdea, Theme
 from workshops.models import WorkshopCycle
 
@@ -126,3 +126,13 @@ def test_the_catalogue_form_renders_every_county_with_ideas(client):
     assert select.count("<option") == counties.count() + 1
     selected = get_list(client, scope="all", county="plocki").content.decode()
     assert '<option value="plocki" selected>' in selected
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_county_labels_are_the_counties_names_as_shown_everywhere(lang):
+    with translation.override(lang):
+        label = county_labeller()
+        counties = list(County.objects.all())
+        assert {c.kind for c in counties} == set(County.Kind.values)
+        for county in counties:
+            assert label(county.name, county.kind) == str(county)

@@ -1,0 +1,924 @@
+"""Benchmark the portal at national scale in one run, every page against ``/ping``.
+
+    .venv/bin/python benchmarks/web_benchmark.py                  # full run, about 6 minutes
+    .venv/bin/python benchmarks/web_benchmark.py --quick --scale 0.05   # smoke run, 2 minutes
+
+What it does, in order (each step bounded by a timeout):
+
+1. Makes sure ``wrk`` is installed (``apt-get install -y wrk`` when missing and root).
+2. Prepares a PostgreSQL database (``--database-url``, default ``partnership_bench``):
+   creates it if missing, migrates it and fills it with ``generate_synthetic_data`` at
+   ``--scale`` (1.0: 380 counties, 8,000 cycles, 48,000 sessions, 296,000 attendees,
+   994,000 attendance rows, 23,900 project ideas), reusing what an earlier run generated
+   at the same scale (``--regenerate`` forces it). Creates a voivodeship coordinator and a
+   logged-in session for the staff report.
+3. ``collectstatic`` into a temporary ``STATIC_ROOT`` and starts two gunicorn instances
+   with 2 sync workers each on free ports of 127.0.0.1, ``DEBUG`` off, a random
+   ``SECRET_KEY``, ``ALLOWED_HOSTS=127.0.0.1``: one as in production (cache on), one with
+   ``CACHE_BACKEND=dummy``, which switches every cache off (page cache and report cache),
+   so each request does all its work: "uncached" and "cold" below.
+4. For each page, a short warm-up and then ``wrk -t2 -c8 -d<duration>s --latency`` with
+   ``benchmarks/wrk_status.lua`` (which counts the statuses): requests/s, p50, p99, errors
+   (socket errors and responses other than 2xx/3xx) and CPU ms per request: the utime +
+   stime of the gunicorn master and workers (``/proc/<pid>/stat``) over the run, divided
+   by the requests; the PostgreSQL backends' CPU separately. Each page's requests/s is
+   given as a share of ``/ping``'s: the same middleware, no template, no database.
+5. In-process, against the same database: the staff report's ``compute_report`` (median
+   of uncached runs) against executing exactly the SQL it sends (captured once) with a raw
+   cursor; the attendee import of 10,000 rows against a bare ``bulk_create``
+   (``benchmarks/import_benchmark.py``); the PDF of 250 certificates.
+6. Prints a summary, checks the targets (cached anonymous public pages ≥ 50 % of
+   ``/ping``, the uncached catalogue ≥ 5 %, no errors, report ≤ 1.2 × its SQL, import
+   ≤ 3 × bare) and writes everything to ``benchmarks/results/latest.json``. Exits 1 when a
+   target is missed, 2 when the run could not be made.
+
+Both gunicorn instances are always stopped (their process groups), whatever happens.
+Options: ``--duration`` (default 10 s), ``--quick`` (3 s, smaller import, fewer repeats),
+``--scale``, ``--regenerate``, ``--database-url``, ``--skip-inprocess``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+LUA_SCRIPT = ROOT / "benchmarks" / "wrk_status.lua"
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/partnership_bench"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+WORKERS = 2
+MIN_REQUESTS = 20  # fewer in a run: the page is measured again, for longer
+COORDINATOR_USERNAME = "benchmark-coordinator"
+
+CACHED_PUBLIC_TARGET = 0.50  # of /ping's requests per second
+UNCACHED_CATALOGUE_TARGET = 0.05
+REPORT_OVER_SQL_TARGET = 1.2
+IMPORT_OVER_BARE_TARGET = 3.0
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+class BenchmarkError(Exception):
+    """The run cannot be made; the message says why."""
+
+
+# --------------------------------------------------------------------------------------
+# wrk
+# --------------------------------------------------------------------------------------
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() != 0:
+        raise BenchmarkError(
+            "wrk is not installed. Install it (Debian/Ubuntu: sudo apt-get install -y wrk) "
+            "or run this script as root, which installs it."
+        )
+    say("Installing wrk (apt-get install -y wrk) …")
+    install = ["apt-get", "install", "-y", "-q", "wrk"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.run(install, env=env, capture_output=True, timeout=600).returncode != 0:  # noqa: S603
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)  # noqa: S603, S607
+        subprocess.run(install, env=env, capture_output=True, timeout=600, check=False)  # noqa: S603
+    found = shutil.which("wrk")
+    if not found:
+        raise BenchmarkError("apt-get could not install wrk; install it and run again.")
+    return found
+
+
+def run_wrk(url: str, seconds: float, *, cookie: str = "", connections: int = 8) -> dict:
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA_SCRIPT),
+    ]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(url)
+    done = subprocess.run(  # noqa: S603 - our arguments
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK_RESULT "):
+            result = json.loads(line.removeprefix("WRK_RESULT "))
+            result["text"] = done.stdout
+            return result
+    raise BenchmarkError(f"wrk gave no result for {url}:\n{done.stdout}\n{done.stderr}")
+
+
+# --------------------------------------------------------------------------------------
+# CPU time from /proc
+# --------------------------------------------------------------------------------------
+
+
+def _stat_fields(pid: int) -> list[str]:
+    with open(f"/proc/{pid}/stat") as handle:
+        text = handle.read()
+    return text[text.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
+
+
+def process_ticks(pid: int, *, with_children: bool = False) -> int:
+    """utime + stime of ``pid`` (and of its children it has waited for), in clock ticks."""
+    try:
+        fields = _stat_fields(pid)
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        return 0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    if with_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks
+
+
+def child_pids(pid: int) -> list[int]:
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if int(_stat_fields(int(entry))[1]) == pid:  # ppid
+                children.append(int(entry))
+        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+            continue
+    return children
+
+
+# --------------------------------------------------------------------------------------
+# gunicorn
+# --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str, *, cookie: str = "", timeout: float = 60) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Gunicorn:
+    """``gunicorn partnership.wsgi`` with 2 sync workers on a free port of 127.0.0.1."""
+
+    def __init__(self, name: str, env: dict[str, str], log_dir: Path):
+        self.name = name
+        self.env = env
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_dir / f"gunicorn-{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 90) -> Gunicorn:
+        command = [str(GUNICORN)]
+        config = ROOT / "gunicorn.conf.py"
+        if config.exists():  # the production settings; the flags below override them
+            command += ["--config", str(config)]
+        command += [
+            "--chdir",
+            str(ROOT),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            "1",
+            "--worker-class",
+            "sync",
+            "--max-requests",
+            "0",  # no worker restarts during a measurement
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            "partnership.wsgi:application",
+        ]
+        env = dict(self.env, GUNICORN_ACCESS_LOG="", GUNICORN_MAX_REQUESTS="0")
+        log = open(self.log_path, "w")  # noqa: SIM115 - kept open while gunicorn runs
+        self.process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, our arguments
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchmarkError(f"gunicorn ({self.name}) exited; see {self.log_path}")
+            try:
+                status, body = http_get(self.base + "/ping", timeout=5)
+                if status == 200 and body == b"ok" and len(self.workers()) >= WORKERS:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise BenchmarkError(f"gunicorn ({self.name}) did not answer /ping; see {self.log_path}")
+
+    def drain(self, timeout: float = 120) -> None:
+        """Wait until the requests a finished wrk run left queued have been served: the
+        sync workers still answer connections wrk has closed."""
+        deadline = time.monotonic() + timeout
+        for _ in range(2 * WORKERS):
+            try:
+                http_get(self.base + "/ping", timeout=max(1.0, deadline - time.monotonic()))
+            except OSError:
+                return
+
+    def workers(self) -> list[int]:
+        return child_pids(self.process.pid) if self.process else []
+
+    def cpu_ticks(self) -> int:
+        """The master's and its workers' CPU time, including workers that have exited."""
+        master = self.process.pid
+        return process_ticks(master, with_children=True) + sum(
+            process_ticks(pid) for pid in self.workers()
+        )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+
+
+# --------------------------------------------------------------------------------------
+# The database
+# --------------------------------------------------------------------------------------
+
+
+def create_database_if_missing(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        raise BenchmarkError("--database-url must be a PostgreSQL URL (postgres://…).")
+    params = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+    }
+    name = config["NAME"]
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            say(f"Creating the database {name} …")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare_data(*, scale: float, regenerate: bool) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from programmes.synthetic import CYCLES_AT_FULL_SCALE
+    from projects.models import ProjectIdea, Theme
+    from workshops.models import WorkshopCycle
+
+    say("Migrating …")
+    call_command("migrate", interactive=False, verbosity=0)
+    expected = max(1, round(CYCLES_AT_FULL_SCALE * scale))
+    have = WorkshopCycle.objects.filter(programme__is_synthetic=True).count()
+    themed = ProjectIdea.themes.through.objects.exists()
+    generated = False
+    if regenerate or have != expected or not themed:
+        if not Theme.objects.exists():
+            call_command("loaddata", "themes", verbosity=0)  # reference data, for the facets
+        say(f"Generating synthetic data at scale {scale} (about {expected:,} cycles) …")
+        started = time.monotonic()
+        call_command("generate_synthetic_data", scale=scale, replace=True, verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        generated = True
+        say(f"  generated in {time.monotonic() - started:.0f} s")
+    else:
+        say(f"Reusing the synthetic data at scale {scale} ({have:,} cycles).")
+    return {"generated_now": generated, **volumes()}
+
+
+def volumes() -> dict:
+    from programmes.models import County
+    from projects.models import ProjectIdea
+    from workshops.models import Attendance, Attendee, Session, WorkshopCycle
+
+    return {
+        "counties": County.objects.count(),
+        "cycles": WorkshopCycle.objects.count(),
+        "sessions": Session.objects.count(),
+        "attendees": Attendee.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "project_ideas": ProjectIdea.objects.count(),
+    }
+
+
+def coordinator_cookie() -> str:
+    """A logged-in session of a voivodeship coordinator, as the report needs."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import COORDINATOR, GROUP_NAMES
+
+    user, _created = get_user_model().objects.get_or_create(username=COORDINATOR_USERNAME)
+    user.is_staff, user.is_active = True, True
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.set_expiry(3 * 60 * 60)
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def pick_pages() -> dict[str, str | None]:
+    """Real addresses from the data: a filtered catalogue page, a project, a county."""
+    from urllib.parse import urlencode
+
+    from django.db.models import Count
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
+
+    from programmes.models import County
+    from projects.models import ProjectIdea, Status
+
+    with translation.override("pl"):
+        theme = (
+            ProjectIdea.objects.filter(status=Status.COMPLETED, themes__isnull=False)
+            .values("themes__slug")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "themes__slug")
+            .first()
+        )
+        params = {"status": Status.COMPLETED}
+        if theme:
+            params["theme"] = theme["themes__slug"]
+        if theme is None or theme["n"] > 20:
+            params["page"] = 2
+        idea = ProjectIdea.objects.adopted().order_by("pk").first()
+        county = County.objects.annotate(n=Count("cycles")).order_by("-n", "code").first()
+        try:
+            report = reverse("reports:overview")
+        except NoReverseMatch:
+            report = None
+        return {
+            "catalogue": reverse("projects:list") + "?" + urlencode(params),
+            "project": idea.get_absolute_url() if idea else None,
+            "county": (
+                reverse("programmes:county_detail", kwargs={"slug": county.slug})
+                if county
+                else None
+            ),
+            "report": report,
+        }
+
+
+def postgres_backends(database: str) -> list[int]:
+    """The PostgreSQL processes serving the portal (not this script's own connection)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'",
+            [database],
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+# --------------------------------------------------------------------------------------
+# Measuring pages
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    name: str
+    path: str
+    server: str  # "cached" or "uncached"
+    kind: str  # "baseline", "cached_public", "uncached_catalogue", "staff", "info"
+    cookie: str = ""
+    result: dict = field(default_factory=dict)
+
+
+def measure(target: Target, server: Gunicorn, *, seconds: float, warmup: float, database: str):
+    url = server.base + target.path
+    status, _body = http_get(url, cookie=target.cookie, timeout=120)
+    if status != 200:
+        target.result = {"skipped": f"answered {status} before the run"}
+        say(f"  {target.name}: {url} answered {status}; not measured")
+        return
+    # Warm up until every worker has answered a few times (a cold report can take
+    # seconds), at most a minute.
+    deadline = time.monotonic() + 60
+    while run_wrk(url, warmup, cookie=target.cookie)["requests"] < 4 * WORKERS:
+        if time.monotonic() > deadline:
+            break
+    for attempt in range(2):
+        server.drain()
+        backends = postgres_backends(database)
+        cpu_before = server.cpu_ticks()
+        db_before = sum(process_ticks(pid) for pid in backends)
+        result = run_wrk(url, seconds, cookie=target.cookie)
+        cpu = server.cpu_ticks() - cpu_before
+        db = sum(process_ticks(pid) for pid in backends) - db_before
+        if result["requests"] >= MIN_REQUESTS or attempt:
+            break
+        # A slow page: too few requests for percentiles; measure it for longer.
+        seconds = min(max(seconds * 4, 20), 60)
+    server.drain()
+    requests = result["requests"]
+    seconds_run = result["duration_us"] / 1e6
+    statuses = {int(code): n for code, n in result["statuses"].items()}
+    bad_status = sum(n for code, n in statuses.items() if not 200 <= code < 400)
+    socket_errors = sum(result["socket_errors"].values())
+    target.result = {
+        "url": target.path,
+        "server": target.server,
+        "requests": requests,
+        "seconds": round(seconds_run, 2),
+        "rps": round(requests / seconds_run, 1) if seconds_run else 0.0,
+        "p50_ms": round(result["latency_us"]["p50"] / 1000, 2),
+        "p90_ms": round(result["latency_us"]["p90"] / 1000, 2),
+        "p99_ms": round(result["latency_us"]["p99"] / 1000, 2),
+        "max_ms": round(result["latency_us"]["max"] / 1000, 2),
+        "statuses": statuses,
+        "socket_errors": result["socket_errors"],
+        "errors": socket_errors + bad_status,
+        "cpu_ms_per_request": round(cpu / CLOCK_TICKS * 1000 / requests, 3) if requests else None,
+        "db_cpu_ms_per_request": round(db / CLOCK_TICKS * 1000 / requests, 3) if requests else None,
+        "bytes_per_response": round(result["bytes"] / requests) if requests else None,
+    }
+    say("  " + format_row(target.name, target.result))
+
+
+# --------------------------------------------------------------------------------------
+# In-process measurements
+# --------------------------------------------------------------------------------------
+
+
+def median_time(step, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def report_against_sql(runs: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    try:
+        from reports.services import ReportFilters, compute_report
+    except ImportError:
+        return {"skipped": "the reports app is not there yet"}
+
+    def report():
+        compute_report(filters=ReportFilters(), counties=None)
+
+    report()  # warm: imports, translations, the database's caches
+    with CaptureQueriesContext(connection) as captured:
+        report()
+    statements = [query["sql"] for query in captured.captured_queries]
+
+    def bare_sql():
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+
+    bare_sql()
+    report_s = median_time(report, runs)
+    sql_s = median_time(bare_sql, runs)
+    return {
+        "filters": "default (every edition, every year, every county)",
+        "runs": runs,
+        "queries": len(statements),
+        "compute_report_ms": round(report_s * 1000, 1),
+        "bare_sql_ms": round(sql_s * 1000, 1),
+        "ratio": round(report_s / sql_s, 3),
+    }
+
+
+def import_against_bare(rows: int, repeat: int) -> dict:
+    from django.db import transaction
+    from django.db.models import Count
+
+    from workshops.models import WorkshopCycle
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import import_benchmark
+
+    cycle = (
+        WorkshopCycle.objects.annotate(n=Count("sessions"))
+        .filter(n__gte=4)
+        .order_by("-n", "pk")
+        .first()
+    )
+    if cycle is None:
+        return {"skipped": "no cycle with four or more sessions"}
+    with transaction.atomic():
+        result = import_benchmark.measure(cycle=cycle, rows=rows, repeat=repeat)
+        transaction.set_rollback(True)
+    result["cycle"] = cycle.slug
+    return result
+
+
+def certificates_pdf_time(count: int, runs: int) -> dict:
+    """Issue ``count`` certificates in a new cycle (rolled back) and time their one PDF."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from programmes.models import County, Programme
+    from workshops.certificates import certificates_for_pdf, certificates_issue, certificates_pdf
+    from workshops.models import Attendance, Attendee, Session, WorkshopCycle
+
+    with transaction.atomic():
+        cycle = WorkshopCycle.objects.create(
+            slug="benchmark-certificates",
+            programme=Programme.objects.order_by("pk").first(),
+            county=County.objects.order_by("code").first(),
+            title="Cykl do pomiaru certyfikatów",
+            status=WorkshopCycle.Status.COMPLETED,
+            certificate_min_sessions=1,
+            date_start=datetime.date(2017, 3, 1),
+            date_end=datetime.date(2017, 3, 1),
+        )
+        session = Session.objects.create(cycle=cycle, ordinal=1, date_start=cycle.date_start)
+        attendees = Attendee.objects.bulk_create(
+            Attendee(cycle=cycle, full_name=f"Łucja Żółkiewska-Ścibór {n:03d}")
+            for n in range(count)
+        )
+        Attendance.objects.bulk_create(Attendance(attendee=a, session=session) for a in attendees)
+        issued = certificates_issue(cycle=cycle, issued_by="Dyrektor Wojewódzkiego Urzędu Pracy")
+
+        def verify_url(certificate):
+            path = reverse(
+                "workshops:certificate_verify", kwargs={"code": certificate.verification_code}
+            )
+            return "https://partnerstwo.example.pl" + path
+
+        sizes = []
+
+        def pdf():
+            sizes.append(
+                len(certificates_pdf(certificates_for_pdf(cycle=cycle), verify_url_for=verify_url))
+            )
+
+        pdf()  # fonts registered, modules imported
+        seconds = median_time(pdf, runs)
+        transaction.set_rollback(True)
+    return {
+        "certificates": len(issued),
+        "runs": runs,
+        "seconds": round(seconds, 3),
+        "bytes": sizes[-1],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------
+
+
+def setup_django(args, static_root: Path, secret_key: str) -> dict[str, str]:
+    """The environment of both gunicorn instances and of this process's Django."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "CACHE_BACKEND", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="partnership.settings",
+        DATABASE_URL=args.database_url,
+        SECRET_KEY=secret_key,
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(static_root),
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    os.environ.clear()
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    return env
+
+
+def _ms(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def format_row(name: str, r: dict, ratio: float | None = None) -> str:
+    shown = f" {ratio:7.1%}" if ratio is not None else ""
+    cpu_ratio = r.get("cpu_ratio_to_ping")
+    shown_cpu = f" {cpu_ratio:7.1%}" if cpu_ratio is not None else ""
+    return (
+        f"{name:<31} {r['rps']:8.1f}{shown} {_ms(r['p50_ms']):>8} {_ms(r['p99_ms']):>8} "
+        f"{_ms(r['cpu_ms_per_request']):>10} {_ms(r['db_cpu_ms_per_request']):>9}"
+        f"{shown_cpu} {r['errors']:6d}"
+    )
+
+
+def total_cpu(r: dict) -> float | None:
+    if r.get("cpu_ms_per_request") is None:
+        return None
+    return r["cpu_ms_per_request"] + (r.get("db_cpu_ms_per_request") or 0.0)
+
+
+def summary_table(targets: list[Target], baseline_rps: float) -> list[str]:
+    """The pages against /ping: by requests per second, and by CPU per request (app and
+    database), which a busy machine disturbs less."""
+    baseline_cpu = total_cpu(targets[0].result)
+    lines = [
+        f"{'page':<31} {'req/s':>8} {'× /ping':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'CPU ms/req':>10} {'DB ms/req':>9} {'× CPU':>8} {'errors':>6}",
+    ]
+    for target in targets:
+        r = target.result
+        if "rps" not in r:
+            lines.append(f"{target.name:<31} skipped: {r.get('skipped', '?')}")
+            continue
+        ratio = r["rps"] / baseline_rps if baseline_rps else 0.0
+        r["ratio_to_ping"] = round(ratio, 4)
+        page_cpu = total_cpu(r)
+        if baseline_cpu and page_cpu:
+            r["cpu_ratio_to_ping"] = round(baseline_cpu / page_cpu, 4)
+        lines.append(format_row(target.name, r, ratio))
+    return lines
+
+
+def check_targets(targets: list[Target], extra: dict) -> list[dict]:
+    checks = []
+    for target in targets:
+        r = target.result
+        if "rps" not in r:
+            if target.kind != "info":
+                checks.append(
+                    {"check": f"{target.name}: measured", "ok": False, "value": r.get("skipped")}
+                )
+            continue
+        checks.append(
+            {"check": f"{target.name}: no errors", "ok": r["errors"] == 0, "value": r["errors"]}
+        )
+        if target.kind != "info":
+            checks.append(
+                {
+                    "check": f"{target.name}: answered",
+                    "ok": r["requests"] > 0,
+                    "value": r["requests"],
+                }
+            )
+        if target.kind == "cached_public":
+            checks.append(
+                {
+                    "check": f"{target.name}: ≥ {CACHED_PUBLIC_TARGET:.0%} of /ping",
+                    "ok": r["ratio_to_ping"] >= CACHED_PUBLIC_TARGET,
+                    "value": r["ratio_to_ping"],
+                }
+            )
+        if target.kind == "uncached_catalogue":
+            checks.append(
+                {
+                    "check": f"{target.name}: ≥ {UNCACHED_CATALOGUE_TARGET:.0%} of /ping",
+                    "ok": r["ratio_to_ping"] >= UNCACHED_CATALOGUE_TARGET,
+                    "value": r["ratio_to_ping"],
+                }
+            )
+    report = extra.get("report_vs_sql", {})
+    if "ratio" in report:
+        checks.append(
+            {
+                "check": f"report ≤ {REPORT_OVER_SQL_TARGET} × its bare SQL",
+                "ok": report["ratio"] <= REPORT_OVER_SQL_TARGET,
+                "value": report["ratio"],
+            }
+        )
+    imported = extra.get("import", {})
+    if "import_over_bare" in imported:
+        checks.append(
+            {
+                "check": f"import ≤ {IMPORT_OVER_BARE_TARGET} × bare bulk_create",
+                "ok": imported["import_over_bare"] <= IMPORT_OVER_BARE_TARGET,
+                "value": round(imported["import_over_bare"], 3),
+            }
+        )
+    return checks
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per page")
+    parser.add_argument("--quick", action="store_true", help="3 s per page, smaller import")
+    parser.add_argument("--skip-inprocess", action="store_true")
+    parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
+    args = parser.parse_args()
+    seconds = 3.0 if args.quick else args.duration
+    warmup = 1.0 if args.quick else 2.0
+    runs = 3 if args.quick else 7
+    started = time.monotonic()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+
+    servers: list[Gunicorn] = []
+    static_root = Path(tempfile.mkdtemp(prefix="portal-bench-static-"))
+    out: dict = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": os.getloadavg(),
+        },
+        "settings": {
+            "scale": args.scale,
+            "seconds_per_page": seconds,
+            "warmup_seconds": warmup,
+            "wrk": "-t2 -c8 --latency",
+            "gunicorn": f"{WORKERS} sync workers",
+            "database_url": args.database_url.split("@")[-1],
+        },
+    }
+    try:
+        ensure_wrk()
+        create_database_if_missing(args.database_url)
+        env = setup_django(args, static_root, secrets.token_urlsafe(50))
+        from django.conf import settings
+        from django.core.management import call_command
+
+        out["data"] = prepare_data(scale=args.scale, regenerate=args.regenerate)
+        out["machine"]["postgresql"] = postgres_version()
+        cookie = coordinator_cookie()
+        pages = pick_pages()
+        say("Collecting static files …")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        database = settings.DATABASES["default"]["NAME"]
+
+        cached = Gunicorn("cached", env, RESULTS)
+        uncached = Gunicorn("uncached", dict(env, CACHE_BACKEND="dummy"), RESULTS)
+        servers = [cached, uncached]
+        say(f"Starting gunicorn ({WORKERS} workers each): cache on and cache off …")
+        for server in servers:
+            server.start()
+        by_server = {"cached": cached, "uncached": uncached}
+        report = pages["report"]
+        targets = [
+            Target("/ping (baseline)", "/ping", "cached", "baseline"),
+            Target("home", "/", "cached", "cached_public"),
+            Target("catalogue, filtered (cached)", pages["catalogue"], "cached", "cached_public"),
+            Target("project page (cached)", pages["project"], "cached", "cached_public"),
+            Target("county page (cached)", pages["county"], "cached", "cached_public"),
+            Target(
+                "catalogue, filtered (uncached)",
+                pages["catalogue"],
+                "uncached",
+                "uncached_catalogue",
+            ),
+            Target("home (uncached)", "/", "uncached", "info"),
+            Target("project page (uncached)", pages["project"], "uncached", "info"),
+            Target("county page (uncached)", pages["county"], "uncached", "info"),
+        ]
+        if report:
+            targets += [
+                Target("report (cached)", report, "cached", "staff", cookie),
+                Target("report (cold)", report, "uncached", "staff", cookie),
+            ]
+        else:
+            say("The reports app has no URL yet: the report is not measured.")
+        say(f"Measuring {len(targets)} pages, {seconds:.0f} s each after {warmup:.0f} s warm-up:")
+        for target in targets:
+            if not target.path:
+                target.result = {"skipped": "no such record in the data"}
+                continue
+            measure(
+                target, by_server[target.server], seconds=seconds, warmup=warmup, database=database
+            )
+    except BenchmarkError as error:
+        say(f"\nThe benchmark could not run: {error}")
+        return 2
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(static_root, ignore_errors=True)
+
+    baseline = targets[0].result.get("rps", 0.0)
+    extra: dict = {}
+    if not args.skip_inprocess:
+        say("In-process: the report against its SQL …")
+        extra["report_vs_sql"] = report_against_sql(runs)
+        rows, repeat = (2000, 1) if args.quick else (10_000, 3)
+        say(f"In-process: importing {rows:,} attendees against a bare bulk_create …")
+        extra["import"] = import_against_bare(rows, repeat)
+        say("In-process: the PDF of 250 certificates …")
+        extra["certificates_pdf"] = certificates_pdf_time(250, 3 if args.quick else 5)
+
+    say("")
+    table = summary_table(targets, baseline)
+    for line in table:
+        say(line)
+    report_result = extra.get("report_vs_sql", {})
+    if "ratio" in report_result:
+        say(
+            f"\nreport: compute_report {report_result['compute_report_ms']} ms, its "
+            f"{report_result['queries']} queries as bare SQL {report_result['bare_sql_ms']} ms: "
+            f"{report_result['ratio']:.2f} ×"
+        )
+    elif report_result:
+        say(f"\nreport against SQL: skipped ({report_result.get('skipped')})")
+    imported = extra.get("import", {})
+    if "import_s" in imported:
+        say(
+            f"import of {imported['rows']:,} attendees ({imported['attendance_marks']:,} marks): "
+            f"{imported['import_s']:.2f} s, "
+            f"bare bulk_create {imported['bare_bulk_create_s']:.2f} s: "
+            f"{imported['import_over_bare']:.2f} ×"
+        )
+    pdf = extra.get("certificates_pdf", {})
+    if pdf:
+        say(
+            f"PDF of {pdf['certificates']} certificates: {pdf['seconds']:.2f} s, "
+            f"{pdf['bytes'] / 1e6:.1f} MB"
+        )
+
+    checks = check_targets(targets, extra)
+    say("\nTargets:")
+    for check in checks:
+        say(f"  {'ok  ' if check['ok'] else 'MISS'} {check['check']} ({check['value']})")
+    out["machine"]["load_average_after"] = os.getloadavg()
+    out["pages"] = {target.name: target.result for target in targets}
+    out.update(extra)
+    out["checks"] = checks
+    out["all_targets_met"] = all(check["ok"] for check in checks)
+    out["duration_s"] = round(time.monotonic() - started)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(out, indent=2, ensure_ascii=False, default=str) + "\n")
+    say(f"\nWritten to {args.output} in {out['duration_s']} s.")
+    return 0 if out["all_targets_met"] else 1
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
