@@ -69,6 +69,12 @@ def test_urls():
             reverse("reports:export", kwargs={"table": "summary", "fmt": "csv"})
             == "/en/reports/export/summary.csv"
         )
+    with translation.override("pl"):
+        assert reverse("reports:overview") == "/raporty/"
+        assert (
+            reverse("reports:export", kwargs={"table": "years", "fmt": "xlsx"})
+            == "/raporty/eksport/years.xlsx"
+        )
 
 
 def test_anonymous_is_sent_to_the_admin_login(client):
