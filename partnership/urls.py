@@ -9,6 +9,7 @@ urlpatterns = [
     path("ping", partnership_views.ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", programmes_views.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", programmes_views.sitemap_section, name="sitemap_section"),
     path("robots.txt", programmes_views.robots_txt, name="robots_txt"),
 ]
 

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.contrib.sitemaps.views import index as sitemap_index_view
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
@@ -505,7 +506,21 @@ def source_detail(request, slug):
 @require_safe
 @public_cache
 def sitemap(request):
-    return sitemap_view(request, sitemaps=SITEMAPS, template_name="programmes/sitemap.xml")
+    """The sitemap index: each section's sitemap, page by page."""
+    return sitemap_index_view(
+        request,
+        sitemaps=SITEMAPS,
+        template_name="programmes/sitemap_index.xml",
+        sitemap_url_name="sitemap_section",
+    )
+
+
+@require_safe
+@public_cache
+def sitemap_section(request, section):
+    return sitemap_view(
+        request, sitemaps=SITEMAPS, section=section, template_name="programmes/sitemap.xml"
+    )
 
 
 @require_safe

@@ -371,9 +371,15 @@ def test_polish_pages_use_polish_dates(client):
 
 
 def test_sitemap_lists_pages_in_both_languages(client):
-    response = client.get("/sitemap.xml")
+    response = client.get("/sitemap.xml")  # the index of the sections' sitemaps
     assert response.status_code == 200
-    content = response.content.decode()
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[a-z]+\.xml)</loc>", response.text)
+    assert len(sections) == 7
+    content = ""
+    for section in sections:
+        page = client.get(section)
+        assert page.status_code == 200
+        content += page.content.decode()
     for lang in ("pl", "en"):
         assert f"<loc>http://testserver{url('programmes:home', lang)}</loc>" in content
         assert (
