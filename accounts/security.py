@@ -38,6 +38,20 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def axes_username(request, credentials=None) -> str | None:
+    """The username django-axes records (``AXES_USERNAME_CALLABLE``): as typed, without NUL
+    bytes and cut to the 255 characters its table holds. Django's login form does not
+    enforce the username's length, so a longer one reached the database (a server error on
+    PostgreSQL); no real username is that long."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    if username is None:
+        return None
+    return str(username).replace("\x00", "")[:255]
+
+
 def client_token(request) -> str:
     """A salted hash of the client's address, 12 hex digits; ``-`` when there is none."""
     ip = client_ip(request) if request is not None else None

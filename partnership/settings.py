@@ -249,6 +249,7 @@ AXES_RESET_ON_SUCCESS = True
 # The cool-off runs from the lockout; attempts during it do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
 # Axes' log lines carry no username or address; the security log has what is needed.

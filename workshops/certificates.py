@@ -121,8 +121,11 @@ def certificate_reissue(
 
 
 def certificate_for_verification(code: str) -> Certificate | None:
-    """The certificate behind a public verification code, or None."""
-    if not code or len(code) > 64:
+    """The certificate behind a public verification code, or None.
+
+    A code has letters, digits, "-" and "_" only (as the lookup form says); anything else,
+    a NUL byte included (which PostgreSQL refuses in a query), is not looked up."""
+    if not code or len(code) > 64 or not code.replace("-", "").replace("_", "").isalnum():
         return None
     return (
         Certificate.objects.select_related("attendee", "cycle", "cycle__county")
