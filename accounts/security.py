@@ -9,6 +9,7 @@ path without the query string. Passwords never reach this module.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -33,9 +34,17 @@ def client_ip(request) -> str | None:
     if proxies > 0:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies][:64]
+        if len(hops) >= proxies and _is_ip(hops[-proxies]):
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def axes_username(request, credentials=None) -> str | None:

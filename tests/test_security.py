@@ -632,6 +632,8 @@ def test_client_address_and_its_token(rf, settings):
     assert client_ip(request) == "1.1.1.1"
     settings.TRUSTED_PROXY_COUNT = 3  # fewer hops than proxies: not trusted
     assert client_ip(request) == IP
+    settings.TRUSTED_PROXY_COUNT = 1  # a misconfigured proxy passing garbage through
+    assert client_ip(rf.get("/", REMOTE_ADDR=IP, HTTP_X_FORWARDED_FOR="x' OR 1=1")) == IP
     token = client_token(request)
     assert len(token) == 12 and IP not in token and token != client_token(rf.get("/"))
 
