@@ -6,8 +6,9 @@ the load test and the fault scripts in ``benchmarks/``:
 * ``GUNICORN_BIND`` (``127.0.0.1:8000``): address or ``unix:/run/portal.sock``;
   comma-separated for several.
 * ``GUNICORN_WORKERS`` (``2 × cores + 1``, at most 12): worker processes.
-* ``GUNICORN_THREADS`` (``1``): threads per worker; above 1 gunicorn uses gthread workers.
-* ``GUNICORN_TIMEOUT`` (``60``): seconds a request may take before its worker is killed.
+* ``GUNICORN_THREADS`` (``4``): threads per worker (gthread workers); ``1`` gives sync
+  workers.
+* ``GUNICORN_TIMEOUT`` (``60``): seconds a worker may stay silent before it is killed.
 * ``GUNICORN_GRACEFUL`` (``30``): seconds workers get to finish on stop or reload.
 * ``GUNICORN_MAX_REQUESTS`` (``10000``): a worker is replaced after this many requests
   (``0``: never), with a jitter of a tenth.
@@ -19,18 +20,24 @@ the load test and the fault scripts in ``benchmarks/``:
 
 Why these choices:
 
-* **Sync workers** (one request at a time per process). The portal's requests are short
-  and CPU-bound (template rendering, or a page read from the cache); under the GIL more
-  threads in one process add no CPU, and the load test measured gthread (4 threads) no
-  faster than sync on the same number of processes (README, "Running in production").
-  Sync workers need a buffering reverse proxy in front (nginx), which production has anyway
-  for TLS. Each worker holds at most one PostgreSQL connection (``CONN_MAX_AGE``), so the
-  database sees ``workers`` connections per app server, and a stuck request is ended by
-  ``timeout`` without harming others. ``GUNICORN_THREADS`` > 1 switches to gthread.
-* **timeout 60 s**: the slowest legitimate requests, a 10,000-row attendee import and the PDF
-  of every certificate of a cycle, take a few seconds; 60 s leaves room under load while
-  still ending a hung worker. The import is one transaction, so a worker killed mid-way
-  leaves nothing behind (``benchmarks/faults.py kill-import`` proves it).
+* **gthread workers, 4 threads each.** The load test (``benchmarks/load_test.py``, 5
+  processes, 32 clients, on 2 shared cores) measured gthread 1.7–3× the throughput of sync
+  workers with the same processes, with the Python client and with wrk, with the
+  in-process cache and with Redis (e.g. 1,665 against 502 req/s, 1,227 against 651 with
+  Redis); only one run on an idle machine had sync ahead (1,766 against 1,501). Threads
+  overlap the waits on PostgreSQL and Redis, keep connections alive, and a worker process
+  that the machine deschedules holds up fewer queued connections. Costs: each thread
+  keeps its own PostgreSQL connection (``CONN_MAX_AGE``), so the database sees up to
+  ``workers × threads`` connections per app server (20 by default: mind
+  ``max_connections``); and ``timeout`` only kills a worker that stops answering, not a
+  slow request (nginx's ``proxy_read_timeout`` ends the wait, PostgreSQL's
+  ``statement_timeout`` the query: README, "Running in production").
+  ``GUNICORN_THREADS=1`` gives sync workers.
+* **timeout 60 s**: the slowest legitimate requests, a 10,000-row attendee import and the
+  PDF of every certificate of a cycle, take a few seconds (5–13 s for the import under
+  load); 60 s leaves room while still replacing a hung worker. The import is one
+  transaction, so a worker killed mid-way leaves nothing behind (``benchmarks/faults.py
+  kill-import`` proves it).
 * **max_requests + jitter** replaces workers one by one, bounding any slow memory growth;
   the jitter keeps them from all restarting at once.
 * **preload_app**: the portal is imported once in the master and forked, so a replaced
@@ -60,11 +67,11 @@ bind = [item.strip() for item in os.environ.get("GUNICORN_BIND", "127.0.0.1:8000
 wsgi_app = "partnership.wsgi:application"
 
 workers = _int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
-threads = _int("GUNICORN_THREADS", 1)
+threads = _int("GUNICORN_THREADS", 4)
 worker_class = "gthread" if threads > 1 else "sync"
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL", 30)
-keepalive = 5  # only gthread keeps connections open; the proxy in front pools them
+keepalive = 5  # seconds an idle keep-alive connection is kept (gthread)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 10000)
 max_requests_jitter = max(max_requests // 10, 0)
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1").strip().lower() in {"1", "true", "yes"}

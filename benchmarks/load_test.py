@@ -15,11 +15,15 @@ if any response was not 2xx.
     .venv/bin/python benchmarks/load_test.py --clients 64 --duration 60 --workers 9
     .venv/bin/python benchmarks/load_test.py --redis-url redis://127.0.0.1:6379/5
     .venv/bin/python benchmarks/load_test.py --url http://127.0.0.1:8000   # a running portal
+    .venv/bin/python benchmarks/load_test.py --threads 1        # sync workers, for comparison
+    .venv/bin/python benchmarks/load_test.py --client wrk       # wrk instead of Python threads
 
-The client is Python threads, each with its own keep-alive ``http.client`` connection
-(sync workers answer ``Connection: close``, so the client then reconnects, as a proxy
-would). The same helpers (``Portal``, ``run_load``, ``public_paths``) drive the fault
-scenarios in ``benchmarks/faults.py`` and ``benchmarks/two_instances.py``.
+The default client is Python threads, each with its own keep-alive ``http.client``
+connection (sync workers answer ``Connection: close``, and the client then reconnects);
+it counts statuses per page. ``--client wrk`` drives the same rotation with wrk and a Lua
+script (less client CPU; totals only). The same helpers (``Portal``, ``run_load``,
+``public_paths``) drive the fault scenarios in ``benchmarks/faults.py`` and
+``benchmarks/two_instances.py``.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -182,7 +188,7 @@ class Portal:
         *,
         port: int | None = None,
         workers: int = 4,
-        threads: int = 1,
+        threads: int | None = None,
         log: Path | None = None,
     ):
         self.port = port or free_port()
@@ -191,9 +197,10 @@ class Portal:
             **env,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": str(workers),
-            "GUNICORN_THREADS": str(threads),
             "GUNICORN_ACCESS_LOG": env.get("GUNICORN_ACCESS_LOG", ""),
         }
+        if threads is not None:  # else gunicorn.conf.py's default
+            self.env["GUNICORN_THREADS"] = str(threads)
         RESULTS.mkdir(parents=True, exist_ok=True)
         self.log_path = log or RESULTS / f"gunicorn-{self.port}.log"
         self.process: subprocess.Popen | None = None
@@ -408,6 +415,94 @@ def run_load(
     return result
 
 
+WRK_SCRIPT = r"""
+-- Rotates over the paths in the file LOAD_PATHS (one a line), each connection group from
+-- its own starting point, and counts the responses by status.
+local paths = {}
+for line in io.lines(os.getenv("LOAD_PATHS")) do table.insert(paths, line) end
+local threads = {}
+function setup(thread)
+  thread:set("number", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  counter = number * 7
+  statuses = {}
+end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1], {["Accept-Language"] = "pl"})
+end
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do
+      totals[status] = (totals[status] or 0) + n
+    end
+  end
+  local parts = {}
+  for status, n in pairs(totals) do table.insert(parts, string.format('"%d": %d', status, n)) end
+  local e = summary.errors
+  io.write(string.format(
+    'LOAD_RESULT {"requests": %d, "duration_us": %d, "statuses": {%s}, ' ..
+    '"socket_errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}, ' ..
+    '"latency_us": {"p50": %d, "p95": %d, "p99": %d, "max": %d, "mean": %d}}\n',
+    summary.requests, summary.duration, table.concat(parts, ", "),
+    e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, latency.mean))
+end
+"""
+
+
+def run_wrk(base: str, paths: list[tuple[str, str]], *, clients: int, duration: float) -> dict:
+    """The same rotation driven by ``wrk`` (C, two threads): totals only, no per-page counts."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk), use --client python")
+    with tempfile.TemporaryDirectory(prefix="load-test-") as workdir:
+        script = Path(workdir) / "rotate.lua"
+        script.write_text(WRK_SCRIPT)
+        listing = Path(workdir) / "paths.txt"
+        listing.write_text("".join(path.replace("{n}", "0") + "\n" for _label, path in paths))
+        output = subprocess.run(  # noqa: S603 - wrk with our own arguments
+            [
+                wrk,
+                "-t2",
+                f"-c{clients}",
+                f"-d{duration:g}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script),
+                base,
+            ],
+            env={**os.environ, "LOAD_PATHS": str(listing)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    line = next(x for x in output.splitlines() if x.startswith("LOAD_RESULT "))
+    raw = json.loads(line.removeprefix("LOAD_RESULT "))
+    seconds = raw["duration_us"] / 1e6
+    statuses = {int(k): v for k, v in raw["statuses"].items()}
+    errors = sum(raw["socket_errors"].values())
+    return {
+        "client": "wrk",
+        "clients": clients,
+        "duration_s": round(seconds, 2),
+        "requests": raw["requests"],
+        "requests_per_s": round(raw["requests"] / seconds, 1),
+        "non_2xx": sum(n for status, n in statuses.items() if not 200 <= status < 300) + errors,
+        "statuses": statuses,
+        "socket_errors": raw["socket_errors"],
+        "latency_ms": {k: round(v / 1000, 1) for k, v in raw["latency_us"].items()},
+    }
+
+
 def print_report(result: LoadResult, title: str) -> None:
     summary = result.summary()
     print(f"\n{title}")
@@ -438,9 +533,17 @@ def main() -> int:
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default="", help="e.g. redis://127.0.0.1:6379/5")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", 5)))
-    parser.add_argument("--threads", type=int, default=1, help=">1 runs gthread workers")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="1: sync workers (default: gunicorn.conf.py's)"
+    )
     parser.add_argument("--port", type=int, default=0, help="0: the first free in 8200-8299")
     parser.add_argument("--url", default="", help="load an already running portal instead")
+    parser.add_argument(
+        "--client",
+        choices=["python", "wrk"],
+        default="python",
+        help="python: threads with per-page counts (default); wrk: lighter, totals only",
+    )
     parser.add_argument(
         "--no-warmup",
         action="store_true",
@@ -462,7 +565,8 @@ def main() -> int:
         portal = Portal(env, port=args.port or None, workers=args.workers, threads=args.threads)
         portal.start()
         base = portal.base
-        kind = f"gthread × {args.threads}" if args.threads > 1 else "sync"
+        threads = args.threads or int(os.environ.get("GUNICORN_THREADS", 4))
+        kind = f"gthread × {threads}" if threads > 1 else "sync"
         print(f"gunicorn on {base}: {args.workers} {kind} workers")
     try:
         if not args.no_warmup:
@@ -470,11 +574,30 @@ def main() -> int:
                 status, _headers, _body = request(base, path)
                 if status != 200:
                     print(f"warm-up: {label} {path} answered {status}")
-        result = run_load(base, paths, clients=args.clients, duration=args.duration)
+        if args.client == "wrk":
+            summary = run_wrk(base, paths, clients=args.clients, duration=args.duration)
+        else:
+            result = run_load(base, paths, clients=args.clients, duration=args.duration)
+            summary = {**result.summary(), "client": "python"}
     finally:
         if portal is not None:
             portal.stop()
-    print_report(result, f"Load test: {args.clients} clients × {args.duration:g} s on {base}")
+    title = f"Load test: {args.clients} clients × {args.duration:g} s on {base}"
+    if args.client == "wrk":
+        latency = summary["latency_ms"]
+        print(
+            f"\n{title} (wrk)\nstatuses: {summary['statuses']}; socket errors: "
+            f"{summary['socket_errors']}"
+        )
+        print(
+            f"total {summary['requests']} requests in {summary['duration_s']} s: "
+            f"{summary['requests_per_s']} req/s; non-2xx: {summary['non_2xx']}\n"
+            f"latency ms: p50 {latency['p50']}, p95 {latency['p95']}, p99 {latency['p99']}, "
+            f"max {latency['max']}"
+        )
+    else:
+        print_report(result, title)
+        summary["pages"] = {label: dict(c) for label, c in result.per_page().items()}
     load = os.getloadavg()
     print(
         f"machine load average at the end: {load[0]:.1f} (1 min), {load[1]:.1f} (5 min) "
@@ -485,19 +608,18 @@ def main() -> int:
     out.write_text(
         json.dumps(
             {
-                **result.summary(),
+                **summary,
                 "workers": args.workers,
-                "threads": args.threads,
+                "threads": args.threads or int(os.environ.get("GUNICORN_THREADS", 4)),
                 "redis": bool(args.redis_url),
-                "load_average": os.getloadavg(),
-                "pages": {label: dict(c) for label, c in result.per_page().items()},
+                "load_average": load,
             },
             indent=2,
             default=str,
         )
     )
     print(f"written {out.relative_to(ROOT)}")
-    return 0 if not result.non_2xx and result.total else 1
+    return 0 if not summary["non_2xx"] and summary["requests"] else 1
 
 
 if __name__ == "__main__":
