@@ -441,6 +441,7 @@ class Generator:
                         attendance=attendance,
                         attendance_precision=precision,
                         date_start=day,
+                        date_end=day,
                         date_precision=DatePrecision.DAY,
                         created_at=self.now,
                         updated_at=self.now,

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from programmes.models import (
     County,
@@ -115,6 +116,9 @@ def test_everything_generated_hangs_off_synthetic_programmes():
     assert not Attendee.objects.filter(cycle__programme__in=synthetic).exclude(
         full_name__startswith="Uczestnik syntetyczny"
     )
+    # A session is one known day, stored as the real records store one: start = end.
+    sessions = Session.objects.filter(cycle__programme__in=synthetic)
+    assert sessions.exclude(date_end=F("date_start")).count() == 0
     # Each idea's status history ends in its status; certificates need enough sessions.
     for idea in ProjectIdea.objects.filter(cycle__programme__in=synthetic):
         assert list(idea.status_history.values_list("status", flat=True)) == [idea.status]
