@@ -8,15 +8,19 @@ else nothing (anonymous users are sent to the admin login, other users get a 403
 from __future__ import annotations
 
 import functools
+import hashlib
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -24,7 +28,7 @@ from accounts.scoping import counties_for_user, is_county_staff, sees_all_counti
 
 from .exports import CONTENT_TYPES, FORMATS, TABLES, render_csv, render_xlsx, table_rows
 from .forms import ReportFilterForm
-from .services import Report, ReportFilters, cached_report
+from .services import CACHE_TIMEOUT, Report, ReportFilters, cache_key, cached_report
 
 TABLE_TITLES = {
     "summary": lambda: _("Summary by programme edition"),
@@ -183,6 +187,46 @@ def _export_links(request) -> dict:
     return links
 
 
+def _viewer_scope(user) -> str:
+    """Whose county choices the filter form offers: part of the rendered body's key."""
+    if sees_all_counties(user):
+        return "all"
+    return ",".join(str(pk) for pk in sorted(counties_for_user(user).values_list("pk", flat=True)))
+
+
+def _render_body(request, form: ReportFilterForm, report: Report | None) -> str:
+    context = {
+        "form": form,
+        "report": report,
+        "sees_all": sees_all_counties(request.user),
+        "export_links": _export_links(request),
+    }
+    if report is not None:
+        context["charts"] = chart_data(report)
+        context["selected_programmes"] = form.cleaned_data.get("programme") if form.is_bound else []
+        context["selected_counties"] = form.cleaned_data.get("county") if form.is_bound else []
+    return render_to_string("reports/_body.html", context, request=request)
+
+
+def _report_body(request, form: ReportFilterForm, report: Report | None) -> str:
+    """The filters, tables and chart data as HTML. A valid report's body is rendered once
+    and kept in the cache beside the report (at national scale its 380 county rows take
+    longer to render than the cached report takes to read); the key holds the report's
+    key (data version, language, scope, filters), the query string the export links
+    repeat and the county choices the form offers this user. The body holds no CSRF
+    token or other per-user secret: the filter form is a GET form."""
+    if report is None:
+        return _render_body(request, form, report)
+    query = request.GET.urlencode()
+    digest = hashlib.sha256(f"{query}|{_viewer_scope(request.user)}".encode()).hexdigest()
+    key = f"{cache_key(filters=report.filters, counties=report.counties)}:body:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = _render_body(request, form, report)
+        cache.set(key, body, CACHE_TIMEOUT)
+    return body
+
+
 @require_safe
 @staff_report_view
 def overview(request):
@@ -190,16 +234,9 @@ def overview(request):
     context = {
         **admin.site.each_context(request),
         "title": _("Programme reports"),
-        "form": form,
-        "report": report,
-        "sees_all": sees_all_counties(request.user),
-        "export_links": _export_links(request),
+        "body": mark_safe(_report_body(request, form, report)),  # noqa: S308 - our own template
         "printed_at": timezone.now(),
     }
-    if report is not None:
-        context["charts"] = chart_data(report)
-        context["selected_programmes"] = form.cleaned_data.get("programme") if form.is_bound else []
-        context["selected_counties"] = form.cleaned_data.get("county") if form.is_bound else []
     status = 400 if report is None else 200
     return render(request, "reports/overview.html", context, status=status)
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import StaffProfile
-from accounts.roles import COORDINATOR, GROUP_NAMES
+from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, Programme, ProgrammeEvent
 from projects.models import ProjectIdea
@@ -223,3 +223,47 @@ def test_parts_agree_with_sum_figures(figures):
             )
         )
     assert parts.figure == sum_figures(figures)
+
+
+def _report_body(response) -> str:
+    """From the filter form to the last chart's data (the rest of the page carries a
+    fresh CSRF token and the time it was printed)."""
+    html = response.content.decode()
+    start = html.index('<form method="get" class="report-filters"')
+    end = html.index("</script>", html.index('id="chart-statuses"'))
+    return html[start:end]
+
+
+@pytest.mark.django_db
+def test_cached_page_is_the_same_page_and_a_data_change_shows_at_once(coordinator_client):
+    address = reverse("reports:overview")
+    first = coordinator_client.get(address, {"year_from": 2017})
+    with CaptureQueriesContext(connection) as captured:
+        second = coordinator_client.get(address, {"year_from": 2017})
+    # Session, user and groups, the cached report and its rendered body: nothing else.
+    assert len(captured.captured_queries) <= 5
+    assert _report_body(second) == _report_body(first)
+
+    session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=1)
+    session.attendance = 987654
+    session.save()
+    third = coordinator_client.get(address, {"year_from": 2017})
+    assert _report_body(third) != _report_body(first)
+    report = cached_report(filters=ReportFilters(year_from=2017), counties=None)
+    assert report.total.attendance_reported_figure.value > 987654
+
+
+@pytest.mark.django_db
+def test_cached_body_is_not_shared_between_viewers_with_other_county_choices(client):
+    from tests.test_reports import make_user
+
+    address = reverse("reports:overview")
+    query = {"county": County.objects.get(code="1419").pk}
+    client.force_login(make_user("koordynatorka", COORDINATOR))
+    coordinator_page = client.get(address, query).content.decode()
+    client.force_login(make_user("plock", COUNTY_STAFF, ["1419"]))
+    staff_page = client.get(address, query).content.decode()
+    # Same report, but the county staff member's form offers their own county only.
+    warsaw = County.objects.get(code="1465").name
+    assert warsaw in coordinator_page
+    assert warsaw not in staff_page
