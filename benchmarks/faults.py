@@ -597,7 +597,7 @@ def scenario_kill_import(cluster: Cluster, args) -> bool:
                 }
             )
             print(
-                f"kill {when} (pid {killed}, transaction writing: {'yes' if writing else 'no'}):"
+                f"kill {when} (pid {killed}, write transaction open: {'yes' if writing else 'no'}):"
                 f" response {outcome}; cycle holds {after_kill[0]} attendees / {after_kill[1]}"
                 f" marks → {state}; open transactions {open_transactions}; retry {retry} in "
                 f"{retry_s:.2f} s → {after_retry[0]} / {after_retry[1]} "
@@ -610,8 +610,8 @@ def scenario_kill_import(cluster: Cluster, args) -> bool:
     passed = calibration_ok and mid_write > 0 and all(a["ok"] for a in attempts)
     states = [a["state"] for a in attempts]
     print(
-        f"kill-import: {verdict(passed)} ({len(attempts)} kills, {mid_write} of them while the"
-        f" import's transaction was writing; {states.count('none')} × none, "
+        f"kill-import: {verdict(passed)} ({len(attempts)} kills, {mid_write} of them with a "
+        f"write transaction open; {states.count('none')} × none, "
         f"{states.count('all')} × all, {states.count('PARTIAL')} × partial)"
     )
     record(
