@@ -1,4 +1,5 @@
-"""Error pages: 400, 403, 404, 500, 503 when the database is unavailable, CSRF failures.
+"""Error pages: 400, 403, 404, 500, 503 when the database or the Redis cache is
+unavailable, CSRF failures.
 
 None of them shows a traceback or echoes the address. The 500 and 503 pages render
 without the request's context processors, session or user, so they work whatever broke.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+import redis.exceptions
 from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -21,10 +23,13 @@ RETRY_AFTER_SECONDS = 30
 # is down or restarting, InterfaceError on a closed connection) in these two; the
 # drivers' own classes are recognised too, should one escape unwrapped.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# With REDIS_URL set, pages, reports and (cached_db) sessions go through Redis: a Redis
+# server that is down or restarting makes the portal temporarily unavailable too.
+CACHE_UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 def _unavailable_classes() -> tuple[type[BaseException], ...]:
-    classes = list(DATABASE_UNAVAILABLE)
+    classes = [*DATABASE_UNAVAILABLE, *CACHE_UNAVAILABLE]
     for connection in connections.all(initialized_only=True):
         driver = connection.Database
         classes += [driver.OperationalError, driver.InterfaceError]

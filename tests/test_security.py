@@ -427,6 +427,24 @@ def test_an_unwrapped_driver_error_is_recognised(quiet_client):
             assert quiet_client.get("/en/").status_code == 503
 
 
+def test_a_lost_redis_cache_gives_503(quiet_client):
+    import redis.exceptions
+
+    errors = (
+        redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379"),
+        redis.exceptions.TimeoutError("Timeout reading from socket"),
+    )
+    for error in errors:
+        with mock.patch("partnership.caching.data_version", side_effect=error):
+            response = quiet_client.get("/en/")
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+    with mock.patch(
+        "partnership.caching.data_version", side_effect=redis.exceptions.ResponseError("WRONGTYPE")
+    ):
+        assert quiet_client.get("/en/").status_code == 500
+
+
 def test_503_page_needs_no_database_and_no_request():
     from partnership.errors import server_error
 
