@@ -92,6 +92,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         ),
         "accounts": {"staffprofile": ALL},
         "auth": {"user": ALL, "group": VIEW},
+        # Login throttling (django-axes): deleting a locked-out attempt lifts the lock.
+        "axes": {
+            "accessattempt": ("view", "delete"),
+            "accessfailurelog": VIEW,
+            "accesslog": VIEW,
+        },
     },
 }
 
@@ -109,10 +115,15 @@ def apply_roles(apps, *, in_migration: bool = False) -> None:
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    installed = {app_config.label for app_config in apps.get_app_configs()}
     for role, per_app in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=GROUP_NAMES[role])
         wanted = []
         for app_label, models in per_app.items():
+            if in_migration and app_label not in installed:
+                # An app whose migrations run later (axes before 0003_axes_roles); the
+                # later migration applies the roles again with its permissions.
+                continue
             for model, actions in models.items():
                 codenames = [f"{action}_{model}" for action in actions]
                 found = list(

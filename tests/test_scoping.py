@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from accounts.models import StaffProfile
-from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from accounts.scoping import (
     agreements_for_user,
     counties_for_user,
@@ -103,3 +103,24 @@ def test_roles_have_the_permissions_they_need():
     assert coordinator.has_perm("programmes.change_programme")
     assert coordinator.has_perm("workshops.view_attendee")
     assert not coordinator.has_perm("workshops.change_attendee")
+
+
+def test_administrators_may_lift_a_login_lockout_and_no_one_else(client):
+    from axes.models import AccessAttempt
+
+    administrator = make_user("perm-admin", ADMINISTRATOR)
+    coordinator = make_user("perm-coord-axes", COORDINATOR)
+    assert administrator.has_perm("axes.view_accessattempt")
+    assert administrator.has_perm("axes.delete_accessattempt")
+    assert not administrator.has_perm("axes.change_accessattempt")
+    assert not coordinator.has_perm("axes.view_accessattempt")
+
+    attempt = AccessAttempt.objects.create(
+        username="locked.out", ip_address="127.0.0.9", user_agent="", failures_since_start=5
+    )
+    client.force_login(coordinator)
+    assert client.get(f"/admin/axes/accessattempt/{attempt.pk}/delete/").status_code == 403
+    client.force_login(administrator)
+    response = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
