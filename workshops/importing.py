@@ -288,7 +288,8 @@ def _read_xlsx(content: bytes) -> Iterator[Sequence[Any]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError):
+        # NotImplementedError: a damaged header asking for a zip version Python lacks.
         raise ValidationError(
             _("The file is not a valid XLSX workbook. Open it in Excel and save it again."),
             code="format",
