@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib.sitemaps.views import index as sitemap_index_view
 from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpResponse
@@ -243,6 +244,34 @@ def cycle_sessions_figure(cycle) -> Figure:
     )
 
 
+def highlighted_ideas(count: int) -> list:
+    """The first ``count`` ideas selected for implementation, those carried furthest
+    first (completed, then in progress, then selected), each status by title.
+
+    Where the database allows it (PostgreSQL), the first few of each status come from a
+    ``UNION ALL`` of three short index scans on the title instead of sorting every idea
+    selected for implementation; one query either way.
+    """
+    if connection.features.supports_slicing_ordering_in_compound:
+        firsts = [
+            ProjectIdea.objects.filter(status=status)
+            .select_related("county", "cycle", "event")
+            .annotate(furthest=Value(rank, output_field=IntegerField()))
+            .order_by("title")[:count]
+            for rank, status in enumerate(reversed(ADOPTED_STATUSES))
+        ]
+        return list(firsts[0].union(*firsts[1:], all=True).order_by("furthest", "title")[:count])
+    furthest = Case(
+        *(When(status=status, then=Value(i)) for i, status in enumerate(ADOPTED_STATUSES)),
+        output_field=IntegerField(),
+    )
+    return list(
+        ProjectIdea.objects.adopted()
+        .select_related("county", "cycle", "event")
+        .order_by(furthest.desc(), "title")[:count]
+    )
+
+
 def _earliest(queryset, limit: int) -> tuple[list, bool]:
     """The first ``limit`` rows by date (unknown dates last), and whether there are more."""
     rows = list(
@@ -266,16 +295,7 @@ def home(request):
     ideas = ProjectIdea.objects.aggregate(
         total=Count("pk"), adopted=Count("pk", filter=Q(status__in=ADOPTED_STATUSES))
     )
-    # Those carried furthest first: completed, then in progress, then selected.
-    furthest = Case(
-        *(When(status=status, then=Value(i)) for i, status in enumerate(ADOPTED_STATUSES)),
-        output_field=IntegerField(),
-    )
-    highlighted = list(
-        ProjectIdea.objects.adopted()
-        .select_related("county", "cycle", "event")
-        .order_by(furthest.desc(), "title")[:HIGHLIGHTED_PROJECTS]
-    )
+    highlighted = highlighted_ideas(HIGHLIGHTED_PROJECTS)
     context = {
         "counties": County.objects.participating().count(),
         **figures,

@@ -363,3 +363,36 @@ def test_ping_answers_ok_without_the_database(client, django_assert_num_queries)
 def test_ping_is_only_for_reading_and_has_no_language_prefix(client):
     assert client.post("/ping").status_code == 405
     assert client.get("/en/ping").status_code == 404
+
+
+def test_highlighted_projects_are_those_carried_furthest_then_by_title(client):
+    from django.db.models import Case, IntegerField, Value, When
+
+    from projects.models import ADOPTED_STATUSES, Status
+
+    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    statuses = [Status.SELECTED, Status.IN_PROGRESS, Status.COMPLETED, Status.PROPOSED]
+    ProjectIdea.objects.bulk_create(
+        ProjectIdea(
+            slug=f"highlight-{n}",
+            title=f"{'ŻABCŁ'[n % 5]} pomysł {n:02d}",
+            cycle=cycle,
+            county=cycle.county,
+            status=statuses[n % 4],
+        )
+        for n in range(40)
+    )
+    furthest = Case(
+        *(When(status=status, then=Value(i)) for i, status in enumerate(ADOPTED_STATUSES)),
+        output_field=IntegerField(),
+    )
+    expected = list(
+        ProjectIdea.objects.adopted()
+        .order_by(furthest.desc(), "title")
+        .values_list("title", flat=True)[:6]
+    )
+    _queries, content = home_queries(client)
+    section = content.split('id="projects-heading"')[1].split("</section>")[0]
+    shown = re.findall(r'<h3><a href="[^"]*" lang="pl">([^<]*)</a></h3>', section)
+    assert shown == expected
+    assert len(shown) == 6
