@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.utils import translation
 
 from programmes.models import (
     County,
@@ -25,6 +26,13 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not TERC.is_file(), reason=f"the TERC register is not at {TERC}"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The command's messages are translated; these tests read the English ones."""
+    with translation.override("en"):
+        yield
 
 
 def generate(**options):

@@ -6,7 +6,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from programmes import synthetic
 
@@ -16,7 +15,7 @@ def default_terc_path() -> Path:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = (
         "Generates synthetic workshop cycles, sessions, attendees, attendance, certificates "
         "and project ideas for all Polish counties (codes from the TERC register), under "
         "programme editions marked as synthetic. Refuses a database holding real records "
@@ -28,7 +27,7 @@ class Command(BaseCommand):
             "--terc",
             type=Path,
             default=None,
-            help=gettext_lazy(
+            help=(
                 "Path of the TERC register (terc2025.csv); default: ../shared/data/terc2025.csv "
                 "next to the project."
             ),
@@ -37,29 +36,27 @@ class Command(BaseCommand):
             "--scale",
             type=float,
             default=1.0,
-            help=gettext_lazy(
+            help=(
                 "Multiplies the volumes; 1.0 is about 8,000 cycles, 48,000 sessions, "
                 "300,000 attendees and 1,000,000 attendance rows."
             ),
         )
-        parser.add_argument(
-            "--seed", type=int, default=2017, help=gettext_lazy("Seed of the random generator.")
-        )
+        parser.add_argument("--seed", type=int, default=2017, help="Seed of the random generator.")
         parser.add_argument(
             "--batch-size",
             type=int,
             default=5000,
-            help=gettext_lazy("Rows per INSERT statement."),
+            help="Rows per INSERT statement.",
         )
         parser.add_argument(
             "--allow-real-records",
             action="store_true",
-            help=gettext_lazy("Run even though the database holds real (non-synthetic) records."),
+            help="Run even though the database holds real (non-synthetic) records.",
         )
         parser.add_argument(
             "--replace",
             action="store_true",
-            help=gettext_lazy("Delete the synthetic data generated earlier first."),
+            help="Delete the synthetic data generated earlier first.",
         )
 
     def handle(self, *args, **options):
