@@ -265,7 +265,11 @@ ATTENDEE_RETENTION_YEARS = int(os.environ.get("ATTENDEE_RETENTION_YEARS", "5"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Certificate codes and query strings are cut out of every line (logfilters.py).
+    "filters": {"redact_paths": {"()": "partnership.logfilters.RedactPaths"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_paths"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Logins, lockouts, logouts and refused requests (accounts/security.py), kept
