@@ -180,6 +180,8 @@ PUBLIC_QUERIES = [
     ("opendata:download", {"dataset": "projekty", "format": "csv"}, ["page", "format"]),
     ("opendata:download", {"dataset": "powiaty", "format": "json"}, ["page", "format"]),
     ("sitemap", {}, ["p", "page"]),
+    ("sitemap_section", {"section": "projects"}, ["p", "page"]),
+    ("sitemap_section", {"section": "pages"}, ["p"]),
 ]
 
 

@@ -1,7 +1,8 @@
 """WCAG 2.1 A and AA checks with axe-core (vendored, ``vendor/axe-core``) on every public
 page, in Polish and in English, and on the county staff's screens.
 
-The public pages are every address in ``/sitemap.xml`` (both languages) plus what the
+The public pages are every address in ``/sitemap.xml`` and the sitemaps it lists (both
+languages) plus what the
 sitemap leaves out: the catalogue filtered, with a form error and on page 2, the
 certificate lookup (empty, refused) and verification (valid, unknown), and a 404. The staff
 screens are the admin login and index, the cycle list and form, and the cycle's import
@@ -127,19 +128,25 @@ def audit(context):
     page.close()
 
 
-def sitemap_pages(page, portal: str) -> list[str]:
-    response = page.request.get(f"{portal}/sitemap.xml")
-    assert response.ok
+def sitemap_pages(page, portal: str, address: str = "/sitemap.xml") -> list[str]:
+    """Every page the sitemap lists (following a sitemap index), as paths."""
+    response = page.request.get(f"{portal}{address}")
+    assert response.ok, address
     root = ET.fromstring(response.body())  # noqa: S314 - our own sitemap
+    paths: list[str] = []
+    for loc in root.iterfind("s:sitemap/s:loc", SITEMAP_NS):
+        paths += [p for p in sitemap_pages(page, portal, as_path(loc.text)) if p not in paths]
     urls = [loc.text for loc in root.iterfind("s:url/s:loc", SITEMAP_NS)]
     urls += [link.get("href") for link in root.iterfind("s:url/x:link", SITEMAP_NS)]
-    paths = []
     for url in urls:
-        parts = urlsplit(url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        if path not in paths:
-            paths.append(path)
+        if as_path(url) not in paths:
+            paths.append(as_path(url))
     return paths
+
+
+def as_path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def test_public_pages_have_no_serious_accessibility_violations(portal, audit, report):

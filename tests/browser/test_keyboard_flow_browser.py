@@ -74,9 +74,8 @@ class Keyboard:
         self.tab_to(f"#id_{field} + .select2-container .select2-selection")
         self.page.keyboard.press("Enter")
         # select2 opens and moves the focus to its search box.
-        self.page.wait_for_function(
-            "() => document.activeElement.matches('.select2-container--open .select2-search__field')"
-        )
+        search_box = ".select2-container--open .select2-search__field"
+        self.page.wait_for_function("(s) => document.activeElement.matches(s)", arg=search_box)
         self.page.keyboard.type(search)
         highlighted = self.page.locator(".select2-results__option--highlighted")
         highlighted.filter(has_text=option).wait_for()

@@ -115,7 +115,8 @@ def test_admin_and_staff_screens_under_the_policy(portal, watched):
     visit(page, portal + change_url)
     page.locator("#id_county + .select2-container .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill("płoc")
-    assert page.locator(".select2-results__option", has_text="płocki").count() >= 1
+    # Waits for the autocomplete's answer (select2 asks after a 250 ms pause).
+    page.locator(".select2-results__option", has_text="płocki").first.wait_for()
     page.keyboard.press("Escape")
     found += violations(page)
 
