@@ -18,7 +18,7 @@ What it does, in order (each step bounded by a timeout):
    ``CACHE_BACKEND=dummy``, which switches every cache off (page cache and report cache),
    so each request does all its work: "uncached" and "cold" below.
 4. For each page, a short warm-up and then ``wrk -t2 -c8 -d<duration>s --latency`` with
-   ``benchmarks/wrk_status.lua`` (which counts the statuses): requests/s, p50, p99, errors
+   ``benchmarks/wrk_status.lua`` (which reports wrk's figures as JSON): requests/s, p50, p99, errors
    (socket errors and responses other than 2xx/3xx) and CPU ms per request: the utime +
    stime of the gunicorn master and workers (``/proc/<pid>/stat``) over the run, divided
    by the requests; the PostgreSQL backends' CPU separately. Each page's requests/s is
@@ -65,7 +65,9 @@ RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/partnership_bench"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WORKERS = 2
-MIN_REQUESTS = 20  # fewer in a run: the page is measured again, for longer
+MIN_REQUESTS = 20  # a slow page is measured long enough for this many answers …
+MAX_SECONDS = 90  # … but no longer than this
+SLOW_SECONDS = 0.25  # a first answer slower than this makes a page slow
 COORDINATOR_USERNAME = "benchmark-coordinator"
 
 CACHED_PUBLIC_TARGET = 0.50  # of /ping's requests per second
@@ -116,7 +118,7 @@ def run_wrk(url: str, seconds: float, *, cookie: str = "", connections: int = 8)
         f"-d{max(1, round(seconds))}s",
         "--latency",
         "--timeout",
-        "30s",
+        "120s",
         "-s",
         str(LUA_SCRIPT),
     ]
@@ -249,15 +251,17 @@ class Gunicorn:
             time.sleep(0.3)
         raise BenchmarkError(f"gunicorn ({self.name}) did not answer /ping; see {self.log_path}")
 
-    def drain(self, timeout: float = 120) -> None:
+    def drain(self, timeout: float = 300) -> None:
         """Wait until the requests a finished wrk run left queued have been served: the
         sync workers still answer connections wrk has closed."""
         deadline = time.monotonic() + timeout
-        for _ in range(2 * WORKERS):
+        answered = 0
+        while answered < 2 * WORKERS and time.monotonic() < deadline:
             try:
                 http_get(self.base + "/ping", timeout=max(1.0, deadline - time.monotonic()))
+                answered += 1
             except OSError:
-                return
+                continue
 
     def workers(self) -> list[int]:
         return child_pids(self.process.pid) if self.process else []
@@ -453,34 +457,33 @@ class Target:
 
 def measure(target: Target, server: Gunicorn, *, seconds: float, warmup: float, database: str):
     url = server.base + target.path
-    status, _body = http_get(url, cookie=target.cookie, timeout=120)
+    started = time.perf_counter()
+    status, _body = http_get(url, cookie=target.cookie, timeout=300)
+    first = time.perf_counter() - started
     if status != 200:
         target.result = {"skipped": f"answered {status} before the run"}
         say(f"  {target.name}: {url} answered {status}; not measured")
         return
-    # Warm up until every worker has answered a few times (a cold report can take
-    # seconds), at most a minute.
-    deadline = time.monotonic() + 60
-    while run_wrk(url, warmup, cookie=target.cookie)["requests"] < 4 * WORKERS:
-        if time.monotonic() > deadline:
-            break
-    for attempt in range(2):
-        server.drain()
-        backends = postgres_backends(database)
-        cpu_before = server.cpu_ticks()
-        db_before = sum(process_ticks(pid) for pid in backends)
-        result = run_wrk(url, seconds, cookie=target.cookie)
-        cpu = server.cpu_ticks() - cpu_before
-        db = sum(process_ticks(pid) for pid in backends) - db_before
-        if result["requests"] >= MIN_REQUESTS or attempt:
-            break
-        # A slow page: too few requests for percentiles; measure it for longer.
-        seconds = min(max(seconds * 4, 20), 60)
+    if first > SLOW_SECONDS:
+        # A slow page (a cold report): warm each worker with a few requests in turn,
+        # not with wrk, whose unfinished requests the sync workers would still serve
+        # during the measurement; measure long enough for MIN_REQUESTS answers.
+        for _ in range(2 * WORKERS):
+            http_get(url, cookie=target.cookie, timeout=300)
+        seconds = min(MAX_SECONDS, max(seconds, 1.5 * first * MIN_REQUESTS / WORKERS))
+    else:
+        run_wrk(url, warmup, cookie=target.cookie)
+    server.drain()
+    backends = postgres_backends(database)
+    cpu_before = server.cpu_ticks()
+    db_before = sum(process_ticks(pid) for pid in backends)
+    result = run_wrk(url, seconds, cookie=target.cookie)
+    cpu = server.cpu_ticks() - cpu_before
+    db = sum(process_ticks(pid) for pid in backends) - db_before
     server.drain()
     requests = result["requests"]
     seconds_run = result["duration_us"] / 1e6
-    statuses = {int(code): n for code, n in result["statuses"].items()}
-    bad_status = sum(n for code, n in statuses.items() if not 200 <= code < 400)
+    bad_status = result["non_2xx_3xx"]
     socket_errors = sum(result["socket_errors"].values())
     target.result = {
         "url": target.path,
@@ -492,7 +495,7 @@ def measure(target: Target, server: Gunicorn, *, seconds: float, warmup: float, 
         "p90_ms": round(result["latency_us"]["p90"] / 1000, 2),
         "p99_ms": round(result["latency_us"]["p99"] / 1000, 2),
         "max_ms": round(result["latency_us"]["max"] / 1000, 2),
-        "statuses": statuses,
+        "non_2xx_3xx": bad_status,
         "socket_errors": result["socket_errors"],
         "errors": socket_errors + bad_status,
         "cpu_ms_per_request": round(cpu / CLOCK_TICKS * 1000 / requests, 3) if requests else None,
