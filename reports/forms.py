@@ -19,7 +19,8 @@ class IdChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         for pk in value:
             text = str(pk)
-            if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+            plausible = text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))
+            if not (plausible and 0 < int(text) <= MAX_ID):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -376,6 +376,8 @@ def test_register_figures_sector_and_rate_bands(plock_staff):
         ({"county": "1e3"}, "county"),
         ({"county": "99999999999999999999999999"}, "county"),
         ({"county": "\x00"}, "county"),
+        ({"county": "7" * 10_000}, "county"),
+        ({"programme": "1" * 5_000}, "programme"),
     ],
 )
 def test_bad_filters_are_field_errors(client, coordinator, query, field):
