@@ -174,6 +174,10 @@ def test_import_confirmation_and_template(
 
 @given(issued_by=st.one_of(nasty_text, huge_text), extra=st.lists(st.tuples(nasty_text, values)))
 def test_certificate_issue_posts(staff_client, fuzz_tally, cycle, issued_by, extra):
+    # Someone eligible, so that every post would really issue a certificate.
+    newcomer = Attendee.objects.create(cycle=cycle, full_name="Nowa Osoba")
+    for session in cycle.sessions.all()[:2]:
+        Attendance.objects.create(attendee=newcomer, session=session)
     response = fetch(
         staff_client,
         fuzz_tally,
@@ -240,3 +244,38 @@ def test_report_exports(staff_client, fuzz_tally, qs, table, fmt):
     url = reverse("reports:export", kwargs={"table": "x", "fmt": fmt}).replace("/x.", f"/{slug}.")
     response = fetch(staff_client, fuzz_tally, "get", url, QUERY_STRING=qs)
     assert response.status_code in (200, 400, 404)
+
+
+# Regressions: server errors on PostgreSQL that these tests found.
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("reason", "x" * 301, "too long: at most 300 characters, this one has 301"),
+        ("reason", "pomyłka\x00", "NUL"),
+        ("issued_by", "x" * 201, "too long: at most 200 characters, this one has 201"),
+        ("issued_by", "Dyrektor\x00", "NUL"),
+    ],
+)
+def test_certificate_texts_too_long_or_with_nul_are_refused(
+    staff_client, cycle, field, value, message
+):
+    from django.utils import translation
+
+    newcomer = Attendee.objects.create(cycle=cycle, full_name="Nowa Osoba")
+    for session in cycle.sessions.all()[:2]:
+        Attendance.objects.create(attendee=newcomer, session=session)
+    certificate = Certificate.objects.filter(cycle=cycle).first()
+    with translation.override("en"):  # the English admin, /en/admin/...
+        if field == "reason":
+            url = admin_url("workshops_certificate_revoke", certificate.pk)
+        else:
+            url = admin_url("workshops_workshopcycle_certificates", cycle.pk)
+    assert url.startswith("/en/")
+    response = staff_client.post(url, {field: value}, follow=True)
+    assert response.status_code == 200
+    assert message in " ".join(str(m) for m in response.context["messages"])
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    assert not Certificate.objects.filter(attendee=newcomer).exists()

@@ -58,6 +58,21 @@ def _reserve_numbering(cycle: WorkshopCycle, issued_on: datetime.date) -> tuple[
     return prefix, max(used, default=0) + 1
 
 
+def _checked_text(value: str, *, field: str) -> str:
+    """Free text typed for a certificate ``field``, stripped; refused when it is longer
+    than the field holds or has NUL bytes (the database would refuse it: a server error)."""
+    text = value.strip()
+    if "\x00" in text:
+        raise ValidationError(_("The text contains a NUL character; retype it."))
+    max_length = Certificate._meta.get_field(field).max_length
+    if len(text) > max_length:
+        raise ValidationError(
+            _("The text is too long: at most %(max)d characters, this one has %(length)d.")
+            % {"max": max_length, "length": len(text)}
+        )
+    return text
+
+
 @transaction.atomic
 def certificates_issue(
     *, cycle: WorkshopCycle, issued_by: str, issued_on: datetime.date | None = None
@@ -69,6 +84,7 @@ def certificates_issue(
         )
     if not issued_by.strip():
         raise ValidationError(_("Say who issues the certificates."))
+    issued_by = _checked_text(issued_by, field="issued_by")
     issued_on = issued_on or timezone.localdate()
     prefix, sequence = _reserve_numbering(cycle, issued_on)
     certificates = []
@@ -79,7 +95,7 @@ def certificates_issue(
                 cycle=cycle,
                 number=f"{prefix}{sequence + offset:03d}",
                 issued_on=issued_on,
-                issued_by=issued_by.strip(),
+                issued_by=issued_by,
             )
         )
     # Recorded in the audit trail like any other change (the user comes from the request).
@@ -92,8 +108,9 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
         raise ValidationError(_("This certificate has already been revoked."))
     if not reason.strip():
         raise ValidationError(_("Give the reason for revoking the certificate."))
+    reason = _checked_text(reason, field="revocation_reason")
     certificate.revoked_at = timezone.now()
-    certificate.revocation_reason = reason.strip()
+    certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
     return certificate
 
