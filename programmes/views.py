@@ -41,6 +41,7 @@ from .sitemaps import SITEMAPS
 
 MAZOVIA = "14"
 HIGHLIGHTED_PROJECTS = 6
+PROGRAMME_CYCLES_SHOWN = 50
 # The cycle list's ``year`` for the cycles whose date is not recorded.
 CYCLE_YEAR_UNKNOWN = "unknown"
 
@@ -415,7 +416,16 @@ def programme_detail(request, slug):
         ),
         slug=slug,
     )
-    cycles = list(WorkshopCycle.objects.filter(programme=programme).for_display().with_counts())
+    # An edition of the national-scale synthetic data has ~530 cycles: the page shows
+    # the first ones and links to the paginated cycle list of this edition. One more
+    # than shown is read to know whether they need counting.
+    programme_cycles = WorkshopCycle.objects.filter(programme=programme)
+    cycles = list(programme_cycles.for_display().with_counts()[: PROGRAMME_CYCLES_SHOWN + 1])
+    if len(cycles) > PROGRAMME_CYCLES_SHOWN:
+        cycles = cycles[:PROGRAMME_CYCLES_SHOWN]
+        cycle_count = programme_cycles.count()
+    else:
+        cycle_count = len(cycles)
     for cycle in cycles:
         cycle.sessions_figure = cycle_sessions_figure(cycle)
     from_programme = Q(cycle__programme=programme) | Q(event__programme=programme)
@@ -431,6 +441,10 @@ def programme_detail(request, slug):
         "programme": programme,
         "counties": list(County.objects.covered_by(programme)),
         "cycles": cycles,
+        "cycle_count": cycle_count,
+        "all_cycles_url": (
+            reverse("workshops:cycle_list") + "?" + urlencode({"programme": programme.slug})
+        ),
         "events": list(ProgrammeEvent.objects.filter(programme=programme).for_display()),
         "agreements": list(
             PartnershipAgreement.objects.filter(programme=programme).select_related("county")

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
-from programmes.models import PartnershipAgreement
+from programmes.models import PartnershipAgreement, Programme
 from programmes.views import CYCLE_YEAR_UNKNOWN, cycle_sessions_figure
 from projects.models import ProjectIdea
 
@@ -42,8 +43,16 @@ def _cycle_year(value: str | None) -> int | str | None:
 @public_cache
 def cycle_list(request):
     """Every workshop cycle, 50 to a page, or those of one year (whose period includes
-    it) or with an unknown date: the home page's timeline leads here."""
+    it) or with an unknown date: the home page's timeline leads here. ``?programme=``
+    narrows it to one programme edition (its page links here when it has many cycles)."""
     cycles = WorkshopCycle.objects.all()
+    programme = None
+    programme_slug = (request.GET.get("programme") or "").strip()
+    if programme_slug:
+        programme = Programme.objects.filter(slug=programme_slug[:200]).first()
+        if programme is None:
+            raise Http404
+        cycles = cycles.filter(programme=programme)
     year = _cycle_year(request.GET.get("year"))
     if year == CYCLE_YEAR_UNKNOWN:
         cycles = cycles.filter(date_start__isnull=True)
@@ -65,7 +74,9 @@ def cycle_list(request):
     )
     for cycle in page.object_list:
         cycle.sessions_figure = cycle_sessions_figure(cycle)
-    params = {"year": year} if year is not None else {}
+    params = {"programme": programme.slug} if programme else {}
+    if year is not None:
+        params["year"] = year
     canonical_params = dict(params, page=page.number) if page.number > 1 else params
     canonical_url = request.build_absolute_uri(request.path)
     if canonical_params:
@@ -76,6 +87,7 @@ def cycle_list(request):
         "page_obj": page,
         "year": year,
         "year_unknown": year == CYCLE_YEAR_UNKNOWN,
+        "programme": programme,
         "filter_query": urlencode(params),
         "canonical_url": canonical_url,
     }
