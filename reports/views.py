@@ -65,12 +65,13 @@ def staff_report_view(view):
     return wrapped
 
 
-def _report_for(request) -> tuple[ReportFilterForm, Report | None]:
-    """The filter form bound to the query string and, when it is valid, the report."""
+def _scope_for(request) -> tuple[ReportFilterForm, ReportFilters | None, tuple[int, ...] | None]:
+    """The filter form bound to the query string and, when it is valid, the filters and
+    the counties to report on (None: every county, and records without one)."""
     user = request.user
     form = ReportFilterForm(request.GET or None, counties=counties_for_user(user))
     if request.GET and not form.is_valid():
-        return form, None
+        return form, None, None
     if request.GET:
         filters, selected = form.filters(), form.selected_county_ids()
     else:
@@ -82,6 +83,14 @@ def _report_for(request) -> tuple[ReportFilterForm, Report | None]:
         counties = None  # every county, and records without one
     else:
         counties = tuple(sorted(counties_for_user(user).values_list("pk", flat=True)))
+    return form, filters, counties
+
+
+def _report_for(request) -> tuple[ReportFilterForm, Report | None]:
+    """The filter form bound to the query string and, when it is valid, the report."""
+    form, filters, counties = _scope_for(request)
+    if filters is None:
+        return form, None
     return form, cached_report(filters=filters, counties=counties)
 
 
@@ -208,37 +217,41 @@ def _render_body(request, form: ReportFilterForm, report: Report | None) -> str:
     return render_to_string("reports/_body.html", context, request=request)
 
 
-def _report_body(request, form: ReportFilterForm, report: Report | None) -> str:
-    """The filters, tables and chart data as HTML. A valid report's body is rendered once
-    and kept in the cache beside the report (at national scale its 380 county rows take
-    longer to render than the cached report takes to read); the key holds the report's
-    key (data version, language, scope, filters), the query string the export links
-    repeat and the county choices the form offers this user. The body holds no CSRF
-    token or other per-user secret: the filter form is a GET form."""
-    if report is None:
-        return _render_body(request, form, report)
+def _report_body(request) -> tuple[str, bool]:
+    """The filters, tables and chart data as HTML, and whether the filters were valid.
+
+    A valid report's body is rendered once and kept in the cache beside the report (at
+    national scale its 380 county rows take longer to render than the report takes to
+    read from the cache); a cached body is served without reading the report at all.
+    The key holds the report's key (data version, language, scope, filters), the query
+    string the export links repeat and the county choices the form offers this user.
+    The body holds no CSRF token or other per-user secret: the filter form is a GET form.
+    """
+    form, filters, counties = _scope_for(request)
+    if filters is None:
+        return _render_body(request, form, None), False
     query = request.GET.urlencode()
     digest = hashlib.sha256(f"{query}|{_viewer_scope(request.user)}".encode()).hexdigest()
-    key = f"{cache_key(filters=report.filters, counties=report.counties)}:body:{digest}"
+    key = f"{cache_key(filters=filters, counties=counties)}:body:{digest}"
     body = cache.get(key)
     if body is None:
+        report = cached_report(filters=filters, counties=counties)
         body = _render_body(request, form, report)
         cache.set(key, body, CACHE_TIMEOUT)
-    return body
+    return body, True
 
 
 @require_safe
 @staff_report_view
 def overview(request):
-    form, report = _report_for(request)
+    body, valid = _report_body(request)
     context = {
         **admin.site.each_context(request),
         "title": _("Programme reports"),
-        "body": mark_safe(_report_body(request, form, report)),  # noqa: S308 - our own template
+        "body": mark_safe(body),  # noqa: S308 - rendered from our own template
         "printed_at": timezone.now(),
     }
-    status = 400 if report is None else 200
-    return render(request, "reports/overview.html", context, status=status)
+    return render(request, "reports/overview.html", context, status=200 if valid else 400)
 
 
 @require_safe
