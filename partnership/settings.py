@@ -110,6 +110,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A persistent connection buys nothing for a local file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal's queries are small: a parallel plan or JIT compilation costs more than
+    # it saves (measured on the catalogue's facet counts and on the staff report).
+    # PG_SESSION_OPTIONS="" keeps the server's own settings.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "PG_SESSION_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

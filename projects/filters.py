@@ -252,7 +252,13 @@ class ProjectIdeaFilter(django_filters.FilterSet):
 
     def facet_counts(self) -> dict[str, dict]:
         """For each facet, how many ideas each of its values has among those the other
-        filters list: one grouped query per facet, sent as one ``UNION ALL``.
+        filters list, in one or two queries.
+
+        The facets whose own filter is not in use all count the ideas every filter lists,
+        so those of them read from the ideas' row (county, edition, status) are counted
+        together, in one query grouped by their combination and added up here. A facet
+        whose filter is in use, and the themes (a table with a row per idea and theme),
+        get a grouped query each, sent as one ``UNION ALL``.
 
         A plain ``COUNT`` (no ``DISTINCT``, which makes the database sort): no filter
         joins a table with several rows per idea except the theme filter, which matches
@@ -260,6 +266,32 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         in the theme facet, which leaves out its own filter. Values travel as text (the
         parts of a union need one type) and come back as the choices' values.
         """
+        counts: dict[str, dict] = {name: {} for name in FACETS}
+        data = self.form.cleaned_data
+        together = [name for name in FACETS if name != "theme" and data.get(name) in (None, "")]
+        if together:
+            keys = {
+                f"facet_{name}": F(key) if isinstance(key := FACETS[name], str) else key
+                for name in together
+            }
+            rows = (
+                self.filter_queryset(self.queryset.all())
+                .order_by()
+                .annotate(**keys)
+                .values_list(*keys)
+                .annotate(n=Count("pk"))
+            )
+            for row in rows:
+                n = row[-1]
+                for name, value in zip(together, row, strict=False):
+                    counts[name][value] = counts[name].get(value, 0) + n
+            for name in together:
+                values = self.facet_values.get(name)
+                if values is not None:
+                    counts[name] = {
+                        values.get(value) if value is not None else None: n
+                        for value, n in counts[name].items()
+                    }
         parts = [
             self.filter_queryset(self.queryset.all(), exclude=name)
             .order_by()
@@ -267,8 +299,8 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             .values_list("facet_name", "facet")
             .annotate(n=Count("pk"))
             for name, key in FACETS.items()
+            if name not in together
         ]
-        counts: dict[str, dict] = {name: {} for name in FACETS}
         for name, value, n in parts[0].union(*parts[1:], all=True):
             values = self.facet_values.get(name)
             if values is not None:

@@ -154,17 +154,9 @@ class ProjectIdeaQuerySet(models.QuerySet):
         return queryset.exclude(pk=idea.pk).only("slug", "title", "status").order_by("title")
 
     def for_listing(self):
-        """What a list of ideas shows, fetched without a query per row."""
-        return (
-            self.select_related("county", "cycle", "event")
-            .prefetch_related(
-                models.Prefetch(
-                    "themes", queryset=Theme.objects.only("slug", "name_pl", "name_en")
-                ),
-                "voivodeships",
-            )
-            .with_period()
-        )
+        """What a list of ideas shows: the ideas with their county and origin (the
+        catalogue reads their themes and voivodeships itself, see ``idea_cards``)."""
+        return self.select_related("county", "cycle", "event").with_period()
 
 
 class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
