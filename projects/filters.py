@@ -12,9 +12,11 @@ import unicodedata
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import formats
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,18 @@ class FastSelect(forms.Select):
             html.append(f'<option value="{escape(option)}"{mark}>{label}</option>')
         html.append("</select>")
         return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+class Choices(BaseChoiceIterator):
+    """A list of ``(value, label)`` pairs that Django takes as it is: a plain list is
+    checked pair by pair each time it is set on a field, which for 380 counties costs
+    more than writing them out."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self.pairs = pairs
+
+    def __iter__(self):
+        return iter(self.pairs)
 
 
 def county_labeller():
@@ -202,7 +216,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         ).values_list("pk", "slug", "name", "kind"):
             county_choices.append((slug, label(name, kind)))
             self.facet_values["county"][pk] = slug
-        self.form.fields["county"].choices = county_choices
+        self.form.fields["county"].choices = Choices(county_choices)
 
     # -- filters ---------------------------------------------------------------------
 
@@ -240,11 +254,13 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         counts = self.facet_counts()
         for name in FACETS:
             field = self.form.fields[name]
-            field.choices = [
-                (value, f"{label} ({count_text(counts[name].get(value, 0))})")
-                for value, label in field.choices
-                if value != ""  # the empty choice is added back by the field
-            ]
+            field.choices = Choices(
+                [
+                    (value, f"{label} ({count_text(counts[name].get(value, 0))})")
+                    for value, label in field.choices
+                    if value != ""  # the empty choice is added back by the field
+                ]
+            )
         # Every idea has one status, so the status facet, which leaves out the status
         # filter, adds up to the ideas listed (or gives them, for the chosen status).
         status = self.form.cleaned_data.get("status")
@@ -252,13 +268,14 @@ class ProjectIdeaFilter(django_filters.FilterSet):
 
     def facet_counts(self) -> dict[str, dict]:
         """For each facet, how many ideas each of its values has among those the other
-        filters list, in one or two queries.
+        filters list, in one query (two on SQLite).
 
         The facets whose own filter is not in use all count the ideas every filter lists,
         so those of them read from the ideas' row (county, edition, status) are counted
-        together, in one query grouped by their combination and added up here. A facet
-        whose filter is in use, and the themes (a table with a row per idea and theme),
-        get a grouped query each, sent as one ``UNION ALL``.
+        in one pass over those ideas: ``GROUPING SETS`` on PostgreSQL, one ``GROUP BY``
+        per facet over the same subquery elsewhere. A facet whose filter is in use, and
+        the themes (a table with a row per idea and theme), get a grouped query each;
+        all are sent as one ``UNION ALL``.
 
         A plain ``COUNT`` (no ``DISTINCT``, which makes the database sort): no filter
         joins a table with several rows per idea except the theme filter, which matches
@@ -266,32 +283,8 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         in the theme facet, which leaves out its own filter. Values travel as text (the
         parts of a union need one type) and come back as the choices' values.
         """
-        counts: dict[str, dict] = {name: {} for name in FACETS}
         data = self.form.cleaned_data
         together = [name for name in FACETS if name != "theme" and data.get(name) in (None, "")]
-        if together:
-            keys = {
-                f"facet_{name}": F(key) if isinstance(key := FACETS[name], str) else key
-                for name in together
-            }
-            rows = (
-                self.filter_queryset(self.queryset.all())
-                .order_by()
-                .annotate(**keys)
-                .values_list(*keys)
-                .annotate(n=Count("pk"))
-            )
-            for row in rows:
-                n = row[-1]
-                for name, value in zip(together, row, strict=False):
-                    counts[name][value] = counts[name].get(value, 0) + n
-            for name in together:
-                values = self.facet_values.get(name)
-                if values is not None:
-                    counts[name] = {
-                        values.get(value) if value is not None else None: n
-                        for value, n in counts[name].items()
-                    }
         parts = [
             self.filter_queryset(self.queryset.all(), exclude=name)
             .order_by()
@@ -301,12 +294,69 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             for name, key in FACETS.items()
             if name not in together
         ]
-        for name, value, n in parts[0].union(*parts[1:], all=True):
-            values = self.facet_values.get(name)
-            if values is not None:
-                value = values.get(int(value)) if value is not None else None
-            counts[name][value] = counts[name].get(value, 0) + n
+        sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        statements = []
+        if together:
+            statements.append(self.shared_facets_sql(together))
+        if connection.vendor == "postgresql" and statements:
+            shared_sql, shared_params = statements.pop()
+            if len(parts) == 1:
+                sql = f"({sql})"
+            statements.append((f"({shared_sql}) UNION ALL {sql}", (*shared_params, *params)))
+        else:
+            statements.append((sql, params))
+        counts: dict[str, dict] = {name: {} for name in FACETS}
+        with connection.cursor() as cursor:
+            for statement, statement_params in statements:
+                cursor.execute(statement, statement_params)
+                for name, value, n in cursor.fetchall():
+                    values = self.facet_values.get(name)
+                    if values is not None:
+                        value = values.get(int(value)) if value is not None else None
+                    counts[name][value] = counts[name].get(value, 0) + n
         return counts
+
+    def shared_facets_sql(self, names: list[str]) -> tuple[str, tuple]:
+        """SQL giving ``(facet name, value as text, ideas)`` rows for the ``names``
+        facets over the ideas every filter lists (see ``facet_counts``)."""
+        quote = connection.ops.quote_name
+        keys = {
+            f"facet_{name}": F(key) if isinstance(key := FACETS[name], str) else key
+            for name in names
+        }
+        ideas, params = (
+            self.filter_queryset(self.queryset.all())
+            .order_by()
+            .annotate(**keys)
+            .values_list(*keys)
+            .query.sql_with_params()
+        )
+        columns = [quote(key) for key in keys]
+        text = [f"CAST({column} AS varchar)" for column in columns]
+        if connection.vendor == "postgresql":
+            # GROUPING(...) has a 0 bit for the column a row is grouped by (the first
+            # column is the highest bit); the others are NULL in that row.
+            cases = " ".join(
+                f"WHEN {(1 << len(names)) - 1 - (1 << (len(names) - 1 - i))} THEN '{name}'"
+                for i, name in enumerate(names)
+            )
+            value = f"COALESCE({', '.join(text)})" if len(text) > 1 else text[0]
+            sets = ", ".join(f"({column})" for column in columns)
+            # Only FACETS' names and quoted aliases are written into the SQL; every value
+            # from the request is a parameter of the ideas' subquery.
+            return (
+                f"SELECT CASE GROUPING({', '.join(columns)}) {cases} END, {value}, COUNT(*) "  # noqa: S608
+                f"FROM ({ideas}) AS ideas GROUP BY GROUPING SETS ({sets})",
+                params,
+            )
+        return (
+            " UNION ALL ".join(
+                f"SELECT '{name}', {text[i]}, COUNT(*) "  # noqa: S608 - as above
+                f"FROM ({ideas}) AS ideas GROUP BY {columns[i]}"
+                for i, name in enumerate(names)
+            ),
+            params * len(names),
+        )
 
     def canonical_query(self) -> dict[str, str]:
         """The valid, non-default filter values, in a stable order (for links)."""

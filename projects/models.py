@@ -156,7 +156,20 @@ class ProjectIdeaQuerySet(models.QuerySet):
     def for_listing(self):
         """What a list of ideas shows: the ideas with their county and origin (the
         catalogue reads their themes and voivodeships itself, see ``idea_cards``)."""
-        return self.select_related("county", "cycle", "event").with_period()
+        dated = ("date_start", "date_end", "date_precision")
+        return (
+            self.select_related("county", "cycle", "event")
+            .only(
+                "slug",
+                "title",
+                "goals",
+                "status",
+                "county__name",
+                "county__kind",
+                *(f"{origin}__{field}" for origin in ("cycle", "event") for field in dated),
+            )
+            .with_period()
+        )
 
 
 class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
