@@ -113,9 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The portal's queries are small: a parallel plan or JIT compilation costs more than
     # it saves (measured on the catalogue's facet counts and on the staff report).
-    # PG_SESSION_OPTIONS="" keeps the server's own settings.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+    # PG_SESSION_OPTIONS="" keeps the server's own settings; options given in
+    # DATABASE_URL (?options=...) come first and are kept.
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _session_options = os.environ.get(
         "PG_SESSION_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
+    _db_options["options"] = " ".join(
+        part for part in (_db_options.get("options", ""), _session_options) if part
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
