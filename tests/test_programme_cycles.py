@@ -75,7 +75,9 @@ def test_the_cycle_list_of_one_edition_in_polish(client):
     assert "Cykle warsztatów edycji „" in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["nie-ma-takiej-edycji", "x" * 5000, "wlosg\x00", "' OR 1=1"])
+@pytest.mark.parametrize(
+    "value", ["nie-ma-takiej-edycji", "x" * 5000, "wlosg\x00", "wlosg-2017\x00", "' OR 1=1", "ż"]
+)
 def test_an_unknown_edition_is_not_found(client, value):
     response = client.get(url("workshops:cycle_list"), {"programme": value})
     assert response.status_code in (400, 404)

@@ -7,6 +7,7 @@ certificates were issued, never who.
 from __future__ import annotations
 
 import datetime
+import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -27,6 +28,7 @@ from .certificates import certificate_for_verification
 from .models import CycleRole, WorkshopCycle
 
 CYCLES_PER_PAGE = 50
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _cycle_year(value: str | None) -> int | str | None:
@@ -49,7 +51,10 @@ def cycle_list(request):
     programme = None
     programme_slug = (request.GET.get("programme") or "").strip()
     if programme_slug:
-        programme = Programme.objects.filter(slug=programme_slug[:200]).first()
+        # Only a well-formed slug reaches the database (PostgreSQL refuses NUL bytes).
+        if len(programme_slug) > 160 or not SLUG_RE.fullmatch(programme_slug):
+            raise Http404
+        programme = Programme.objects.filter(slug=programme_slug).first()
         if programme is None:
             raise Http404
         cycles = cycles.filter(programme=programme)
