@@ -103,3 +103,19 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def staff_client(client):
+    """A client logged in as a county staff member of Płock county (code 1419)."""
+    from django.contrib.auth.models import Group, User
+
+    from accounts.models import StaffProfile
+    from accounts.roles import COUNTY_STAFF, GROUP_NAMES
+    from programmes.models import County
+
+    user = User.objects.create_user("anna.plock", is_staff=True)
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
+    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
+    client.force_login(user)
+    return client

@@ -10,15 +10,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.models import StaffProfile
-from accounts.roles import COUNTY_STAFF, GROUP_NAMES
 from programmes.models import County, Programme
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
@@ -26,15 +23,6 @@ from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
 from .test_fuzz import encode, fetch, huge_text, nasty_text, query_strings, values
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    user = User.objects.create_user("anna.plock", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -9,25 +9,13 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from pypdf import PdfReader
 
-from accounts.models import StaffProfile
-from accounts.roles import COUNTY_STAFF, GROUP_NAMES
 from programmes.models import County, Programme
 from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    user = User.objects.create_user("anna.plock", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
-    client.force_login(user)
-    return client
 
 
 def inline(prefix, rows):

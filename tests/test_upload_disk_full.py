@@ -15,14 +15,10 @@ import io
 import tempfile
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files import temp as django_temp
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import StaffProfile
-from accounts.roles import COUNTY_STAFF, GROUP_NAMES
-from programmes.models import County
 from workshops.models import Attendee, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -42,15 +38,6 @@ def spool_dir(settings, tmp_path):
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     return tmp_path
-
-
-@pytest.fixture
-def staff_client(client):
-    user = User.objects.create_user("anna.plock", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
