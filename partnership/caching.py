@@ -1,10 +1,25 @@
 """Whole-page caching of anonymous public pages, invalidated whenever the data changes.
 
-Each cached page is stored under a key that includes a *data version*. Any save or
-delete of a record in the domain apps (``programmes``, ``workshops``, ``projects``)
-replaces the version, so every page cached before the change is simply never read
-again. The version lives in the cache itself, so all app servers that share a cache
-(Redis in production) see a change made through any of them at once.
+Each cached page (and each cached staff report, ``reports.services``) is stored under a
+key that includes a *data version*. Every write path replaces the version once its
+transaction has committed, by calling ``public_data_changed()``; every page cached before
+the change is then simply never read again. The version lives in the cache itself, so all
+app servers that share a cache (Redis in production) see a change made through any of
+them at once.
+
+The write paths, each of which calls ``public_data_changed()`` itself (model signals are
+not used: bulk inserts, updates and deletes never send them):
+
+- the admin: every domain model's admin saves and deletes (``programmes.admin.
+  PublicDataAdminMixin``), inlines, bulk deletes and history reverts included;
+- the staff screens' services: the attendance register, the attendee import,
+  certificates (issue, revoke, re-issue), attendee erasure and the retention job,
+  project status changes;
+- the management commands that write records (``loadrecords``,
+  ``generate_synthetic_data``, ``anonymise_attendees`` through its service).
+
+Invalidating after the commit, not before, matters: a page rendered by another request
+between an early bump and the commit would show the old data under the new version.
 """
 
 from __future__ import annotations
@@ -14,13 +29,12 @@ import hashlib
 import uuid
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import transaction
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-data-version"
 PAGE_TIMEOUT = 60 * 60  # an hour; a data change invalidates sooner
-DOMAIN_APPS = {"programmes", "workshops", "projects"}
 
 
 def data_version() -> str:
@@ -34,6 +48,12 @@ def data_version() -> str:
 
 def bump_data_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def public_data_changed(*, using: str = "default") -> None:
+    """Invalidate every cached page and report once the current transaction commits
+    (at once outside a transaction; never when it rolls back)."""
+    transaction.on_commit(bump_data_version, using=using)
 
 
 def _page_key(request) -> str:
@@ -65,19 +85,3 @@ def public_cache(view):
         return response
 
     return wrapped
-
-
-def _on_change(sender, **kwargs):
-    if sender._meta.app_label in DOMAIN_APPS:
-        bump_data_version()
-
-
-def _on_m2m_change(sender, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"}:
-        bump_data_version()
-
-
-def connect_signals() -> None:
-    post_save.connect(_on_change, dispatch_uid="public-cache-save")
-    post_delete.connect(_on_change, dispatch_uid="public-cache-delete")
-    m2m_changed.connect(_on_m2m_change, dispatch_uid="public-cache-m2m")

@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import CountyScopedAdminMixin
 from accounts.scoping import counties_for_user
+from partnership.caching import public_data_changed
 
 from .models import (
     AgreementParty,
@@ -53,6 +54,25 @@ RECORD_FIELDSET = (_("Record"), {"fields": [TIMESTAMPS], "classes": ["collapse"]
 SOURCES_FIELDSET = (_("Sources"), {"fields": ["sources"]})
 
 
+class PublicDataAdminMixin:
+    """For every admin of a record the public pages or the reports show: each save (with
+    its inlines and many-to-many choices, also a history revert) and each delete, one or
+    many, invalidates the cached pages and reports once the admin's transaction commits
+    (``partnership.caching``)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        public_data_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        public_data_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        public_data_changed()
+
+
 class DatedAdminMixin:
     """A list column showing a ``DatedRecord``'s date as the record knows it."""
 
@@ -79,14 +99,14 @@ class SelectRelatedMixin:
 
 
 @admin.register(Voivodeship)
-class VoivodeshipAdmin(admin.ModelAdmin):
+class VoivodeshipAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "slug"]
     search_fields = ["code", "name"]
     ordering = ["code"]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
+class CountyAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "voivodeship"]
     list_filter = ["kind", "voivodeship"]
     list_select_related = ["voivodeship"]
@@ -104,7 +124,7 @@ class CountyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "county"]
     list_filter = ["kind", "county"]
     list_select_related = ["county"]
@@ -119,7 +139,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(DatedAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(PublicDataAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "slug", "author", "publisher", "dates_display"]
     list_filter = ["date_precision", "title_is_descriptive"]
     search_fields = ["title", "slug", "author", "publisher", "url"]
@@ -135,7 +155,7 @@ class SourceAdmin(DatedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(PublicDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "sector", "seat", "county", "voivodeship", "parent"]
     list_filter = ["sector", "voivodeship", "county"]
     list_select_related = ["county", "voivodeship", "parent"]
@@ -153,7 +173,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(PublicDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "slug"]
     search_fields = ["full_name", "slug"]
     autocomplete_fields = ["sources"]
@@ -172,7 +192,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(DatedAdminMixin, SimpleHistoryAdmin):
+class ProgrammeAdmin(PublicDataAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "dates_display",
@@ -209,7 +229,9 @@ class AgreementPartyInline(admin.TabularInline):
 
 
 @admin.register(PartnershipAgreement)
-class PartnershipAgreementAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
+class PartnershipAgreementAdmin(
+    PublicDataAdminMixin, CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "county", "programme", "dates_display", "partners_display", "place"]
     list_filter = ["programme", "date_precision", "county"]
     list_select_related = ["county", "programme"]
@@ -252,7 +274,9 @@ class AgreementSignatoryInline(admin.TabularInline):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
+class AgreementPartyAdmin(
+    PublicDataAdminMixin, CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin
+):
     list_display = ["organisation", "agreement", "position"]
     list_filter = ["agreement__programme"]
     list_select_related = ["organisation", "agreement"]
@@ -263,7 +287,9 @@ class AgreementPartyAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHist
 
 
 @admin.register(AgreementSignatory)
-class AgreementSignatoryAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
+class AgreementSignatoryAdmin(
+    PublicDataAdminMixin, CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin
+):
     list_display = ["person", "function", "organisation_display", "agreement_display", "position"]
     list_filter = ["party__agreement__programme"]
     list_select_related = ["person", "party__organisation", "party__agreement"]
@@ -294,7 +320,7 @@ class EventSpeakerInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeEvent)
-class ProgrammeEventAdmin(DatedAdminMixin, SimpleHistoryAdmin):
+class ProgrammeEventAdmin(PublicDataAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
@@ -348,7 +374,7 @@ class ProgrammeEventAdmin(DatedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(EventSpeaker)
-class EventSpeakerAdmin(SelectRelatedMixin, SimpleHistoryAdmin):
+class EventSpeakerAdmin(PublicDataAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
     list_display = ["person", "function", "organisation", "event", "position"]
     list_filter = ["event__kind", "event__programme"]
     list_select_related = ["person", "organisation", "event"]

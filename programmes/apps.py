@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = _("Programmes, counties and partners")
-
-    def ready(self):
-        from partnership.caching import connect_signals
-
-        connect_signals()

@@ -3,7 +3,8 @@
 Everything generated hangs off programme editions marked ``is_synthetic=True``: the
 historical Mazovian records are never touched, and ``synthetic_data_delete`` removes the
 generated rows again. Rows are written with plain ``bulk_create`` in batches, so they get
-no history entries (intended: they are not records anyone edited).
+no history entries (intended: they are not records anyone edited). Both invalidate the
+cached pages and reports when they are done.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from partnership.caching import public_data_changed
 from programmes.facts import DatePrecision, Precision
 from programmes.models import County, Programme, Sector, Voivodeship
 from projects.models import ProjectIdea, Status, StatusChange, Theme
@@ -243,6 +245,7 @@ def synthetic_data_delete(*, batch_size: int, log: Log) -> int:
     with transaction.atomic():
         deleted += _raw_delete(Programme.sources.through.objects.filter(programme__in=programmes))
         deleted += _raw_delete(Programme.objects.filter(pk__in=programmes))
+    public_data_changed()
     log(
         _("Deleted the earlier synthetic data: %(count)s rows in %(seconds).1f s.")
         % {"count": f"{deleted:,}", "seconds": time.monotonic() - started}
@@ -612,4 +615,5 @@ def synthetic_data_generate(
     generator.attendance(plans)
     generator.certificates(plans)
     generator.project_ideas(plans)
+    public_data_changed()
     return generator.totals

@@ -18,6 +18,7 @@ from programmes.admin import (
     SOURCES_FIELDSET,
     TIMESTAMPS,
     DatedAdminMixin,
+    PublicDataAdminMixin,
     date_fieldset,
 )
 
@@ -26,7 +27,7 @@ from .services import project_idea_sync_status
 
 
 @admin.register(Theme)
-class ThemeAdmin(SimpleHistoryAdmin):
+class ThemeAdmin(PublicDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["name_pl", "name_en", "slug"]
     search_fields = ["name_pl", "name_en", "slug"]
     ordering = ["name_pl"]
@@ -41,7 +42,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(ProjectIdea)
-class ProjectIdeaAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+class ProjectIdeaAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "status", "county", "cycle", "event", "themes_display"]
     list_filter = ["status", "themes", "cycle__programme", "county"]
     list_select_related = ["county", "cycle", "event"]
@@ -88,7 +89,9 @@ class ProjectIdeaAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
+class StatusChangeAdmin(
+    PublicDataAdminMixin, CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["project", "status", "dates_display", "note"]
     list_filter = ["status", "date_precision"]
     list_select_related = ["project"]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import F
 
+from partnership.caching import public_data_changed
 from programmes.facts import DatePrecision
 from programmes.models import Source
 
@@ -31,13 +32,16 @@ def _locked(project: ProjectIdea) -> ProjectIdea:
 
 @transaction.atomic
 def project_idea_sync_status(*, project: ProjectIdea) -> str:
-    """Set ``project.status`` to the status of its latest history entry; return it."""
+    """Set ``project.status`` to the status of its latest history entry; return it.
+
+    A changed status invalidates the cached public pages after the commit."""
     current = _locked(project)
     latest = project.status_history.order_by(*HISTORY_ORDER).last()
     status = latest.status if latest is not None else Status.PROPOSED
     project.status = status
     if current.status != status:
         project.save(update_fields=["status"])
+        public_data_changed()
     return status
 
 
@@ -56,7 +60,8 @@ def project_idea_set_status(
 
     Raises ``ValidationError`` (and saves nothing) for an unknown status or precision, an
     impossible date window, or a status the idea's history already holds. An entry dated
-    before the latest one is recorded but does not change the current status.
+    before the latest one is recorded but does not change the current status. The new
+    entry (shown on the idea's page) invalidates the cached public pages after the commit.
     """
     _locked(project)
     change = StatusChange(
@@ -73,4 +78,5 @@ def project_idea_set_status(
     if sources:
         change.sources.set(sources)
     project_idea_sync_status(project=project)
+    public_data_changed()
     return change

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from programmes.models import County, Programme
 from projects.models import ProjectIdea, StatusChange, Theme
+from projects.services import project_idea_set_status
 from workshops.models import Attendee, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -334,12 +335,16 @@ def test_no_personal_data_of_attendees(client):
         assert secret not in text
 
 
-def test_anonymous_pages_are_cached_and_invalidated(client):
+def test_anonymous_pages_are_cached_and_invalidated(client, django_capture_on_commit_callbacks):
     first = get_list(client)
     assert first["X-Cache"] == "miss"
     assert get_list(client)["X-Cache"] == "hit"
-    ProjectIdea.objects.filter(slug="dowozik").update(status="proposed")  # no signal
-    StatusChange.objects.filter(project__slug="dowozik").first().save()  # a signal
+    with django_capture_on_commit_callbacks(execute=True):
+        project_idea_set_status(
+            project=ProjectIdea.objects.get(slug="dowozik"),
+            status="not_pursued",
+            date_start=datetime.date(2026, 6, 1),
+        )
     response = get_list(client)
     assert response["X-Cache"] == "miss"
     assert "dowozik" not in listed_slugs(response)

@@ -1,6 +1,9 @@
-"""Anonymous public pages are cached, and any change to the data invalidates them."""
+"""Anonymous public pages are cached, and a change through the admin or a service
+invalidates them (every write path: tests/test_write_invalidation.py)."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,7 +15,9 @@ from django.utils import translation
 
 from programmes.models import PartnershipAgreement, Programme, ProgrammeEvent, Source
 from projects.models import ProjectIdea, Status
-from workshops.models import Attendee, Session, WorkshopCycle
+from projects.services import project_idea_set_status
+from tests.htmlforms import BrowserForm, admin_change_form
+from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
 
@@ -81,28 +86,46 @@ def test_not_found_is_not_cached(client):
     assert "X-Cache" not in client.get(address)
 
 
-def _assert_change_shows(client, address, before: str, change, after: str):
+@pytest.fixture
+def admin(admin_user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    return client
+
+
+def _assert_change_shows(client, address, before: str, change, after: str, on_commit):
     assert before in client.get(address).content.decode()
     assert client.get(address)["X-Cache"] == "hit"
-    change()
+    with on_commit(execute=True):
+        change()
     response = client.get(address)
     assert response["X-Cache"] == "miss"
     assert after in response.content.decode()
 
 
-def test_editing_a_cycle_invalidates_pages(client):
-    cycle = WorkshopCycle.objects.get(slug=PLOCKI_CYCLE)
+def _admin_saves(admin, obj, **changes):
+    """Save ``obj`` through its admin change form with ``changes`` made."""
 
     def change():
-        cycle.title = "Nowy tytuł cyklu"
-        cycle.save()
+        address, form = admin_change_form(admin, obj)
+        for name, value in changes.items():
+            form[name] = value
+        assert admin.post(address, form.data()).status_code == 302
 
+    return change
+
+
+def test_editing_a_cycle_invalidates_pages(client, admin, django_capture_on_commit_callbacks):
+    cycle = WorkshopCycle.objects.get(slug=PLOCKI_CYCLE)
     _assert_change_shows(
         client,
         url("workshops:cycle_detail", slug=cycle.slug),
         cycle.title,
-        change,
+        _admin_saves(admin, cycle, title="Nowy tytuł cyklu"),
         "Nowy tytuł cyklu",
+        django_capture_on_commit_callbacks,
     )
     # Other pages cached before the change are not served either.
     assert (
@@ -111,83 +134,97 @@ def test_editing_a_cycle_invalidates_pages(client):
     )
 
 
-def test_editing_a_session_invalidates_the_cycle_page(client):
+def test_editing_a_session_invalidates_the_cycle_page(
+    client, admin, django_capture_on_commit_callbacks
+):
     session = Session.objects.get(cycle__slug=PLOCKI_CYCLE, ordinal=6)
-
-    def change():
-        session.venue = "Sala Zmieniona"
-        session.save()
-
     _assert_change_shows(
         client,
         url("workshops:cycle_detail", slug=PLOCKI_CYCLE),
         "Hotel TiM",
-        change,
+        _admin_saves(admin, session, venue="Sala Zmieniona"),
         "Sala Zmieniona",
+        django_capture_on_commit_callbacks,
     )
 
 
-def test_adopting_a_project_invalidates_the_home_page(client):
+def test_adopting_a_project_invalidates_the_home_page(client, django_capture_on_commit_callbacks):
     idea = (
         ProjectIdea.objects.exclude(status__in=[Status.SELECTED, Status.COMPLETED])
         .filter(cycle__isnull=False)
         .first()
     )
     adopted = ProjectIdea.objects.adopted().count()
-
-    def change():
-        idea.status = Status.SELECTED
-        idea.save()
-
     _assert_change_shows(
         client,
         url("programmes:home"),
         f'<span class="figure">{adopted}</span>',
-        change,
+        lambda: project_idea_set_status(
+            project=idea, status=Status.SELECTED, date_start=datetime.date(2026, 3, 1)
+        ),
         f'<span class="figure">{adopted + 1}</span>',
+        django_capture_on_commit_callbacks,
     )
 
 
-def test_deleting_and_m2m_changes_invalidate_pages(client):
+def test_deleting_and_m2m_changes_invalidate_pages(
+    client, admin, django_capture_on_commit_callbacks
+):
     programme = Programme.objects.get(slug="wlosg-2017")
     address = url("programmes:programme_detail", slug=programme.slug)
     source = Source.objects.get(slug="004-eb775dcf153606b9")
+    sources = [str(pk) for pk in programme.sources.values_list("pk", flat=True)]
     _assert_change_shows(
-        client, address, programme.name, lambda: programme.sources.add(source), source.title
+        client,
+        address,
+        programme.name,
+        _admin_saves(admin, programme, sources=[*sources, str(source.pk)]),
+        source.title,
+        django_capture_on_commit_callbacks,
     )
 
     event = ProgrammeEvent.objects.get(slug="szkolenie-pracownikow-pup-w-plocku")
     home = url("programmes:home")
     assert event.title in client.get(home).content.decode()
-    event.delete()
+    delete = reverse("admin:programmes_programmeevent_delete", args=[event.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(delete, {"post": "yes"}).status_code == 302
     response = client.get(home)
     assert response["X-Cache"] == "miss" and event.title not in response.content.decode()
 
 
-def test_agreement_change_invalidates_the_county_page(client):
+def test_agreement_change_invalidates_the_county_page(
+    client, admin, django_capture_on_commit_callbacks
+):
     agreement = PartnershipAgreement.objects.get(slug="2003-11-18-porozumienie-powiat-plocki")
-
-    def change():
-        agreement.place = "Płock, ratusz"
-        agreement.save()
-
     _assert_change_shows(
         client,
         url("programmes:county_detail", slug="plocki"),
         agreement.title,
-        change,
+        _admin_saves(admin, agreement, place="Płock, ratusz"),
         "Płock, ratusz",
+        django_capture_on_commit_callbacks,
     )
 
 
-def test_registering_an_attendee_invalidates_the_count(client):
+def test_registering_an_attendee_invalidates_the_count(
+    client, admin, django_capture_on_commit_callbacks
+):
     cycle = WorkshopCycle.objects.get(slug=PLOCKI_CYCLE)
     address = url("workshops:cycle_detail", slug=PLOCKI_CYCLE)
+
+    def register():
+        add = reverse("admin:workshops_attendee_add")
+        form = BrowserForm(admin.get(add).content.decode())
+        form["cycle"], form["full_name"] = cycle.pk, "Ktoś Zapisany"
+        assert admin.post(add, form.data()).status_code == 302
+
     _assert_change_shows(
         client,
         address,
         "<dt>Registered attendees</dt><dd>none registered",
-        lambda: Attendee.objects.create(cycle=cycle, full_name="Ktoś Zapisany"),
+        register,
         "<dt>Registered attendees</dt><dd>1</dd>",
+        django_capture_on_commit_callbacks,
     )
     assert "Ktoś Zapisany" not in client.get(address).content.decode()

@@ -89,15 +89,19 @@ def test_a_page_cached_through_one_server_is_a_hit_on_the_other(
     assert second.content == first.content
 
 
-def test_a_change_signalled_through_one_server_invalidates_the_page_on_the_other(client, on, idea):
+def test_a_change_made_through_one_server_invalidates_the_page_on_the_other(
+    client, on, idea, django_capture_on_commit_callbacks
+):
     on("B")
     client.get(project_url(idea))
     assert client.get(project_url(idea))["X-Cache"] == "hit"
     old_title = idea.title
 
-    on("A")  # the change is made on server A: its save bumps the data version there
-    idea.title = f"{old_title} — nowy tytuł"
-    idea.save()
+    on("A")  # the change is made on server A: its commit bumps the data version there
+    with django_capture_on_commit_callbacks(execute=True):
+        idea.title = f"{old_title} — nowy tytuł"
+        idea.save()
+        caching.public_data_changed()
 
     on("B")
     page = client.get(project_url(idea))

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -16,10 +17,12 @@ from hypothesis import strategies as st
 
 from accounts.models import StaffProfile
 from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from partnership.caching import public_data_changed
 from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, Programme, ProgrammeEvent
 from projects.models import ProjectIdea
 from reports.services import Parts, ReportFilters, cached_report, compute_report
+from tests.htmlforms import admin_change_form
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 
 PAGE_QUERY_LIMIT = 30
@@ -144,7 +147,7 @@ def test_second_request_is_served_from_the_cache(coordinator_client):
 
 
 @pytest.mark.django_db
-def test_a_data_change_invalidates_the_cached_report():
+def test_a_data_change_invalidates_the_cached_report(django_capture_on_commit_callbacks):
     counties = (County.objects.get(code="1419").pk,)
     report = cached_report(filters=ReportFilters(), counties=counties)
     assert report.total.attendance_reported_figure == Figure(600, Precision.APPROXIMATE)
@@ -157,6 +160,10 @@ def test_a_data_change_invalidates_the_cached_report():
     session.attendance = 150
     session.attendance_precision = Precision.EXACT
     session.save()
+    # A bare save (a shell) does not invalidate it: the write paths do, after the commit.
+    assert cached_report(filters=ReportFilters(), counties=counties).total == report.total
+    with django_capture_on_commit_callbacks(execute=True):
+        public_data_changed()
     fresh = cached_report(filters=ReportFilters(), counties=counties)
     assert fresh.total.attendance_reported_figure == Figure(650, Precision.APPROXIMATE)
 
@@ -235,7 +242,9 @@ def _report_body(response) -> str:
 
 
 @pytest.mark.django_db
-def test_cached_page_is_the_same_page_and_a_data_change_shows_at_once(coordinator_client):
+def test_cached_page_is_the_same_page_and_a_data_change_shows_at_once(
+    coordinator_client, admin_user, django_capture_on_commit_callbacks
+):
     address = reverse("reports:overview")
     first = coordinator_client.get(address, {"year_from": 2017})
     with CaptureQueriesContext(connection) as captured:
@@ -244,9 +253,14 @@ def test_cached_page_is_the_same_page_and_a_data_change_shows_at_once(coordinato
     assert len(captured.captured_queries) <= 5
     assert _report_body(second) == _report_body(first)
 
+    # An administrator corrects a session's reported attendance in the admin.
     session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=1)
-    session.attendance = 987654
-    session.save()
+    admin = Client()
+    admin.force_login(admin_user)
+    address_form, form = admin_change_form(admin, session)
+    form["attendance"] = "987654"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(address_form, form.data()).status_code == 302
     third = coordinator_client.get(address, {"year_from": 2017})
     assert _report_body(third) != _report_body(first)
     report = cached_report(filters=ReportFilters(year_from=2017), counties=None)

@@ -24,6 +24,7 @@ from programmes.admin import (
     SOURCES_FIELDSET,
     TIMESTAMPS,
     DatedAdminMixin,
+    PublicDataAdminMixin,
     SelectRelatedMixin,
     date_fieldset,
 )
@@ -111,7 +112,9 @@ class CycleRoleInline(CycleSessionChoicesMixin, admin.TabularInline):
 
 
 @admin.register(WorkshopCycle)
-class WorkshopCycleAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
+class WorkshopCycleAdmin(
+    PublicDataAdminMixin, CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin
+):
     list_display = [
         "title",
         "county",
@@ -181,7 +184,13 @@ class WorkshopCycleAdmin(CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryA
 
 
 @admin.register(Session)
-class SessionAdmin(CountyScopedAdminMixin, SelectRelatedMixin, DatedAdminMixin, SimpleHistoryAdmin):
+class SessionAdmin(
+    PublicDataAdminMixin,
+    CountyScopedAdminMixin,
+    SelectRelatedMixin,
+    DatedAdminMixin,
+    SimpleHistoryAdmin,
+):
     list_display = [
         "roman_display",
         "kind",
@@ -217,7 +226,9 @@ class SessionAdmin(CountyScopedAdminMixin, SelectRelatedMixin, DatedAdminMixin, 
 
 
 @admin.register(CycleRole)
-class CycleRoleAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
+class CycleRoleAdmin(
+    PublicDataAdminMixin, CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin
+):
     list_display = ["cycle", "role", "who_display", "session", "position"]
     list_filter = ["role", "cycle__programme"]
     list_select_related = ["cycle", "session__cycle", "person", "organisation"]
@@ -305,7 +316,7 @@ class AttendeeForm(forms.ModelForm):
 
 
 @admin.register(Attendee)
-class AttendeeAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
     form = AttendeeForm
     list_display = [
         "full_name",
@@ -378,7 +389,9 @@ class AttendeeAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin):
+class AttendanceAdmin(
+    PublicDataAdminMixin, CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin
+):
     list_display = ["attendee", "session", "cycle_display"]
     list_filter = ["session__kind", "session__cycle__programme", "session__cycle__county"]
     list_select_related = ["attendee", "session__cycle"]
@@ -409,7 +422,7 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+class CertificateAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "attendee", "cycle", "issued_on", "issued_by", "valid_display"]
     list_filter = [ValidityFilter, "cycle__programme", "cycle__county"]
     list_select_related = ["attendee", "cycle"]

@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from partnership.caching import public_data_changed
 from programmes.models import County
 
 from .models import Attendee, Certificate, WorkshopCycle
@@ -99,7 +100,9 @@ def certificates_issue(
             )
         )
     # Recorded in the audit trail like any other change (the user comes from the request).
-    return bulk_create_with_history(certificates, Certificate)
+    created = bulk_create_with_history(certificates, Certificate)
+    public_data_changed()  # the cycle's page counts valid certificates
+    return created
 
 
 @transaction.atomic
@@ -112,6 +115,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
     certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
+    public_data_changed()  # counts and the public check change
     return certificate
 
 
@@ -128,6 +132,7 @@ def certificate_reissue(
     cycle = certificate.cycle
     issued_on = timezone.localdate()
     prefix, sequence = _reserve_numbering(cycle, issued_on)
+    public_data_changed()
     return Certificate.objects.create(
         attendee=certificate.attendee,
         cycle=cycle,

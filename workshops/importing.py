@@ -43,6 +43,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from partnership.caching import public_data_changed
 from programmes.models import Sector
 
 from .models import Attendance, Attendee, WorkshopCycle
@@ -774,7 +775,9 @@ def attendees_import(
     The rows are matched against the cycle's attendees again, as the database is now: a
     row that matches someone registered since the preview is added to that person. A new
     row creates an attendee; a matched row adds attendance to the registered attendee and
-    fills only their blank fields. Nothing is saved unless everything is.
+    fills only their blank fields. Nothing is saved unless everything is. Side effects:
+    audit-trail rows for everything created or changed; cached pages and reports
+    invalidated after the commit.
     """
     if not rows:
         raise ValidationError(_("There are no attendees to import."), code="no_rows")
@@ -876,6 +879,7 @@ def attendees_import(
             ),
             code="conflict",
         ) from None
+    public_data_changed()  # the cycle's page counts registered attendees
     return ImportResult(
         created=len(attendees),
         matched=len(matched_records),

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from partnership.caching import public_data_changed
+
 from .models import Attendee, WorkshopCycle
 
 PERSONAL_FIELDS = ("full_name", "organisation_name", "email", "phone", "consent_note")
@@ -63,7 +65,10 @@ def _scrub_history(attendee_ids) -> None:
 
 @transaction.atomic
 def attendee_anonymise(*, attendee: Attendee) -> Attendee:
-    """Erase one person's identifying data, keeping counts and certificate validity."""
+    """Erase one person's identifying data, keeping counts and certificate validity.
+
+    The certificate check shows the holder's name: cached pages are invalidated after the
+    commit."""
     if attendee.anonymised_at:
         return attendee
     for field in PERSONAL_FIELDS:
@@ -71,6 +76,7 @@ def attendee_anonymise(*, attendee: Attendee) -> Attendee:
     attendee.anonymised_at = timezone.now()
     attendee.save()
     _scrub_history([attendee.pk])
+    public_data_changed()
     return attendee
 
 
@@ -102,4 +108,5 @@ def attendees_anonymise_expired(*, years: int | None = None) -> int:
         **dict.fromkeys(PERSONAL_FIELDS, ""), anonymised_at=now, updated_at=now
     )
     _scrub_history(ids)
+    public_data_changed()
     return len(ids)

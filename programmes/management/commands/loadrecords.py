@@ -2,6 +2,9 @@
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from partnership.caching import public_data_changed
 
 # Order matters: each file refers only to records loaded before it.
 RECORD_FIXTURES = [
@@ -20,4 +23,7 @@ class Command(BaseCommand):
     help = "Loads the Mazovian Partnerstwo Lokalne records (2003–2017). Safe to run again."
 
     def handle(self, *args, **options):
-        call_command("loaddata", *RECORD_FIXTURES, verbosity=options["verbosity"])
+        # loaddata saves in one transaction; cached pages are invalidated once it commits.
+        with transaction.atomic():
+            call_command("loaddata", *RECORD_FIXTURES, verbosity=options["verbosity"])
+            public_data_changed()
