@@ -190,9 +190,6 @@ MEDIA_URL = "media/"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# The attendance register posts one checkbox per attendee and session (250 × 6 and
-# more), above Django's default of 1,000 fields.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Attendee lists are checked before they are read (workshops.importing.MAX_FILE_BYTES).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Larger uploads are spooled to FILE_UPLOAD_TEMP_DIR (the system's temporary directory by

@@ -105,17 +105,32 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
-@pytest.fixture
-def staff_client(client):
-    """A client logged in as a county staff member of Płock county (code 1419)."""
+def county_staff_user(username: str, county_code: str = "1419"):
+    """A county staff member working for one county (Płock, 1419, unless told)."""
     from django.contrib.auth.models import Group, User
 
     from accounts.models import StaffProfile
     from accounts.roles import COUNTY_STAFF, GROUP_NAMES
     from programmes.models import County
 
-    user = User.objects.create_user("anna.plock", is_staff=True)
+    user = User.objects.create_user(username, is_staff=True)
     user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
-    client.force_login(user)
+    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code=county_code))
+    return user
+
+
+@pytest.fixture
+def staff_client(client):
+    """A client logged in as a county staff member of Płock county (code 1419)."""
+    client.force_login(county_staff_user("anna.plock"))
     return client
+
+
+@pytest.fixture
+def second_staff_client():
+    """Another Płock clerk in a browser of their own, for two people working at once."""
+    from django.test import Client
+
+    other = Client()
+    other.force_login(county_staff_user("bartek.plock"))
+    return other

@@ -67,7 +67,12 @@ def test_register_and_certificates_screens_are_recorded_with_their_user(client, 
     session = cycle.sessions.get(ordinal=1)
     client.post(
         reverse("admin:workshops_workshopcycle_attendance", args=[cycle.pk]),
-        {"attendee": [attendee.pk], f"a{attendee.pk}": [session.pk]},
+        {
+            "session": [session.pk],
+            "row": [attendee.pk],
+            f"was{attendee.pk}": "",
+            f"a{attendee.pk}": [session.pk],
+        },
     )
     client.post(
         reverse("admin:workshops_workshopcycle_certificates", args=[cycle.pk]),

@@ -79,7 +79,9 @@ def test_attendance_register_posts(staff_client, fuzz_tally, cycle, data):
     pairs = data.draw(
         st.lists(
             st.one_of(
-                st.tuples(st.just("attendee"), attendee),
+                st.tuples(st.just("row"), attendee),
+                st.tuples(st.just("session"), session),
+                st.tuples(attendee.map(lambda a: f"was{a}"), session),
                 st.tuples(attendee.map(lambda a: f"a{a}"), session),
                 st.tuples(nasty_text, values),
             ),

@@ -227,7 +227,12 @@ WRITES: dict[str, Write] = {
     ),
     "save attendance register": Write(
         lambda w: reverse("admin:workshops_workshopcycle_attendance", args=[w["cycle"].pk]),
-        lambda w: {"attendee": [w["attendee"].pk, w["second"].pk]},  # nothing ticked
+        lambda w: {  # both shown ticked at session I, both cleared
+            "session": [w["session"].pk],
+            "row": [w["attendee"].pk, w["second"].pk],
+            f"was{w['attendee'].pk}": str(w["session"].pk),
+            f"was{w['second'].pk}": str(w["session"].pk),
+        },
         lambda w: not Attendance.objects.filter(session__cycle=w["cycle"]).exists(),
     ),
     "issue certificates": Write(

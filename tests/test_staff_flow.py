@@ -109,13 +109,17 @@ def test_county_staff_flow(staff_client):
     grid = client.get(register_url)
     assert grid.status_code == 200
     session_v = cycle.sessions.get(ordinal=5)
-    data = {"attendee": []}
-    for row in grid.context["rows"]:
-        attendee = row["attendee"]
-        data["attendee"].append(attendee.pk)
-        ticked = [c["session"].pk for c in row["cells"] if c["checked"]] + [session_v.pk]
-        data[f"a{attendee.pk}"] = ticked
-    assert client.post(register_url, data).status_code == 302
+    pages = grid.context["page_obj"].paginator.num_pages
+    for number in range(1, pages + 1):
+        page = client.get(f"{register_url}?page={number}")
+        data = {"session": [s.pk for s in page.context["sessions"]], "row": []}
+        for row in page.context["rows"]:
+            attendee = row["attendee"]
+            data["row"].append(attendee.pk)
+            data[f"was{attendee.pk}"] = row["was"]
+            ticked = [c["session"].pk for c in row["cells"] if c["checked"]] + [session_v.pk]
+            data[f"a{attendee.pk}"] = ticked
+        assert client.post(f"{register_url}?page={number}", data).status_code == 302
     assert Attendance.objects.filter(session=session_v).count() == 200
 
     # 4. Issue certificates: 3 sessions needed, so the 50 who came to I, V, VI qualify too.

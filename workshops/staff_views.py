@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,13 +19,14 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from accounts.scoping import attendees_for_user, certificates_for_user, cycles_for_user
 from partnership.uploads import upload_failed
 
 from . import importing
-from .attendance import attendance_grid, attendance_register_save
+from .attendance import attendance_register_save, register_page
 from .certificates import (
     certificate_reissue,
     certificate_revoke,
@@ -63,58 +65,109 @@ def _context(request, admin_site, cycle, title, **extra):
     }
 
 
-def _posted_marks(request) -> dict[int, set[int]]:
-    """Read the register form: hidden ``attendee`` ids, and ``a<id>`` session checkboxes."""
-    marks: dict[int, set[int]] = {}
-    for raw_attendee in request.POST.getlist("attendee"):
-        try:
-            attendee_id = int(raw_attendee)
-            marks[attendee_id] = {int(s) for s in request.POST.getlist(f"a{attendee_id}")}
-        except ValueError as error:
-            raise ValidationError(_("The register form was damaged; nothing was saved.")) from error
-    return marks
+def _id(text: str) -> int:
+    """A record id as posted: digits only, at most 18 (a bigint), or ValueError."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise ValueError(text)
+    return int(text)
+
+
+def _ids(text: str) -> set[int]:
+    return {_id(part) for part in text.split()}
+
+
+def _posted_cells(request) -> tuple[dict[tuple[int, int], bool], set[tuple[int, int]]]:
+    """Read a register page's form: the ``session`` columns it showed; for each ``row``
+    (an attendee id), ``was<id>`` (the sessions ticked when the page was drawn) and the
+    ``a<id>`` checkboxes ticked now. Returns (cells shown with their state then, cells
+    ticked now)."""
+    try:
+        sessions = _ids(" ".join(request.POST.getlist("session")))
+        shown, ticked = {}, set()
+        for attendee_id in _ids(" ".join(request.POST.getlist("row"))):
+            was = _ids(request.POST.get(f"was{attendee_id}", ""))
+            now = {_id(s) for s in request.POST.getlist(f"a{attendee_id}")}
+            if not (was | now) <= sessions:
+                raise ValueError
+            shown.update({(attendee_id, s): s in was for s in sessions})
+            ticked.update((attendee_id, s) for s in now)
+    except ValueError as error:
+        raise ValidationError(_("The register form was damaged; nothing was saved.")) from error
+    return shown, ticked
+
+
+def _register_saved_messages(request, change) -> None:
+    messages.success(
+        request,
+        _("Attendance saved: %(added)d marked, %(removed)d unmarked.")
+        % {"added": change.added, "removed": change.removed},
+    )
+    if change.already:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d of your changes had already been saved by someone else "
+                "since you opened the register.",
+                "%(count)d of your changes had already been saved by someone else "
+                "since you opened the register.",
+                change.already,
+            )
+            % {"count": change.already},
+        )
+    if change.others:
+        messages.warning(
+            request,
+            ngettext(
+                "Someone else changed %(count)d mark on this page since you opened it; "
+                "it was kept and is shown below.",
+                "Someone else changed %(count)d marks on this page since you opened it; "
+                "they were kept and are shown below.",
+                change.others,
+            )
+            % {"count": change.others},
+        )
+    if change.gone:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d change was not saved: its attendee or session was deleted or "
+                "erased meanwhile.",
+                "%(count)d changes were not saved: their attendees or sessions were deleted "
+                "or erased meanwhile.",
+                change.gone,
+            )
+            % {"count": change.gone},
+        )
 
 
 @never_cache
 def attendance_register(request, pk, *, admin_site):
+    """One page of the register; saving changes only the cells the user changed."""
     cycle = _cycle_for(request, pk)
     _require(request, "workshops.view_attendance")
+    search = request.GET.get("q", "").strip()[:150].replace("\x00", "")
     if request.method == "POST":
         _require(request, "workshops.add_attendance", "workshops.delete_attendance")
         try:
-            change = attendance_register_save(cycle=cycle, marks=_posted_marks(request))
+            shown, ticked = _posted_cells(request)
+            change = attendance_register_save(cycle=cycle, shown=shown, ticked=ticked)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                _("Attendance saved: %(added)d marked, %(removed)d unmarked.")
-                % {"added": change.added, "removed": change.removed},
-            )
-            return redirect(request.path)
-    grid = attendance_grid(cycle=cycle)
-    per_attendee = grid.per_attendee()
-    per_session = grid.per_session()
-    rows = [
-        {
-            "attendee": attendee,
-            "cells": [
-                {"session": session, "checked": (attendee.pk, session.pk) in grid.marks}
-                for session in grid.sessions
-            ],
-            "count": per_attendee[attendee.pk],
-        }
-        for attendee in grid.attendees
-    ]
+            _register_saved_messages(request, change)
+            return redirect(request.get_full_path())
+    register = register_page(cycle=cycle, page=request.GET.get("page"), search=search)
     context = _context(
         request,
         admin_site,
         cycle,
         _("Attendance register"),
-        sessions=grid.sessions,
-        rows=rows,
-        session_counts=[per_session[s.pk] for s in grid.sessions],
-        total_marks=len(grid.marks),
+        register=register,
+        sessions=register.sessions,
+        rows=register.rows(),
+        page_obj=register.page,
+        search=search,
+        filter_query=urlencode({"q": search}) if search else "",
         can_change=request.user.has_perm("workshops.add_attendance")
         and request.user.has_perm("workshops.delete_attendance"),
     )
