@@ -11,17 +11,23 @@ happens when the transaction commits, as in production (and never on a rollback)
 from __future__ import annotations
 
 import datetime
+import os
+import uuid
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from partnership import caching
 from programmes.models import Programme, ProgrammeEvent, Source
 from projects.models import ProjectIdea, Status
 from projects.services import project_idea_set_status
+from reports import services as report_services
 from reports.services import ReportFilters, cached_report
 from tests.htmlforms import admin_change_form
 from workshops.attendance import attendance_register_save
@@ -33,6 +39,35 @@ from workshops.privacy import attendee_anonymise
 pytestmark = pytest.mark.django_db
 
 PLOCKI = "wlosg-2017-plocki"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True, params=["local memory", "redis"])
+def shared_cache(request, monkeypatch):
+    """Each test runs twice: on the default cache, and on a Redis server as app servers
+    in production share it (a key prefix of its own, removed afterwards)."""
+    if request.param == "local memory":
+        yield
+        return
+    if not _redis_answers():
+        pytest.skip(f"no Redis server answers at {REDIS_URL}")
+    prefix = f"test-write-paths-{uuid.uuid4().hex}"
+    shared = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})
+    monkeypatch.setattr(caching, "cache", shared)
+    monkeypatch.setattr(report_services, "cache", shared)
+    yield
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    shared.close()
 
 
 def page_url(name="workshops:cycle_detail", **kwargs):
