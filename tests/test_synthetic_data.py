@@ -20,12 +20,9 @@ from programmes.models import (
 from projects.models import ProjectIdea, StatusChange
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
-TERC = settings.BASE_DIR.parent / "shared" / "data" / "terc2025.csv"
+TERC = settings.BASE_DIR / "programmes" / "data" / "terc2025_wojewodztwa_powiaty.csv"
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not TERC.is_file(), reason=f"the TERC register is not at {TERC}"),
-]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
@@ -215,11 +212,15 @@ def test_refuses_a_missing_terc_path(tmp_path):
         call_command("generate_synthetic_data", terc=tmp_path, allow_real_records=True)
 
 
-def test_default_terc_path_is_next_to_the_project(tmp_path, settings):
-    settings.BASE_DIR = tmp_path / "main"
-    expected = tmp_path / "shared" / "data" / "terc2025.csv"
-    with pytest.raises(CommandError, match=str(expected)):
-        call_command("generate_synthetic_data", allow_real_records=True)
+def test_the_register_ships_with_the_project():
+    """16 voivodeships and 380 counties, on a fresh clone (no file outside the project)."""
+    from programmes.management.commands.generate_synthetic_data import default_terc_path
+    from programmes.synthetic import terc_read
+
+    assert default_terc_path() == TERC
+    register = terc_read(path=TERC)
+    assert len(register.voivodeships) == 16 and len(register.counties) == 380
+    assert {unit.code for unit in register.counties} >= {"1419", "1410", "1465"}
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ from programmes import synthetic
 
 
 def default_terc_path() -> Path:
-    return settings.BASE_DIR.parent / "shared" / "data" / "terc2025.csv"
+    """The voivodeships and counties of the TERC register shipped with the project."""
+    return settings.BASE_DIR / "programmes" / "data" / "terc2025_wojewodztwa_powiaty.csv"
 
 
 class Command(BaseCommand):
@@ -28,8 +29,8 @@ class Command(BaseCommand):
             type=Path,
             default=None,
             help=(
-                "Path of the TERC register (terc2025.csv); default: ../shared/data/terc2025.csv "
-                "next to the project."
+                "Path of a TERC register file (voivodeships and counties); default: "
+                "programmes/data/terc2025_wojewodztwa_powiaty.csv in the project."
             ),
         )
         parser.add_argument(
