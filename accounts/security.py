@@ -4,7 +4,8 @@ Every record goes to the ``partnership.security`` logger as one line of ``key=va
 pairs. A record names a user by their numeric id only (never a username or e-mail),
 a client by a salted, truncated hash of its IP address (enough to see that several
 failures came from one place, not enough to recover the address), and a page by its
-path without the query string. Passwords never reach this module.
+path without the query string and without a certificate's verification code.
+Passwords never reach this module.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import logging
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import escape_uri_path
+
+from partnership.logfilters import redact
 
 logger = logging.getLogger("partnership.security")
 
@@ -80,8 +83,9 @@ def _user_id(request) -> str:
 
 
 def _path(request) -> str:
-    # Percent-encoded, so that a crafted address cannot forge a line in the log.
-    path = escape_uri_path(request.path)[:_MAX_PATH] if request is not None else ""
+    # Percent-encoded, so that a crafted address cannot forge a line in the log, and
+    # without a certificate's code (the handler's filter misses it after "path=").
+    path = redact(escape_uri_path(request.path)[:_MAX_PATH]) if request is not None else ""
     return path or "-"
 
 

@@ -4,6 +4,7 @@ Safe local defaults: a SQLite file in the project, DEBUG off unless asked for.
 """
 
 import os
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -24,6 +25,14 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate such as ``60/m`` or ``30/15m`` (a count per period)."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 60/m or 30/15m, not {value!r}.")
+    return value
 
 
 DEBUG = env_bool("DEBUG")
@@ -52,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_ratelimit",
     "programmes",
     "workshops",
     "projects",
@@ -76,6 +86,7 @@ MIDDLEWARE = [
     "partnership.middleware.StaffResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.throttling.LoginAddressLimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -250,6 +261,9 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Last: reached only when the password was checked and found wrong; it counts the
+    # failure against the address (LOGIN_FAILURES_PER_ADDRESS below).
+    "accounts.throttling.FailedLoginCounter",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
@@ -266,6 +280,34 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 # No table of every successful login with address and browser (data minimisation).
 AXES_DISABLE_ACCESS_LOG = True
+
+# Per-address limits (django-ratelimit; README, "Security"), counted in the default cache
+# in fixed windows, by the address accounts.security.client_ip reads (TRUSTED_PROXY_COUNT)
+# and, for IPv6, its /64 (one client usually holds a whole /64).
+#
+# Public certificate checks: at most this many per address (submissions of the lookup
+# form and the verification page together), then 429 until the minute is over.
+CERTIFICATE_VERIFY_RATE = env_rate("CERTIFICATE_VERIFY_RATE", "60/m")
+# Failed logins per address, whatever the username, on top of axes' lockout of one
+# username at one address. Once reached, every login posted from that address is refused
+# with 429 (the password is not checked) until the window ends; a successful login does
+# not reset it. 30 in 15 minutes: a county office on one shared address, where each clerk
+# mistypes a password now and then, stays far below it (a clerk who keeps failing is
+# locked out by axes after AXES_FAILURE_LIMIT, and attempts refused by that lockout are
+# not counted here: only passwords actually checked and found wrong); someone trying
+# one or two passwords on each of many usernames, which axes alone never stops, gets at
+# most 30 guesses a quarter of an hour.
+LOGIN_FAILURES_PER_ADDRESS = env_rate("LOGIN_FAILURES_PER_ADDRESS", "30/15m")
+# django-ratelimit's system checks accept memcached and django-redis only:
+# * Django's own RedisCache (REDIS_URL) is "not officially supported" (W001), though its
+#   add and incr are all the counts need, shared by every app server and worker;
+# * local memory, the default, "is not a shared cache" (E003): each gunicorn worker keeps
+#   its own counts, so an address may get up to (workers × a limit); set REDIS_URL for
+#   exact limits whenever gunicorn runs more than one worker;
+# * the dummy cache (CACHE_BACKEND=dummy, for measuring pages uncached) keeps no counts at
+#   all: the limits are switched off there, so no benchmark request is ever refused.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+RATELIMIT_ENABLE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.dummy.DummyCache"
 
 # Personal data of attendees is anonymised this many years after their cycle ended
 # (manage.py anonymise_attendees, run daily from cron in production).

@@ -24,6 +24,18 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _per_address_limits_out_of_the_way(settings):
+    """Hypothesis runs all the examples of a test in one cache (emptied per test, not per
+    example), all from one address: the certificate pages and the login form are tried
+    more often than CERTIFICATE_VERIFY_RATE and LOGIN_FAILURES_PER_ADDRESS allow, and every
+    answer after that would be the same 429. The limits have their own tests
+    (tests/test_rate_limits.py)."""
+    settings.CERTIFICATE_VERIFY_RATE = "1000000/m"
+    settings.LOGIN_FAILURES_PER_ADDRESS = "1000000/m"
+
+
 # Values that have broken web apps before, and the real values of the filters (so that
 # valid and invalid parameters are combined too).
 NASTY = [

@@ -7,9 +7,12 @@ certificates were issued, never who.
 from __future__ import annotations
 
 import datetime
+import functools
+import logging
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -19,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.security import log_event
+from partnership import ratelimits
 from partnership.caching import public_cache
 from programmes.models import PartnershipAgreement, Programme
 from programmes.views import CYCLE_YEAR_UNKNOWN, cycle_sessions_figure
@@ -131,6 +136,54 @@ def cycle_detail(request, slug):
     return render(request, "workshops/cycle_detail.html", context)
 
 
+CERTIFICATE_CHECKS = "certificate-checks"
+
+
+def _certificate_checks_over_limit(request, *, counting: bool) -> dict | None:
+    """The usage when this address is over ``CERTIFICATE_VERIFY_RATE``, counting this
+    request or only looking."""
+    rate = settings.CERTIFICATE_VERIFY_RATE
+    if not counting:
+        return ratelimits.reached(request, group=CERTIFICATE_CHECKS, rate=rate)
+    usage = ratelimits.count(request, group=CERTIFICATE_CHECKS, rate=rate)
+    if usage is None or not usage["should_limit"]:
+        return None
+    if usage["count"] == usage["limit"] + 1:  # once a window, not for every refusal
+        log_event("certificate_checks_limited", request, user_id="-", level=logging.WARNING)
+    return usage
+
+
+def limit_certificate_checks(view):
+    """Refuse certificate checks over ``CERTIFICATE_VERIFY_RATE`` from one address: 429.
+
+    The outermost decorator of both views, so that nothing answers over the limit, not
+    even a cache. A check counts once: every request of the verification page counts; a
+    lookup form submitted with a code is refused over the limit too, but counts only when
+    it answers itself (400), as its redirect leads to the verification page, which counts.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        verifying = "code" in kwargs
+        if not verifying and "code" not in request.GET:
+            return view(request, *args, **kwargs)  # the empty form
+        usage = _certificate_checks_over_limit(request, counting=verifying)
+        if usage is not None:
+            return ratelimits.too_many_requests(
+                request,
+                "workshops/certificate_checks_limited.html",
+                {},
+                seconds=ratelimits.retry_after(usage),
+            )
+        response = view(request, *args, **kwargs)
+        if not verifying and response.status_code == 400:
+            _certificate_checks_over_limit(request, counting=True)
+        return response
+
+    return wrapped
+
+
+@limit_certificate_checks
 @never_cache
 def certificate_verify(request, code):
     """Public check of a certificate: valid or revoked, holder, cycle, date — nothing else."""
@@ -144,6 +197,8 @@ def certificate_verify(request, code):
     return render(request, "workshops/certificate_verify.html", {"certificate": certificate})
 
 
+@limit_certificate_checks
+@never_cache
 def certificate_lookup(request):
     """A form where a code read from a paper certificate can be typed in."""
     code = (request.GET.get("code") or "").strip().replace("\x00", "")
