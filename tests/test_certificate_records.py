@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from programmes.models import Programme
@@ -218,3 +219,76 @@ def test_flush_empties_a_database_holding_certificates(issued, monkeypatch, firs
     [again] = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
     queryset = Certificate.objects.filter(pk=again.pk)
     refused_by_the_database(lambda: queryset._raw_delete(queryset.db))
+
+
+# -- The admin -------------------------------------------------------------------------------
+
+
+def change_url(certificate, view="change"):
+    return reverse(f"admin:workshops_certificate_{view}", args=[certificate.pk])
+
+
+@pytest.fixture(params=["superuser", "county staff"])
+def any_staff(request, admin_client, staff_client):
+    return admin_client if request.param == "superuser" else staff_client
+
+
+def test_the_admin_page_shows_a_certificate_read_only_with_its_screens(any_staff, issued):
+    first = issued[0]
+    response = any_staff.get(change_url(first))
+    assert response.status_code == 200
+    assert not response.context["adminform"].form.fields
+    assert not response.context["has_change_permission"]
+    assert not response.context["has_delete_permission"]
+    page = response.content.decode()
+    assert "1419/2017/001" in page
+    assert 'name="_save"' not in page
+    assert change_url(first, "delete") not in page
+    screen = reverse("admin:workshops_workshopcycle_certificates", args=[first.cycle_id])
+    assert f'href="{screen}#certificate-{first.pk}"' in page
+    assert f'id="certificate-{first.pk}"' in any_staff.get(screen).content.decode()
+
+
+def test_posting_the_admin_form_changes_nothing(any_staff, issued):
+    first, second = issued
+    before = stored(first)
+    response = any_staff.post(
+        change_url(first),
+        {
+            "attendee": second.attendee_id,
+            "cycle": first.cycle_id,
+            "number": "1419/2026/005",
+            "issued_on": "1999-01-01",
+            "issued_by": "x" * 118,
+            "revoked_at": "",
+            "revocation_reason": "",
+        },
+    )
+    assert response.status_code == 403
+    assert stored(first) == before
+
+
+def test_no_one_deletes_a_certificate_in_the_admin(any_staff, issued):
+    first = issued[0]
+    assert any_staff.get(change_url(first, "delete")).status_code == 403
+    assert any_staff.post(change_url(first, "delete"), {"post": "yes"}).status_code == 403
+    changelist = reverse("admin:workshops_certificate_changelist")
+    response = any_staff.get(changelist)
+    assert "delete_selected" not in response.content.decode()
+    any_staff.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [first.pk], "post": "yes"},
+    )
+    assert Certificate.objects.filter(pk=first.pk).exists()
+
+
+def test_the_history_cannot_revert_a_certificate(any_staff, issued):
+    first = issued[0]
+    issued_version = first.history.earliest()
+    certificate_revoke(certificate=first, reason="Na wniosek")
+    url = reverse("admin:workshops_certificate_simple_history", args=[first.pk, issued_version.pk])
+    page = any_staff.get(url)
+    assert page.status_code == 200
+    assert "_save" not in page.content.decode()
+    assert any_staff.post(url, {}).status_code == 403
+    assert stored(first)["revoked_at"] is not None
