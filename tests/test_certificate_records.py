@@ -23,6 +23,7 @@ from workshops.models import (
     IssuedCertificateError,
     WorkshopCycle,
 )
+from workshops.privacy import attendee_anonymise
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +293,35 @@ def test_the_history_cannot_revert_a_certificate(any_staff, issued):
     assert "_save" not in page.content.decode()
     assert any_staff.post(url, {}).status_code == 403
     assert stored(first)["revoked_at"] is not None
+
+
+# -- Numbers are never given twice --------------------------------------------------------
+
+
+def test_numbers_continue_after_a_revocation_and_an_erasure(cycle, client):
+    holders = [register(cycle, f"Uczestnik {i}") for i in range(5)]
+    first_five = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    assert [c.number for c in first_five] == [f"1419/2017/00{i}" for i in range(1, 6)]
+    revoked = certificate_revoke(certificate=first_five[1], reason="Błąd w nazwisku")
+    erased = first_five[4]
+    attendee_anonymise(attendee=holders[4])
+    register(cycle, "Uczestnik spóźniony")
+
+    again = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+
+    # The revoked holder gets a new certificate, the latecomer one; the erased holder keeps
+    # theirs; no number is taken twice.
+    assert sorted(c.number for c in again) == ["1419/2017/006", "1419/2017/007"]
+    numbers = list(Certificate.objects.filter(cycle=cycle).values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) == 7
+    for certificate, verdict in ((erased, "jest ważny"), (revoked, "został unieważniony")):
+        page = client.get(
+            reverse("workshops:certificate_verify", kwargs={"code": certificate.verification_code})
+        )
+        assert page.status_code == 200
+        assert verdict in page.content.decode()
+    erased_page = client.get(
+        reverse("workshops:certificate_verify", kwargs={"code": erased.verification_code})
+    ).content.decode()
+    assert "Uczestnik 4" not in erased_page
+    assert "Dane osobowe posiadacza zostały usunięte" in erased_page

@@ -1,8 +1,11 @@
 """Certificates: eligibility, issuing, revoking and re-issuing, and the PDF documents.
 
 Numbers read ``<county TERYT>/<year>/<sequence>`` (e.g. ``1419/2017/001``): the sequence
-runs per county and year, which is per cycle when a county holds one cycle a year, and
-never repeats a number even across cycles or after a revocation.
+runs per county and year, which is per cycle when a county holds one cycle a year. A new
+number is the highest one taken plus one, under a lock; since no certificate is ever
+deleted (the model and database triggers refuse it) and erasing a holder's personal data
+keeps the certificate, a number is never given twice — across cycles, after a revocation,
+after an erasure.
 """
 
 from __future__ import annotations
@@ -73,6 +76,27 @@ def _checked_text(value: str, *, field: str) -> str:
     return text
 
 
+def _checked_issue_date(cycle: WorkshopCycle, issued_on: datetime.date | None) -> datetime.date:
+    """The date of issue, today by default: never in the future, never before the cycle
+    began (when its start is known)."""
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    if issued_on > today:
+        raise ValidationError(
+            _("The date of issue (%(date)s) is in the future; a certificate is dated when issued.")
+            % {"date": formats.date_format(issued_on, "DATE_FORMAT")}
+        )
+    if cycle.date_start and issued_on < cycle.date_start:
+        raise ValidationError(
+            _("The date of issue (%(date)s) is before the cycle began (%(start)s).")
+            % {
+                "date": formats.date_format(issued_on, "DATE_FORMAT"),
+                "start": formats.date_format(cycle.date_start, "DATE_FORMAT"),
+            }
+        )
+    return issued_on
+
+
 @transaction.atomic
 def certificates_issue(
     *, cycle: WorkshopCycle, issued_by: str, issued_on: datetime.date | None = None
@@ -85,7 +109,7 @@ def certificates_issue(
     if not issued_by.strip():
         raise ValidationError(_("Say who issues the certificates."))
     issued_by = _checked_text(issued_by, field="issued_by")
-    issued_on = issued_on or timezone.localdate()
+    issued_on = _checked_issue_date(cycle, issued_on)
     prefix, sequence = _reserve_numbering(cycle, issued_on)
     certificates = []
     for offset, attendee in enumerate(eligible_attendees(cycle=cycle)):
@@ -117,23 +141,28 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
 
 @transaction.atomic
 def certificate_reissue(
-    *, certificate: Certificate, reason: str, issued_by: str | None = None
+    *,
+    certificate: Certificate,
+    reason: str,
+    issued_by: str | None = None,
+    issued_on: datetime.date | None = None,
 ) -> Certificate:
     """Revoke a certificate and issue its holder a new one with a new number and code."""
     if certificate.attendee.anonymised_at:
         raise ValidationError(
             _("The holder's data has been erased; a new certificate cannot be issued.")
         )
-    certificate_revoke(certificate=certificate, reason=reason)
     cycle = certificate.cycle
-    issued_on = timezone.localdate()
+    issued_on = _checked_issue_date(cycle, issued_on)
+    issued_by = _checked_text((issued_by or "").strip() or certificate.issued_by, field="issued_by")
+    certificate_revoke(certificate=certificate, reason=reason)
     prefix, sequence = _reserve_numbering(cycle, issued_on)
     return Certificate.objects.create(
         attendee=certificate.attendee,
         cycle=cycle,
         number=f"{prefix}{sequence:03d}",
         issued_on=issued_on,
-        issued_by=(issued_by or certificate.issued_by).strip(),
+        issued_by=issued_by,
     )
 
 
