@@ -11,23 +11,18 @@ after an erasure.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from programmes.models import County
 
 from .models import Attendee, Certificate, WorkshopCycle
-
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-
 
 # -- Services --------------------------------------------------------------------------
 
@@ -192,147 +187,14 @@ def certificates_for_pdf(*, cycle: WorkshopCycle):
 
 # -- PDF ---------------------------------------------------------------------------------
 
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if _fonts_registered:
-        return
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    _fonts_registered = True
-
-
-def _draw_centred_paragraph(canvas, text, *, y, font, size, width, page_width, leading):
-    from reportlab.lib.utils import simpleSplit
-
-    for line in simpleSplit(text, font, size, width):
-        canvas.setFont(font, size)
-        canvas.drawCentredString(page_width / 2, y, line)
-        y -= leading
-    return y
-
-
-def _draw_qr(canvas, data: str, *, x: float, y: float, size: float) -> None:
-    """A QR code (segno encodes it) drawn as one filled path, with the 4-module margin.
-
-    About 7 ms a code, where reportlab's own QR widget takes 50 ms: it matters for a
-    cycle's bulk PDF of 250 certificates.
-    """
-    import segno
-
-    matrix = segno.make(data, error="m", micro=False).matrix
-    quiet = 4
-    module = size / (len(matrix) + 2 * quiet)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + quiet + 1) * module
-        column = 0
-        while column < len(row):
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < len(row) and row[column]:
-                column += 1
-            path.rect(x + (start + quiet) * module, top, (column - start) * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
-def _draw_certificate(canvas, certificate: Certificate, verify_url: str) -> None:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-
-    width, height = A4
-    cycle = certificate.cycle
-    canvas.setLineWidth(1.5)
-    canvas.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
-
-    y = height - 55 * mm
-    canvas.setFont("DejaVuSans-Bold", 30)
-    canvas.drawCentredString(width / 2, y, _("CERTIFICATE").upper())
-    y -= 12 * mm
-    canvas.setFont("DejaVuSans", 12)
-    canvas.drawCentredString(width / 2, y, _("No. %(number)s") % {"number": certificate.number})
-    y -= 25 * mm
-    canvas.drawCentredString(width / 2, y, _("This is to certify that"))
-    y -= 14 * mm
-    y = _draw_centred_paragraph(
-        canvas,
-        certificate.attendee.full_name,
-        y=y,
-        font="DejaVuSans-Bold",
-        size=22,
-        width=width - 50 * mm,
-        page_width=width,
-        leading=9 * mm,
-    )
-    y -= 6 * mm
-    canvas.setFont("DejaVuSans", 12)
-    canvas.drawCentredString(width / 2, y, _("took part in the workshop cycle"))
-    y -= 10 * mm
-    y = _draw_centred_paragraph(
-        canvas,
-        f"„{cycle.title}”",
-        y=y,
-        font="DejaVuSans-Bold",
-        size=14,
-        width=width - 50 * mm,
-        page_width=width,
-        leading=7 * mm,
-    )
-    y -= 4 * mm
-    for line in (
-        cycle.programme.name,
-        str(cycle.county),
-        _("Period: %(dates)s") % {"dates": cycle.dates},
-    ):
-        y = _draw_centred_paragraph(
-            canvas,
-            line,
-            y=y,
-            font="DejaVuSans",
-            size=11,
-            width=width - 50 * mm,
-            page_width=width,
-            leading=6 * mm,
-        )
-
-    canvas.setFont("DejaVuSans", 11)
-    issued = _("Issued on %(date)s") % {
-        "date": formats.date_format(certificate.issued_on, "DATE_FORMAT")
-    }
-    canvas.drawString(25 * mm, 60 * mm, issued)
-    canvas.drawString(25 * mm, 53 * mm, certificate.issued_by)
-    canvas.line(25 * mm, 45 * mm, 95 * mm, 45 * mm)
-    canvas.setFont("DejaVuSans", 8)
-    canvas.drawString(25 * mm, 41 * mm, _("signature"))
-
-    size = 38 * mm
-    _draw_qr(canvas, verify_url, x=width - 25 * mm - size, y=40 * mm, size=size)
-    canvas.setFont("DejaVuSans", 7)
-    canvas.drawRightString(width - 25 * mm, 36 * mm, _("Verify: %(url)s") % {"url": verify_url})
-
 
 def certificates_pdf(
     certificates: Iterable[Certificate], *, verify_url_for, language: str = "pl"
 ) -> bytes:
-    """One A4 page per certificate, in one PDF. ``verify_url_for(cert)`` gives the QR URL."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
+    """One A4 page per certificate, in one PDF. ``verify_url_for(cert)`` gives the QR URL.
 
-    _register_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setAuthor("Portal Partnerstwa Lokalnego")
-    with translation.override(language):
-        canvas.setTitle(_("Certificates"))
-        for certificate in certificates:
-            _draw_certificate(canvas, certificate, verify_url_for(certificate))
-            canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    Drawn by ``certificate_pdf``, imported on first use (reportlab takes 150 ms to import).
+    """
+    from .certificate_pdf import render_certificates
+
+    return render_certificates(certificates, verify_url_for=verify_url_for, language=language)
