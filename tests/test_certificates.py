@@ -139,7 +139,7 @@ def test_certificate_dates(cycle):
 def test_issue_date_in_the_future_is_refused(cycle):
     register(cycle, HOLDER, [1, 2, 3, 4])
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    with pytest.raises(ValidationError, match="in the future"):
+    with pytest.raises(ValidationError, match="w przyszłości"):
         certificates_issue(cycle=cycle, issued_by="Dyrektor PUP", issued_on=tomorrow)
     assert not Certificate.objects.exists()
 
@@ -148,7 +148,7 @@ def test_issue_date_before_the_cycle_began_is_refused(cycle):
     register(cycle, HOLDER, [1, 2, 3, 4])
     assert cycle.date_start == datetime.date(2017, 5, 25)
     for too_early in (datetime.date(1999, 1, 1), datetime.date(2017, 5, 24)):
-        with pytest.raises(ValidationError, match="before the cycle began"):
+        with pytest.raises(ValidationError, match="przed rozpoczęciem cyklu"):
             certificates_issue(cycle=cycle, issued_by="Dyrektor PUP", issued_on=too_early)
     assert not Certificate.objects.exists()
     [certificate] = certificates_issue(
