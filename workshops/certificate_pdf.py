@@ -93,13 +93,16 @@ def register_fonts() -> None:
 
 
 def _break_word(word: str, *, font: str, size: float, width: float) -> list[str]:
-    """A word cut between characters into pieces no wider than ``width``."""
-    pieces, piece = [], ""
+    """A word cut between characters into pieces no wider than ``width`` (a piece's width
+    is the sum of its glyphs': reportlab does not kern; 1 µpt spare for rounding)."""
+    pieces, piece, piece_width = [], "", 0.0
     for char in word:
-        if piece and pdfmetrics.stringWidth(piece + char, font, size) > width:
+        char_width = pdfmetrics.stringWidth(char, font, size)
+        if piece and piece_width + char_width > width - 1e-6:
             pieces.append(piece)
-            piece = ""
+            piece, piece_width = "", 0.0
         piece += char
+        piece_width += char_width
     return [*pieces, piece]
 
 
