@@ -6,7 +6,8 @@ admin's login check, form parsing, the service, the redirect and the next page),
 every page of the register, ticks every box and saves it. Prints the pages, the fields
 each form posted (Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS), the time to
 open and to save a page (median and worst), the whole cycle's time, the queries a save
-ran, and how much the process's peak memory (maximum resident set size) grew. Run from the project root:
+ran, and how much the process's peak memory (maximum resident set size) grew. Run from
+the project root:
 
     DEBUG=1 .venv/bin/python benchmarks/register_benchmark.py --throwaway-db
     DEBUG=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/partnership \\
@@ -21,10 +22,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import resource
 import statistics
 import sys
 import time
-import resource
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from partnership.caching import public_cache
+from partnership.downloads import as_download
 
 from .datasets import DATASETS, FORMATS
 from .exports import render_csv, render_json
@@ -36,7 +37,4 @@ def download(request, dataset, format):
         raise Http404
     body = RENDERERS[format](DATASETS[dataset])
     response = HttpResponse(body.encode("utf-8"), content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = (
-        f'attachment; filename="partnerstwo-lokalne-{dataset}.{format}"'
-    )
-    return response
+    return as_download(response, f"partnerstwo-lokalne-{dataset}.{format}")

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from partnership.caching import public_data_changed
+from partnership.downloads import ascii_slug
 from programmes.facts import DatePrecision, Precision
 from programmes.models import County, Programme, Sector, Voivodeship
 from projects.models import ProjectIdea, Status, StatusChange, Theme
@@ -122,11 +122,6 @@ def terc_read(*, path: Path) -> TercRegister:
             % {"path": path}
         )
     return register
-
-
-def ascii_slug(text: str) -> str:
-    """A slug with Polish letters transliterated (``slugify`` alone drops ``ł``)."""
-    return slugify(text.replace("ł", "l").replace("Ł", "L"))
 
 
 def reference_units_ensure(*, register: TercRegister) -> tuple[dict[str, int], int, int]:

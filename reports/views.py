@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import counties_for_user, is_county_staff, sees_all_counties
+from partnership.downloads import as_download
 
 from .exports import CONTENT_TYPES, FORMATS, TABLES, render_csv, render_xlsx, table_rows
 from .forms import ReportFilterForm
@@ -272,7 +273,4 @@ def export(request, table: str, fmt: str):
         content = render_xlsx(header, body, title=TABLE_TITLES[table]())
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     stamp = report.generated_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="partnerstwo-lokalne-raport-{table}-{stamp}.{fmt}"'
-    )
-    return response
+    return as_download(response, f"partnerstwo-lokalne-raport-{table}-{stamp}.{fmt}")

@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from workshops.certificates import (
@@ -132,3 +134,59 @@ def test_certificate_dates(cycle):
         cycle=cycle, issued_by="Dyrektor PUP", issued_on=datetime.date(2017, 12, 7)
     )
     assert certificate.issued_on == datetime.date(2017, 12, 7)
+
+
+def test_issue_date_in_the_future_is_refused(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="w przyszłości"):
+        certificates_issue(cycle=cycle, issued_by="Dyrektor PUP", issued_on=tomorrow)
+    assert not Certificate.objects.exists()
+
+
+def test_issue_date_before_the_cycle_began_is_refused(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    assert cycle.date_start == datetime.date(2017, 5, 25)
+    for too_early in (datetime.date(1999, 1, 1), datetime.date(2017, 5, 24)):
+        with pytest.raises(ValidationError, match="przed rozpoczęciem cyklu"):
+            certificates_issue(cycle=cycle, issued_by="Dyrektor PUP", issued_on=too_early)
+    assert not Certificate.objects.exists()
+    [certificate] = certificates_issue(
+        cycle=cycle, issued_by="Dyrektor PUP", issued_on=datetime.date(2017, 5, 25)
+    )
+    assert certificate.issued_on == datetime.date(2017, 5, 25)
+
+
+def test_issue_date_of_a_cycle_without_a_known_start(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    WorkshopCycle.objects.filter(pk=cycle.pk).update(date_start=None, date_end=None)
+    cycle.refresh_from_db()
+    [certificate] = certificates_issue(
+        cycle=cycle, issued_by="Dyrektor PUP", issued_on=datetime.date(2003, 1, 1)
+    )
+    assert certificate.issued_on == datetime.date(2003, 1, 1)
+
+
+def test_reissue_date_is_checked_before_anything_is_revoked(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    [first] = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    for wrong in (datetime.date(2017, 1, 1), timezone.localdate() + datetime.timedelta(days=1)):
+        with pytest.raises(ValidationError):
+            certificate_reissue(certificate=first, reason="Błąd", issued_on=wrong)
+    first.refresh_from_db()
+    assert first.is_valid
+    second = certificate_reissue(
+        certificate=first, reason="Błąd", issued_on=datetime.date(2017, 12, 7)
+    )
+    assert (second.issued_on, second.issued_by) == (datetime.date(2017, 12, 7), "Dyrektor PUP")
+
+
+def test_the_screen_says_why_a_cycle_not_yet_begun_gets_no_certificates(staff_client, cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    start = timezone.localdate() + datetime.timedelta(days=30)
+    WorkshopCycle.objects.filter(pk=cycle.pk).update(date_start=start, date_end=None)
+    url = reverse("admin:workshops_workshopcycle_certificates", args=[cycle.pk])
+    response = staff_client.post(url, {"issued_by": "Dyrektor PUP"}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("przed rozpoczęciem cyklu" in m for m in messages), messages
+    assert not Certificate.objects.exists()

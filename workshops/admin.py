@@ -11,10 +11,11 @@ import functools
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -422,17 +423,25 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+    """Issued certificates, read-only: a certificate is a public document. It is issued,
+    revoked (with a reason) and re-issued (a new certificate, a new number) on the
+    cycle's Certificates screen, and never changed or deleted, by any role."""
+
     list_display = ["number", "attendee", "cycle", "issued_on", "issued_by", "valid_display"]
     list_filter = [ValidityFilter, "cycle__programme", "cycle__county"]
     list_select_related = ["attendee", "cycle"]
     search_fields = ["number", "verification_code", "attendee__full_name", "cycle__title"]
     date_hierarchy = "issued_on"
-    autocomplete_fields = ["attendee", "cycle"]
     ordering = ["cycle__title", "number"]
     readonly_fields = [
         "number",
+        "attendee",
+        "cycle",
+        "issued_on",
+        "issued_by",
         "verification_code",
+        "certificate_actions",
         "revoked_at",
         "revocation_reason",
         *TIMESTAMPS,
@@ -442,8 +451,9 @@ class CertificateAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHisto
             None,
             {
                 "description": _(
-                    "Certificates are issued, revoked and re-issued on the cycle's "
-                    "Certificates screen, which numbers them and records why."
+                    "An issued certificate is a public document: it cannot be changed or "
+                    "deleted. Revoke it, with a reason, on the cycle's Certificates screen; "
+                    "re-issuing gives the holder a new certificate with a new number."
                 ),
                 "fields": [
                     "number",
@@ -452,6 +462,7 @@ class CertificateAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHisto
                     "issued_on",
                     "issued_by",
                     "verification_code",
+                    "certificate_actions",
                 ],
             },
         ),
@@ -463,9 +474,46 @@ class CertificateAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHisto
     def valid_display(self, obj):
         return obj.is_valid
 
+    @admin.display(description=_("actions"))
+    def certificate_actions(self, obj):
+        screen = reverse("admin:workshops_workshopcycle_certificates", args=[obj.cycle_id])
+        links = [
+            (
+                f"{screen}#certificate-{obj.pk}",
+                _("Revoke or re-issue on the cycle's Certificates screen")
+                if obj.is_valid
+                else _("The cycle's Certificates screen"),
+            ),
+            (
+                reverse("workshops:certificate_verify", kwargs={"code": obj.verification_code}),
+                _("Public verification page"),
+            ),
+        ]
+        if obj.is_valid and not obj.attendee.anonymised_at:
+            links.append((reverse("admin:workshops_certificate_pdf", args=[obj.pk]), _("PDF")))
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
     def has_add_permission(self, request):
         # Issued through certificates_issue (the cycle's Certificates screen) only.
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # The change page shows the certificate read-only; a POST to it is refused (403).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # No one deletes a certificate, superusers included (and no bulk delete action).
+        return False
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a posted earlier version even with its Revert button
+        # hidden: that would rewrite a certificate (or undo its revocation).
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_urls(self):
         return [

@@ -1,21 +1,22 @@
 """Certificates: eligibility, issuing, revoking and re-issuing, and the PDF documents.
 
 Numbers read ``<county TERYT>/<year>/<sequence>`` (e.g. ``1419/2017/001``): the sequence
-runs per county and year, which is per cycle when a county holds one cycle a year, and
-never repeats a number even across cycles or after a revocation.
+runs per county and year, which is per cycle when a county holds one cycle a year. A new
+number is the highest one taken plus one, under a lock; since no certificate is ever
+deleted (the model and database triggers refuse it) and erasing a holder's personal data
+keeps the certificate, a number is never given twice — across cycles, after a revocation,
+after an erasure.
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Iterable
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -23,9 +24,6 @@ from partnership.caching import public_data_changed
 from programmes.models import County
 
 from .models import Attendee, Certificate, WorkshopCycle
-
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
-
 
 # -- Services --------------------------------------------------------------------------
 
@@ -74,6 +72,27 @@ def _checked_text(value: str, *, field: str) -> str:
     return text
 
 
+def _checked_issue_date(cycle: WorkshopCycle, issued_on: datetime.date | None) -> datetime.date:
+    """The date of issue, today by default: never in the future, never before the cycle
+    began (when its start is known)."""
+    today = timezone.localdate()
+    issued_on = issued_on or today
+    if issued_on > today:
+        raise ValidationError(
+            _("The date of issue (%(date)s) is in the future; a certificate is dated when issued.")
+            % {"date": formats.date_format(issued_on, "DATE_FORMAT")}
+        )
+    if cycle.date_start and issued_on < cycle.date_start:
+        raise ValidationError(
+            _("The date of issue (%(date)s) is before the cycle began (%(start)s).")
+            % {
+                "date": formats.date_format(issued_on, "DATE_FORMAT"),
+                "start": formats.date_format(cycle.date_start, "DATE_FORMAT"),
+            }
+        )
+    return issued_on
+
+
 @transaction.atomic
 def certificates_issue(
     *, cycle: WorkshopCycle, issued_by: str, issued_on: datetime.date | None = None
@@ -86,7 +105,7 @@ def certificates_issue(
     if not issued_by.strip():
         raise ValidationError(_("Say who issues the certificates."))
     issued_by = _checked_text(issued_by, field="issued_by")
-    issued_on = issued_on or timezone.localdate()
+    issued_on = _checked_issue_date(cycle, issued_on)
     prefix, sequence = _reserve_numbering(cycle, issued_on)
     certificates = []
     for offset, attendee in enumerate(eligible_attendees(cycle=cycle)):
@@ -121,16 +140,21 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
 
 @transaction.atomic
 def certificate_reissue(
-    *, certificate: Certificate, reason: str, issued_by: str | None = None
+    *,
+    certificate: Certificate,
+    reason: str,
+    issued_by: str | None = None,
+    issued_on: datetime.date | None = None,
 ) -> Certificate:
     """Revoke a certificate and issue its holder a new one with a new number and code."""
     if certificate.attendee.anonymised_at:
         raise ValidationError(
             _("The holder's data has been erased; a new certificate cannot be issued.")
         )
-    certificate_revoke(certificate=certificate, reason=reason)
     cycle = certificate.cycle
-    issued_on = timezone.localdate()
+    issued_on = _checked_issue_date(cycle, issued_on)
+    issued_by = _checked_text((issued_by or "").strip() or certificate.issued_by, field="issued_by")
+    certificate_revoke(certificate=certificate, reason=reason)
     prefix, sequence = _reserve_numbering(cycle, issued_on)
     public_data_changed()
     return Certificate.objects.create(
@@ -138,7 +162,7 @@ def certificate_reissue(
         cycle=cycle,
         number=f"{prefix}{sequence:03d}",
         issued_on=issued_on,
-        issued_by=(issued_by or certificate.issued_by).strip(),
+        issued_by=issued_by,
     )
 
 
@@ -168,147 +192,14 @@ def certificates_for_pdf(*, cycle: WorkshopCycle):
 
 # -- PDF ---------------------------------------------------------------------------------
 
-_fonts_registered = False
-
-
-def _register_fonts() -> None:
-    global _fonts_registered
-    if _fonts_registered:
-        return
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    _fonts_registered = True
-
-
-def _draw_centred_paragraph(canvas, text, *, y, font, size, width, page_width, leading):
-    from reportlab.lib.utils import simpleSplit
-
-    for line in simpleSplit(text, font, size, width):
-        canvas.setFont(font, size)
-        canvas.drawCentredString(page_width / 2, y, line)
-        y -= leading
-    return y
-
-
-def _draw_qr(canvas, data: str, *, x: float, y: float, size: float) -> None:
-    """A QR code (segno encodes it) drawn as one filled path, with the 4-module margin.
-
-    About 7 ms a code, where reportlab's own QR widget takes 50 ms: it matters for a
-    cycle's bulk PDF of 250 certificates.
-    """
-    import segno
-
-    matrix = segno.make(data, error="m", micro=False).matrix
-    quiet = 4
-    module = size / (len(matrix) + 2 * quiet)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + quiet + 1) * module
-        column = 0
-        while column < len(row):
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < len(row) and row[column]:
-                column += 1
-            path.rect(x + (start + quiet) * module, top, (column - start) * module, module)
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
-def _draw_certificate(canvas, certificate: Certificate, verify_url: str) -> None:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-
-    width, height = A4
-    cycle = certificate.cycle
-    canvas.setLineWidth(1.5)
-    canvas.rect(15 * mm, 15 * mm, width - 30 * mm, height - 30 * mm)
-
-    y = height - 55 * mm
-    canvas.setFont("DejaVuSans-Bold", 30)
-    canvas.drawCentredString(width / 2, y, _("CERTIFICATE").upper())
-    y -= 12 * mm
-    canvas.setFont("DejaVuSans", 12)
-    canvas.drawCentredString(width / 2, y, _("No. %(number)s") % {"number": certificate.number})
-    y -= 25 * mm
-    canvas.drawCentredString(width / 2, y, _("This is to certify that"))
-    y -= 14 * mm
-    y = _draw_centred_paragraph(
-        canvas,
-        certificate.attendee.full_name,
-        y=y,
-        font="DejaVuSans-Bold",
-        size=22,
-        width=width - 50 * mm,
-        page_width=width,
-        leading=9 * mm,
-    )
-    y -= 6 * mm
-    canvas.setFont("DejaVuSans", 12)
-    canvas.drawCentredString(width / 2, y, _("took part in the workshop cycle"))
-    y -= 10 * mm
-    y = _draw_centred_paragraph(
-        canvas,
-        f"„{cycle.title}”",
-        y=y,
-        font="DejaVuSans-Bold",
-        size=14,
-        width=width - 50 * mm,
-        page_width=width,
-        leading=7 * mm,
-    )
-    y -= 4 * mm
-    for line in (
-        cycle.programme.name,
-        str(cycle.county),
-        _("Period: %(dates)s") % {"dates": cycle.dates},
-    ):
-        y = _draw_centred_paragraph(
-            canvas,
-            line,
-            y=y,
-            font="DejaVuSans",
-            size=11,
-            width=width - 50 * mm,
-            page_width=width,
-            leading=6 * mm,
-        )
-
-    canvas.setFont("DejaVuSans", 11)
-    issued = _("Issued on %(date)s") % {
-        "date": formats.date_format(certificate.issued_on, "DATE_FORMAT")
-    }
-    canvas.drawString(25 * mm, 60 * mm, issued)
-    canvas.drawString(25 * mm, 53 * mm, certificate.issued_by)
-    canvas.line(25 * mm, 45 * mm, 95 * mm, 45 * mm)
-    canvas.setFont("DejaVuSans", 8)
-    canvas.drawString(25 * mm, 41 * mm, _("signature"))
-
-    size = 38 * mm
-    _draw_qr(canvas, verify_url, x=width - 25 * mm - size, y=40 * mm, size=size)
-    canvas.setFont("DejaVuSans", 7)
-    canvas.drawRightString(width - 25 * mm, 36 * mm, _("Verify: %(url)s") % {"url": verify_url})
-
 
 def certificates_pdf(
     certificates: Iterable[Certificate], *, verify_url_for, language: str = "pl"
 ) -> bytes:
-    """One A4 page per certificate, in one PDF. ``verify_url_for(cert)`` gives the QR URL."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
+    """One A4 page per certificate, in one PDF. ``verify_url_for(cert)`` gives the QR URL.
 
-    _register_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setAuthor("Portal Partnerstwa Lokalnego")
-    with translation.override(language):
-        canvas.setTitle(_("Certificates"))
-        for certificate in certificates:
-            _draw_certificate(canvas, certificate, verify_url_for(certificate))
-            canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    Drawn by ``certificate_pdf``, imported on first use (reportlab takes 150 ms to import).
+    """
+    from .certificate_pdf import render_certificates
+
+    return render_certificates(certificates, verify_url_for=verify_url_for, language=language)

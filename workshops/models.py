@@ -10,7 +10,7 @@ import secrets
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -344,9 +344,43 @@ def new_verification_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+# What an issued certificate says, fixed at issue: the holder, the cycle, the number, the
+# code, the date and the signatory. Its revocation, once recorded, is fixed too.
+# Migration 0003 adds database triggers that refuse the same changes, and any deletion,
+# to writes that bypass the model (``QuerySet.update``, raw SQL).
+CERTIFICATE_ISSUED_FIELDS = (
+    "attendee_id",
+    "cycle_id",
+    "number",
+    "verification_code",
+    "issued_on",
+    "issued_by",
+)
+CERTIFICATE_REVOCATION_FIELDS = ("revoked_at", "revocation_reason")
+
+
+class IssuedCertificateError(IntegrityError):
+    """A write would delete an issued certificate or change what it says."""
+
+
+def _refuse_certificate_deletion():
+    raise IssuedCertificateError(
+        _(
+            "An issued certificate cannot be deleted: it is a public document. Revoke it "
+            "with a reason on the cycle's Certificates screen instead."
+        )
+    )
+
+
 class CertificateQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(revoked_at__isnull=True)
+
+    def delete(self):
+        _refuse_certificate_deletion()
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class Certificate(TimeStampedModel):
@@ -405,3 +439,40 @@ class Certificate(TimeStampedModel):
         super().clean()
         if self.attendee_id and self.cycle_id and self.attendee.cycle_id != self.cycle_id:
             raise ValidationError(_("The attendee is not registered for this cycle."))
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self._refuse_changes(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        _refuse_certificate_deletion()
+
+    delete.alters_data = True
+
+    def _refuse_changes(self, update_fields) -> None:
+        """Refuse saving a change to what the certificate says, or to its revocation once
+        recorded (compared with the stored row: one query, and certificates change rarely)."""
+        fields = [*CERTIFICATE_ISSUED_FIELDS, *CERTIFICATE_REVOCATION_FIELDS]
+        stored = Certificate.objects.filter(pk=self.pk).values(*fields).first()
+        if stored is None:
+            return
+        if update_fields is not None:
+            written = {self._meta.get_field(name).attname for name in update_fields}
+            fields = [name for name in fields if name in written]
+        changed = {name for name in fields if getattr(self, name) != stored[name]}
+        if changed & set(CERTIFICATE_ISSUED_FIELDS):
+            raise IssuedCertificateError(
+                _(
+                    "Certificate %(number)s has been issued: its holder, cycle, number, code, "
+                    "date and signatory cannot change. Revoke it and issue a new one."
+                )
+                % {"number": stored["number"]}
+            )
+        if changed and stored["revoked_at"] is not None:
+            raise IssuedCertificateError(
+                _("Certificate %(number)s has been revoked; a revocation cannot be undone.")
+                % {"number": stored["number"]}
+            )

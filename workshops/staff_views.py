@@ -17,12 +17,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from accounts.scoping import attendees_for_user, certificates_for_user, cycles_for_user
+from partnership.downloads import as_download, ascii_slug
 from partnership.uploads import upload_failed
 
 from . import importing
@@ -214,9 +214,7 @@ def _verify_url(request):
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return as_download(HttpResponse(content, content_type="application/pdf"), filename)
 
 
 @never_cache
@@ -230,7 +228,7 @@ def certificates_bulk_pdf(request, pk, *, admin_site):
             reverse(f"{admin_site.name}:workshops_workshopcycle_certificates", args=[pk])
         )
     pdf = certificates_pdf(certificates, verify_url_for=_verify_url(request))
-    return _pdf_response(pdf, f"certyfikaty-{slugify(cycle.county.name)}-{cycle.pk}.pdf")
+    return _pdf_response(pdf, f"certyfikaty-{ascii_slug(cycle.county.name)}-{cycle.pk}.pdf")
 
 
 @never_cache
@@ -245,7 +243,7 @@ def certificate_pdf(request, pk, *, admin_site):
     )
     _require(request, "workshops.view_certificate")
     pdf = certificates_pdf([certificate], verify_url_for=_verify_url(request))
-    return _pdf_response(pdf, f"certyfikat-{slugify(certificate.number)}.pdf")
+    return _pdf_response(pdf, f"certyfikat-{ascii_slug(certificate.number.replace('/', '-'))}.pdf")
 
 
 @never_cache
@@ -297,10 +295,7 @@ def attendee_import(request, pk, *, admin_site):
             if template_format == "csv"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="lista-uczestnikow-wzor.{template_format}"'
-        )
-        return response
+        return as_download(response, f"lista-uczestnikow-wzor.{template_format}")
 
     preview = None
     if request.method == "POST" and request.POST.get("action") == "confirm":
@@ -407,8 +402,7 @@ def attendee_export(request, pk, *, admin_site):
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="dane-osobowe-{attendee.pk}.json"'
-    return response
+    return as_download(response, f"dane-osobowe-{attendee.pk}.json")
 
 
 @never_cache
