@@ -139,18 +139,18 @@ for language in ("pl", "en"):
     with translation.override(language):
         catalogue = reverse("projects:list")
         paths += [
-            ("home", reverse("programmes:home")),
-            ("counties", reverse("programmes:county_list")),
-            ("county", reverse("programmes:county_detail", args=[county.slug])),
-            ("editions", reverse("programmes:programme_list")),
-            ("edition", reverse("programmes:programme_detail", args=[edition.slug])),
+            ("home", reverse("portal:home")),
+            ("counties", reverse("portal:county_list")),
+            ("county", reverse("portal:county_detail", args=[county.slug])),
+            ("editions", reverse("portal:programme_list")),
+            ("edition", reverse("portal:programme_detail", args=[edition.slug])),
             ("catalogue", catalogue),
             ("catalogue?all", catalogue + "?scope=all"),
             ("catalogue?county", catalogue + f"?scope=all&county={county.slug}"),
             ("catalogue?q", catalogue + "?scope=all&q=turystyka&ordering=-year"),
             ("catalogue?year+status", catalogue + "?scope=all&year=2017&status=selected"),
             ("cycle", reverse("workshops:cycle_detail", args=[cycle.slug])),
-            ("sources", reverse("programmes:source_list")),
+            ("sources", reverse("portal:source_list")),
             ("open-data", reverse("opendata:index")),
             ("certificate-check", reverse("workshops:certificate_lookup")),
         ]

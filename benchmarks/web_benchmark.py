@@ -316,7 +316,7 @@ def prepare_data(*, scale: float, regenerate: bool) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from programmes.synthetic import CYCLES_AT_FULL_SCALE
+    from portal.synthetic import CYCLES_AT_FULL_SCALE
     from projects.models import ProjectIdea, Theme
     from workshops.models import WorkshopCycle
 
@@ -419,9 +419,7 @@ def pick_pages() -> dict[str, str | None]:
             "catalogue": reverse("projects:list") + "?" + urlencode(params),
             "project": idea.get_absolute_url() if idea else None,
             "county": (
-                reverse("programmes:county_detail", kwargs={"slug": county.slug})
-                if county
-                else None
+                reverse("portal:county_detail", kwargs={"slug": county.slug}) if county else None
             ),
             "report": report,
         }

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "opendata",
     "accounts",
     "reports",
+    "portal",
 ]
 
 # Order matters (README, "Security"): the header middleware come first so that every
@@ -221,7 +222,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # A staff session ends after a working day (and at logout, when Django deletes it).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-CSRF_FAILURE_VIEW = "partnership.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 if env_bool("HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -13,8 +13,8 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.synthetic import synthetic_data_delete
 from programmes.models import Programme
-from programmes.synthetic import synthetic_data_delete
 from workshops.certificates import certificate_revoke, certificates_issue
 from workshops.models import (
     Attendance,

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import get_commands, load_command_class
 from django.utils import translation
 
-PROJECT_APPS = {"programmes", "workshops", "projects", "opendata", "accounts", "reports"}
+PROJECT_APPS = {"programmes", "workshops", "projects", "opendata", "accounts", "reports", "portal"}
 COMMANDS = sorted(name for name, app in get_commands().items() if app in PROJECT_APPS)
 
 

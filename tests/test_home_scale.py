@@ -14,15 +14,14 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from programmes.facts import DatePrecision, Precision, sum_figures
-from programmes.models import County, Programme, ProgrammeEvent
-from programmes.views import (
+from portal.views import (
     TIMELINE_LIMIT,
     cycle_periods,
-    cycle_sessions_figure,
     headline_figures,
     session_totals,
 )
+from programmes.facts import DatePrecision, Precision, sum_figures
+from programmes.models import County, Programme, ProgrammeEvent
 from projects.models import ProjectIdea
 from workshops.models import Session, WorkshopCycle
 
@@ -41,7 +40,7 @@ def reference_figures() -> dict:
     sessions = list(Session.objects.all())
     return {
         "cycles": len(cycles),
-        "sessions": sum_figures(cycle_sessions_figure(cycle) for cycle in cycles),
+        "sessions": sum_figures(cycle.sessions_figure for cycle in cycles),
         "participants": sum_figures(session.attendance_figure for session in sessions),
         "cycles_with_attendance": len(
             {session.cycle_id for session in sessions if session.attendance_figure.known}
@@ -176,7 +175,7 @@ def home_queries(client) -> tuple[int, str]:
 
     cache.clear()
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url("programmes:home"))
+        response = client.get(url("portal:home"))
     assert response.status_code == 200
     return len(captured), response.content.decode()
 
@@ -246,8 +245,8 @@ def test_home_timeline_lists_at_most_the_limit_of_events(client):
     assert "Więcej" not in content
     assert "The timeline shows the earliest 60 agreements and the earliest 60" in content
     note = content.split("The timeline shows the earliest")[1].split("</p>")[0]
-    assert f'href="{url("programmes:programme_list")}"' in note
-    assert f'href="{url("programmes:county_list")}"' in note
+    assert f'href="{url("portal:programme_list")}"' in note
+    assert f'href="{url("portal:county_list")}"' in note
 
 
 def test_home_timeline_has_no_note_when_everything_fits(client):
@@ -305,7 +304,7 @@ def test_cycle_list_shows_each_cycles_sessions_on_every_page(client):
     add_cycles(60, years=(2012,))
     with translation.override("en"):
         expected = {
-            cycle.title: str(cycle_sessions_figure(cycle))
+            cycle.title: str(cycle.sessions_figure)
             for cycle in WorkshopCycle.objects.filter(date_start__year=2012).with_counts()
         }
     shown = {}

@@ -138,9 +138,9 @@ def crawl(client, starts: list[str]) -> dict[str, tuple[int, str, str]]:
 
 def test_no_personal_data_on_any_public_url(client, planted_attendee):
     with translation.override("pl"):
-        home_pl = reverse("programmes:home")
+        home_pl = reverse("portal:home")
     with translation.override("en"):
-        home_en = reverse("programmes:home")
+        home_en = reverse("portal:home")
     starts = [
         home_pl,
         home_en,
@@ -170,10 +170,10 @@ def test_no_personal_data_on_any_public_url(client, planted_attendee):
         for lang in ("pl", "en"):
             with translation.override(lang):
                 expected = [
-                    reverse("programmes:county_list"),
-                    reverse("programmes:county_detail", kwargs={"slug": "plocki"}),
-                    reverse("programmes:programme_list"),
-                    reverse("programmes:source_list"),
+                    reverse("portal:county_list"),
+                    reverse("portal:county_detail", kwargs={"slug": "plocki"}),
+                    reverse("portal:programme_list"),
+                    reverse("portal:source_list"),
                     reverse("workshops:cycle_detail", kwargs={"slug": "wlosg-2017-plocki"}),
                     reverse("projects:list"),
                     reverse("projects:detail", kwargs={"slug": "dowozik"}),

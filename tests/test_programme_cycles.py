@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from portal.views import PROGRAMME_CYCLES_SHOWN
 from programmes.models import Programme
-from programmes.views import PROGRAMME_CYCLES_SHOWN
 from tests.test_home_scale import add_cycles
 from workshops.models import WorkshopCycle
 
@@ -35,14 +35,14 @@ def count_queries(client, address, **query) -> tuple[int, object]:
 
 
 def test_a_small_edition_lists_all_its_cycles_without_a_link(client):
-    response = client.get(url("programmes:programme_detail", slug="wlosg-2017"))
+    response = client.get(url("portal:programme_detail", slug="wlosg-2017"))
     assert response.status_code == 200
     assert cycle_rows(response.content) == 2
     assert "All workshop cycles of this edition" not in response.content.decode()
 
 
 def test_a_large_edition_shows_the_first_cycles_and_links_to_all(client):
-    address = url("programmes:programme_detail", slug="wlosg-2017")
+    address = url("portal:programme_detail", slug="wlosg-2017")
     before, _ = count_queries(client, address)
     add_cycles(PROGRAMME_CYCLES_SHOWN + 10)
     cache.clear()  # bulk_create sends no signal to invalidate the cached page

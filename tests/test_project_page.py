@@ -41,8 +41,8 @@ def test_shows_title_goals_county_cycle_and_edition(client):
     cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
     with translation.override("en"):
         assert f'href="{cycle.get_absolute_url()}"' in text
-        assert reverse("programmes:county_detail", kwargs={"slug": "plocki"}) in text
-        assert reverse("programmes:programme_detail", kwargs={"slug": "wlosg-2017"}) in text
+        assert reverse("portal:county_detail", kwargs={"slug": "plocki"}) in text
+        assert reverse("portal:programme_detail", kwargs={"slug": "wlosg-2017"}) in text
     assert cycle.title in text
     assert "1419" in text
 
@@ -108,7 +108,7 @@ def test_sources_of_the_idea_and_its_history(client):
     assert "Autor Notatki" in sources and "Wydawca Notatki" in sources
     assert 'href="https://example.org/notatka.pdf"' in sources
     with translation.override("en"):
-        assert reverse("programmes:source_detail", kwargs={"slug": "zz-notatka"}) in sources
+        assert reverse("portal:source_detail", kwargs={"slug": "zz-notatka"}) in sources
 
 
 def test_session_and_partners_when_recorded(client):
@@ -133,9 +133,7 @@ def test_idea_from_an_event_without_county(client):
     assert "mazowieckie" in text and "podlaskie" in text and "łódzkie" in text
     with translation.override("en"):
         assert (
-            reverse(
-                "programmes:event_detail", kwargs={"slug": "2005-05-17-spotkanie-w-serpelicach"}
-            )
+            reverse("portal:event_detail", kwargs={"slug": "2005-05-17-spotkanie-w-serpelicach"})
             in text
         )
 

@@ -37,15 +37,15 @@ def url(name, lang="en", **kwargs):
 
 
 PUBLIC_PAGES = [
-    url("programmes:home"),
-    url("programmes:home", "pl"),
-    url("programmes:county_list"),
-    url("programmes:county_detail", slug="plocki"),
-    url("programmes:programme_list"),
-    url("programmes:programme_detail", slug="wlosg-2017"),
-    url("programmes:event_detail", slug="2005-05-17-spotkanie-w-serpelicach"),
-    url("programmes:source_list"),
-    url("programmes:source_detail", slug="001-da457f450f78d650"),
+    url("portal:home"),
+    url("portal:home", "pl"),
+    url("portal:county_list"),
+    url("portal:county_detail", slug="plocki"),
+    url("portal:programme_list"),
+    url("portal:programme_detail", slug="wlosg-2017"),
+    url("portal:event_detail", slug="2005-05-17-spotkanie-w-serpelicach"),
+    url("portal:source_list"),
+    url("portal:source_detail", slug="001-da457f450f78d650"),
     url("workshops:cycle_list"),
     url("workshops:cycle_detail", slug=PLOCKI_CYCLE),
     "/sitemap.xml",
@@ -64,11 +64,11 @@ def test_second_anonymous_request_is_served_from_the_cache(client, address):
 
 
 def test_languages_and_query_strings_are_cached_apart(client):
-    english = client.get(url("programmes:county_list"))
-    polish = client.get(url("programmes:county_list", "pl"))
+    english = client.get(url("portal:county_list"))
+    polish = client.get(url("portal:county_list", "pl"))
     assert polish["X-Cache"] == "miss"
     assert english.content != polish.content
-    filtered = client.get(url("programmes:county_list") + "?took_part=1")
+    filtered = client.get(url("portal:county_list") + "?took_part=1")
     assert filtered["X-Cache"] == "miss"
     assert filtered.content != english.content
 
@@ -76,12 +76,12 @@ def test_languages_and_query_strings_are_cached_apart(client):
 def test_logged_in_requests_are_not_cached(client):
     user = get_user_model().objects.create_user("editor", password="x")  # noqa: S106
     client.force_login(user)
-    assert "X-Cache" not in client.get(url("programmes:home"))
-    assert "X-Cache" not in client.get(url("programmes:home"))
+    assert "X-Cache" not in client.get(url("portal:home"))
+    assert "X-Cache" not in client.get(url("portal:home"))
 
 
 def test_not_found_is_not_cached(client):
-    address = url("programmes:county_detail", slug="nowhere")
+    address = url("portal:county_detail", slug="nowhere")
     assert client.get(address).status_code == 404
     assert "X-Cache" not in client.get(address)
 
@@ -130,7 +130,7 @@ def test_editing_a_cycle_invalidates_pages(client, admin, django_capture_on_comm
     # Other pages cached before the change are not served either.
     assert (
         "Nowy tytuł cyklu"
-        in client.get(url("programmes:county_detail", slug="plocki")).content.decode()
+        in client.get(url("portal:county_detail", slug="plocki")).content.decode()
     )
 
 
@@ -157,7 +157,7 @@ def test_adopting_a_project_invalidates_the_home_page(client, django_capture_on_
     adopted = ProjectIdea.objects.adopted().count()
     _assert_change_shows(
         client,
-        url("programmes:home"),
+        url("portal:home"),
         f'<span class="figure">{adopted}</span>',
         lambda: project_idea_set_status(
             project=idea, status=Status.SELECTED, date_start=datetime.date(2026, 3, 1)
@@ -171,7 +171,7 @@ def test_deleting_and_m2m_changes_invalidate_pages(
     client, admin, django_capture_on_commit_callbacks
 ):
     programme = Programme.objects.get(slug="wlosg-2017")
-    address = url("programmes:programme_detail", slug=programme.slug)
+    address = url("portal:programme_detail", slug=programme.slug)
     source = Source.objects.get(slug="004-eb775dcf153606b9")
     sources = [str(pk) for pk in programme.sources.values_list("pk", flat=True)]
     _assert_change_shows(
@@ -184,7 +184,7 @@ def test_deleting_and_m2m_changes_invalidate_pages(
     )
 
     event = ProgrammeEvent.objects.get(slug="szkolenie-pracownikow-pup-w-plocku")
-    home = url("programmes:home")
+    home = url("portal:home")
     assert event.title in client.get(home).content.decode()
     delete = reverse("admin:programmes_programmeevent_delete", args=[event.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,7 +199,7 @@ def test_agreement_change_invalidates_the_county_page(
     agreement = PartnershipAgreement.objects.get(slug="2003-11-18-porozumienie-powiat-plocki")
     _assert_change_shows(
         client,
-        url("programmes:county_detail", slug="plocki"),
+        url("portal:county_detail", slug="plocki"),
         agreement.title,
         _admin_saves(admin, agreement, place="Płock, ratusz"),
         "Płock, ratusz",

@@ -40,19 +40,19 @@ def url(name, lang="pl", **kwargs):
 
 # (URL name, kwargs) of every page this app serves, with records that exist.
 PAGES = [
-    ("programmes:home", {}),
-    ("programmes:county_list", {}),
-    ("programmes:county_detail", {"slug": "plocki"}),
-    ("programmes:county_detail", {"slug": "losicki"}),
-    ("programmes:county_detail", {"slug": "radomski"}),  # took no part
-    ("programmes:programme_list", {}),
-    ("programmes:programme_detail", {"slug": "wlog-2003-2010"}),
-    ("programmes:programme_detail", {"slug": "wlosg-2017"}),
-    ("programmes:event_detail", {"slug": SERPELICE}),
-    ("programmes:event_detail", {"slug": "szkolenie-pracownikow-pup-w-plocku"}),
-    ("programmes:source_list", {}),
-    ("programmes:source_detail", {"slug": SOURCE_2017}),
-    ("programmes:source_detail", {"slug": "003-440399db2bdf33c2"}),
+    ("portal:home", {}),
+    ("portal:county_list", {}),
+    ("portal:county_detail", {"slug": "plocki"}),
+    ("portal:county_detail", {"slug": "losicki"}),
+    ("portal:county_detail", {"slug": "radomski"}),  # took no part
+    ("portal:programme_list", {}),
+    ("portal:programme_detail", {"slug": "wlog-2003-2010"}),
+    ("portal:programme_detail", {"slug": "wlosg-2017"}),
+    ("portal:event_detail", {"slug": SERPELICE}),
+    ("portal:event_detail", {"slug": "szkolenie-pracownikow-pup-w-plocku"}),
+    ("portal:source_list", {}),
+    ("portal:source_detail", {"slug": SOURCE_2017}),
+    ("portal:source_detail", {"slug": "003-440399db2bdf33c2"}),
     ("workshops:cycle_list", {}),
     ("workshops:cycle_detail", {"slug": PLOCKI_CYCLE}),
     ("workshops:cycle_detail", {"slug": "wlog-2003-2010-losicki"}),
@@ -148,13 +148,13 @@ def test_page_renders_accessibly(client, name, kwargs, lang):
 
 
 def test_main_navigation_links(client):
-    response = client.get(url("programmes:home", "en"))
+    response = client.get(url("portal:home", "en"))
     content = response.content.decode()
     for name in (
         "projects:list",
-        "programmes:county_list",
-        "programmes:programme_list",
-        "programmes:source_list",
+        "portal:county_list",
+        "portal:programme_list",
+        "portal:source_list",
         "opendata:index",
     ):
         assert f'href="{url(name, "en")}"' in content
@@ -162,14 +162,12 @@ def test_main_navigation_links(client):
 
 
 def test_language_switcher_keeps_the_query_string(client):
-    response = client.get(url("programmes:county_list", "en") + "?took_part=1")
-    assert f'href="{url("programmes:county_list", "pl")}?took_part=1"'.encode() in (
-        response.content
-    )
+    response = client.get(url("portal:county_list", "en") + "?took_part=1")
+    assert f'href="{url("portal:county_list", "pl")}?took_part=1"'.encode() in (response.content)
 
 
 def test_canonical_drops_the_query_string(client):
-    address = url("programmes:county_list", "en")
+    address = url("portal:county_list", "en")
     page = parse(client.get(address + "?took_part=1"))
     assert page.canonical == f"http://testserver{address}"
 
@@ -180,7 +178,7 @@ def test_canonical_drops_the_query_string(client):
 
 
 def test_home_headline_figures_are_honest(client):
-    content = client.get(url("programmes:home", "en")).content.decode()
+    content = client.get(url("portal:home", "en")).content.decode()
     assert '<span class="figure">16</span> counties took part' in content
     assert '<span class="figure">18</span> workshop cycles' in content
     # The 2003–2010 cycles do not record the sessions they held.
@@ -193,14 +191,14 @@ def test_home_headline_figures_are_honest(client):
 
 
 def test_home_headline_figures_in_polish(client):
-    content = client.get(url("programmes:home", "pl")).content.decode()
+    content = client.get(url("portal:home", "pl")).content.decode()
     with translation.override("pl"):
         assert f'<span class="figure">{Figure(12, Precision.AT_LEAST)}</span>' in content
         assert f'<span class="figure">{Figure(1800, Precision.APPROXIMATE)}</span>' in content
 
 
 def test_home_highlights_adopted_projects(client):
-    content = client.get(url("programmes:home", "en")).content.decode()
+    content = client.get(url("portal:home", "en")).content.decode()
     section = content.split('id="projects-heading"')[1].split("</section>")[0]
     adopted = ProjectIdea.objects.adopted()
     assert section.count("<h3>") == min(6, adopted.count())
@@ -210,7 +208,7 @@ def test_home_highlights_adopted_projects(client):
 
 
 def test_home_timeline_orders_by_date_with_unknown_dates_last(client):
-    content = client.get(url("programmes:home", "en")).content.decode()
+    content = client.get(url("portal:home", "en")).content.decode()
     timeline = content.split('<ol class="timeline">')[1].split("</ol>")[0]
     items = re.findall(
         r'<span class="when">([^<]*)</span>\s*<span class="tag">([^<]*)</span>', timeline
@@ -235,7 +233,7 @@ def test_home_timeline_orders_by_date_with_unknown_dates_last(client):
 
 
 def test_county_page_shows_agreement_parties_and_signatories(client):
-    content = client.get(url("programmes:county_detail", "en", slug="plocki")).content.decode()
+    content = client.get(url("portal:county_detail", "en", slug="plocki")).content.decode()
     assert "Porozumienie w zakresie Wdrażania Modelu Partnerstwa Lokalnego" in content
     assert "Nov. 18, 2003" in content
     assert "Adam Struzik, Marszałek Województwa Mazowieckiego" in content
@@ -251,17 +249,17 @@ def test_county_page_shows_agreement_parties_and_signatories(client):
 
 
 def test_county_list_shows_what_each_county_took_part_in(client):
-    content = client.get(url("programmes:county_list", "en")).content.decode()
+    content = client.get(url("portal:county_list", "en")).content.decode()
     assert content.count('<th scope="row">') == County.objects.in_voivodeship("14").count()
     assert "1419" in content and "Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego" in content
-    only = client.get(url("programmes:county_list", "en") + "?took_part=1").content.decode()
+    only = client.get(url("portal:county_list", "en") + "?took_part=1").content.decode()
     assert only.count('<th scope="row">') == 16
     assert "radomski county" in content and "radomski county" not in only
 
 
 def test_programme_page_shows_scheme_counties_events_and_cycles(client):
     content = client.get(
-        url("programmes:programme_detail", "en", slug="wlog-2003-2010")
+        url("portal:programme_detail", "en", slug="wlog-2003-2010")
     ).content.decode()
     assert "pięć Warsztatów Lokalnego Ożywienia Gospodarczego" in content  # the scheme
     assert content.count('href="/en/counties/') >= 16
@@ -282,7 +280,7 @@ def test_cycle_page_shows_sessions_ideas_and_counts(client):
     assert "<dt>Certificates issued</dt><dd>none registered on this portal</dd>" in content
     for idea in ProjectIdea.objects.filter(cycle__slug=PLOCKI_CYCLE):
         assert idea.title in content
-    assert url("programmes:source_detail", "en", slug="002-00598d97bf5542ff") in content
+    assert url("portal:source_detail", "en", slug="002-00598d97bf5542ff") in content
 
 
 def test_cycle_page_counts_valid_certificates_and_attendees_only(client):
@@ -320,14 +318,14 @@ def test_descriptive_cycle_with_unknown_period(client):
 
 
 def test_event_page(client):
-    content = client.get(url("programmes:event_detail", "en", slug=SERPELICE)).content.decode()
+    content = client.get(url("portal:event_detail", "en", slug=SERPELICE)).content.decode()
     assert "Serpelice" in content and "May 17, 2005" in content
     assert "mazowieckie" in content and "podlaskie" in content and "łódzkie" in content
     idea = ProjectIdea.objects.get(event__slug=SERPELICE)
     assert idea.title in content
     promo = client.get(
         url(
-            "programmes:event_detail",
+            "portal:event_detail",
             "en",
             slug="2005-spotkania-promocyjne-w-gminach-powiatu-plockiego",
         )
@@ -337,24 +335,24 @@ def test_event_page(client):
 
 def test_every_record_links_to_its_sources(client):
     source = Source.objects.get(slug=SOURCE_2017)
-    source_url = url("programmes:source_detail", "en", slug=source.slug)
+    source_url = url("portal:source_detail", "en", slug=source.slug)
     for name, kwargs in [
         ("workshops:cycle_detail", {"slug": PLOCKI_CYCLE}),
-        ("programmes:programme_detail", {"slug": "wlosg-2017"}),
-        ("programmes:county_detail", {"slug": "losicki"}),
+        ("portal:programme_detail", {"slug": "wlosg-2017"}),
+        ("portal:county_detail", {"slug": "losicki"}),
     ]:
         assert source_url in client.get(url(name, "en", **kwargs)).content.decode()
     content = client.get(source_url).content.decode()
     assert "Jolanta Wanielista" in content
     assert url("workshops:cycle_detail", "en", slug=PLOCKI_CYCLE) in content
-    assert url("programmes:programme_detail", "en", slug="wlosg-2017") in content
+    assert url("portal:programme_detail", "en", slug="wlosg-2017") in content
     assert "#agreement-2017-umowa-partnerstwa-powiat-losicki" in content
-    sources = client.get(url("programmes:source_list", "en")).content.decode()
+    sources = client.get(url("portal:source_list", "en")).content.decode()
     assert sources.count('<th scope="row">') == Source.objects.count()
 
 
 def test_english_plural_forms(client):
-    content = client.get(url("programmes:county_detail", "en", slug="losicki")).content.decode()
+    content = client.get(url("portal:county_detail", "en", slug="losicki")).content.decode()
     assert "1 agreement," in content
     assert "5 project ideas" in content
 
@@ -381,7 +379,7 @@ def test_sitemap_lists_pages_in_both_languages(client):
         assert page.status_code == 200
         content += page.content.decode()
     for lang in ("pl", "en"):
-        assert f"<loc>http://testserver{url('programmes:home', lang)}</loc>" in content
+        assert f"<loc>http://testserver{url('portal:home', lang)}</loc>" in content
         assert (
             f"http://testserver{url('workshops:cycle_detail', lang, slug=PLOCKI_CYCLE)}</loc>"
             in content
@@ -415,13 +413,13 @@ def test_friendly_404(client, lang):
 
 
 def test_unknown_record_is_404(client):
-    response = client.get(url("programmes:county_detail", "en", slug="nowhere"))
+    response = client.get(url("portal:county_detail", "en", slug="nowhere"))
     assert response.status_code == 404
     assert b"Page not found" in response.content
 
 
 def test_friendly_500(rf):
-    from partnership.errors import server_error
+    from portal.errors import server_error
 
     with translation.override("en"):
         response = server_error(rf.get("/en/"))
@@ -431,8 +429,8 @@ def test_friendly_500(rf):
 
 
 def test_only_get_and_head(client):
-    assert client.post(url("programmes:home", "en")).status_code == 405
-    assert client.head(url("programmes:home", "en")).status_code == 200
+    assert client.post(url("portal:home", "en")).status_code == 405
+    assert client.head(url("portal:home", "en")).status_code == 200
 
 
 # --------------------------------------------------------------------------------------
@@ -485,28 +483,28 @@ def test_held_sessions_figure():
 
 # The most queries each page may take (with the records and any number of ideas).
 QUERY_BOUNDS = {
-    "programmes:home": 8,
-    "programmes:county_list": 5,
-    "programmes:county_detail": 12,
-    "programmes:programme_list": 4,
-    "programmes:programme_detail": 8,
-    "programmes:event_detail": 6,
-    "programmes:source_list": 1,
-    "programmes:source_detail": 9,
+    "portal:home": 8,
+    "portal:county_list": 5,
+    "portal:county_detail": 12,
+    "portal:programme_list": 4,
+    "portal:programme_detail": 8,
+    "portal:event_detail": 6,
+    "portal:source_list": 1,
+    "portal:source_detail": 9,
     "workshops:cycle_list": 2,
     "workshops:cycle_detail": 7,
     "sitemap": 6,
 }
 
 BOUNDED_PAGES = [
-    ("programmes:home", {}),
-    ("programmes:county_list", {}),
-    ("programmes:county_detail", {"slug": "plocki"}),
-    ("programmes:programme_list", {}),
-    ("programmes:programme_detail", {"slug": "wlosg-2017"}),
-    ("programmes:event_detail", {"slug": SERPELICE}),
-    ("programmes:source_list", {}),
-    ("programmes:source_detail", {"slug": SOURCE_2017}),
+    ("portal:home", {}),
+    ("portal:county_list", {}),
+    ("portal:county_detail", {"slug": "plocki"}),
+    ("portal:programme_list", {}),
+    ("portal:programme_detail", {"slug": "wlosg-2017"}),
+    ("portal:event_detail", {"slug": SERPELICE}),
+    ("portal:source_list", {}),
+    ("portal:source_detail", {"slug": SOURCE_2017}),
     ("workshops:cycle_list", {}),
     ("workshops:cycle_detail", {"slug": PLOCKI_CYCLE}),
     ("sitemap", {}),

@@ -446,7 +446,7 @@ def test_a_lost_redis_cache_gives_503(quiet_client):
 
 
 def test_503_page_needs_no_database_and_no_request():
-    from partnership.errors import server_error
+    from portal.errors import server_error
 
     with database_unavailable():
         try:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from programmes.sitemaps import SITEMAPS, LanguagePairs, RecordSitemap
+from portal.sitemaps import SITEMAPS, LanguagePairs, RecordSitemap
 from projects.models import ProjectIdea
 from workshops.models import WorkshopCycle
 

@@ -215,8 +215,8 @@ def test_refuses_a_missing_terc_path(tmp_path):
 
 def test_the_register_ships_with_the_project():
     """16 voivodeships and 380 counties, on a fresh clone (no file outside the project)."""
-    from programmes.management.commands.generate_synthetic_data import default_terc_path
-    from programmes.synthetic import terc_read
+    from portal.management.commands.generate_synthetic_data import default_terc_path
+    from portal.synthetic import terc_read
 
     assert default_terc_path() == TERC
     register = terc_read(path=TERC)

@@ -212,7 +212,7 @@ def test_retention_command(visitor, cycle, attendees, django_capture_on_commit_c
 
 def test_project_status_change(visitor, django_capture_on_commit_callbacks):
     idea = ProjectIdea.objects.exclude(status__in=[Status.SELECTED, Status.COMPLETED]).first()
-    home = page_url("programmes:home")
+    home = page_url("portal:home")
     adopted = ProjectIdea.objects.adopted().count()
     assert f'<span class="figure">{adopted}</span>' in cached_text(visitor, home)
     before = report().selected
@@ -246,7 +246,7 @@ def test_admin_change_form(visitor, admin, cycle, django_capture_on_commit_callb
         assert admin.post(address, form.data()).status_code == 302
     assert "Tytuł zmieniony w panelu" in fresh_text(visitor)
     assert "Tytuł zmieniony w panelu" in fresh_text(
-        visitor, page_url("programmes:county_detail", slug="plocki")
+        visitor, page_url("portal:county_detail", slug="plocki")
     )
 
 
@@ -268,7 +268,7 @@ def test_admin_inline(visitor, admin, cycle, django_capture_on_commit_callbacks)
 def test_admin_many_to_many(visitor, admin, django_capture_on_commit_callbacks):
     programme = Programme.objects.get(slug="wlosg-2017")
     source = Source.objects.exclude(pk__in=programme.sources.all()).first()
-    address = page_url("programmes:programme_detail", slug=programme.slug)
+    address = page_url("portal:programme_detail", slug=programme.slug)
     assert source.title not in cached_text(visitor, address)
     admin_address, form = admin_change_form(admin, programme)
     form["sources"] = [*form.values.get("sources", []), str(source.pk)]
@@ -279,7 +279,7 @@ def test_admin_many_to_many(visitor, admin, django_capture_on_commit_callbacks):
 
 def test_admin_delete(visitor, admin, django_capture_on_commit_callbacks):
     event = ProgrammeEvent.objects.get(slug="szkolenie-pracownikow-pup-w-plocku")
-    home = page_url("programmes:home")
+    home = page_url("portal:home")
     assert event.title in cached_text(visitor, home)
     address = reverse("admin:programmes_programmeevent_delete", args=[event.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -319,7 +319,7 @@ def test_staff_register_screen(
 
 
 def test_loadrecords(visitor, django_capture_on_commit_callbacks):
-    home = page_url("programmes:home")
+    home = page_url("portal:home")
     cached_text(visitor, home)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("loadrecords", verbosity=0)

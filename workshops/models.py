@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from programmes.facts import Figure
+from programmes.facts import Figure, held_sessions_figure
 from programmes.models import (
     County,
     DatedRecord,
@@ -32,6 +32,9 @@ from programmes.models import (
     count_subquery,
     figure_precision_field,
 )
+
+# The cycle list's ``?year=`` for the cycles whose date is not recorded.
+CYCLE_YEAR_UNKNOWN = "unknown"
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI", 7: "VII", 8: "VIII", 9: "IX"}
 
@@ -138,6 +141,16 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
 
     def get_absolute_url(self):
         return reverse("workshops:cycle_detail", kwargs={"slug": self.slug})
+
+    @property
+    def sessions_figure(self) -> Figure:
+        """The sessions the cycle held, as far as the records say (the sessions on record
+        come from ``with_counts()``)."""
+        return held_sessions_figure(
+            held=self.sessions_held,
+            recorded=self.session_count,
+            planned=self.status == self.Status.PLANNED,
+        )
 
 
 class CycleRole(NaturalKeyMixin, models.Model):

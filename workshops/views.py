@@ -26,11 +26,9 @@ from accounts.security import log_event
 from partnership import ratelimits
 from partnership.caching import public_cache
 from programmes.models import PartnershipAgreement, Programme
-from programmes.views import CYCLE_YEAR_UNKNOWN, cycle_sessions_figure
-from projects.models import ProjectIdea
 
 from .certificates import certificate_for_verification
-from .models import CycleRole, WorkshopCycle
+from .models import CYCLE_YEAR_UNKNOWN, CycleRole, WorkshopCycle
 
 CYCLES_PER_PAGE = 50
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
@@ -82,8 +80,6 @@ def cycle_list(request):
         .select_related("programme", "county")
         .with_counts()
     )
-    for cycle in page.object_list:
-        cycle.sessions_figure = cycle_sessions_figure(cycle)
     params = {"programme": programme.slug} if programme else {}
     if year is not None:
         params["year"] = year
@@ -119,7 +115,6 @@ def cycle_detail(request, slug):
         ),
         slug=slug,
     )
-    cycle.sessions_figure = cycle_sessions_figure(cycle)
     context = {
         "trail": [
             (reverse("workshops:cycle_list"), _("Workshop cycles")),
@@ -129,9 +124,7 @@ def cycle_detail(request, slug):
         "sessions": list(cycle.sessions.all()),
         "roles": list(cycle.roles.all()),
         "agreements": list(PartnershipAgreement.objects.filter(cycle=cycle).for_display()),
-        "ideas": list(
-            ProjectIdea.objects.filter(cycle=cycle).select_related("session").order_by("title")
-        ),
+        "ideas": list(cycle.project_ideas.select_related("session").order_by("title")),
     }
     return render(request, "workshops/cycle_detail.html", context)
 

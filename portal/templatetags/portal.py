@@ -14,7 +14,7 @@ register = template.Library()
 def _home_url(language: str) -> str:
     with override(language):
         try:
-            return reverse("programmes:home")
+            return reverse("portal:home")
         except NoReverseMatch:
             return "/"
 

@@ -1,4 +1,4 @@
-"""Generate synthetic volume data at national scale (see ``programmes.synthetic``)."""
+"""Generate synthetic volume data at national scale (see ``portal.synthetic``)."""
 
 import time
 from pathlib import Path
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from programmes import synthetic
+from portal import synthetic
 
 
 def default_terc_path() -> Path:

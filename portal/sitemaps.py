@@ -12,10 +12,9 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Max
 from django.urls import reverse
 
+from programmes.models import County, Programme, ProgrammeEvent, Source
 from projects.models import ProjectIdea
 from workshops.models import WorkshopCycle
-
-from .models import County, Programme, ProgrammeEvent, Source
 
 
 class PortalSitemap(Sitemap):
@@ -90,12 +89,12 @@ class StaticSitemap(PortalSitemap):
 
     def items(self):
         return [
-            "programmes:home",
+            "portal:home",
             "projects:list",
-            "programmes:county_list",
-            "programmes:programme_list",
+            "portal:county_list",
+            "portal:programme_list",
             "workshops:cycle_list",
-            "programmes:source_list",
+            "portal:source_list",
             "opendata:index",
         ]
 
@@ -104,28 +103,28 @@ class StaticSitemap(PortalSitemap):
 
 
 class CountySitemap(RecordSitemap):
-    url_name = "programmes:county_detail"
+    url_name = "portal:county_detail"
 
     def items(self):
         return County.objects.participating().order_by("code")
 
 
 class ProgrammeSitemap(RecordSitemap):
-    url_name = "programmes:programme_detail"
+    url_name = "portal:programme_detail"
 
     def items(self):
         return Programme.objects.order_by("date_start", "slug")
 
 
 class EventSitemap(RecordSitemap):
-    url_name = "programmes:event_detail"
+    url_name = "portal:event_detail"
 
     def items(self):
         return ProgrammeEvent.objects.order_by("slug")
 
 
 class SourceSitemap(RecordSitemap):
-    url_name = "programmes:source_detail"
+    url_name = "portal:source_detail"
 
     def items(self):
         return Source.objects.order_by("slug")

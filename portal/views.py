@@ -25,11 +25,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
-from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
-from workshops.models import Session, WorkshopCycle
-
-from .facts import DatePrecision, Figure, FuzzyDate, Precision, held_sessions_figure, sum_figures
-from .models import (
+from programmes.facts import DatePrecision, Figure, FuzzyDate, Precision, sum_figures
+from programmes.models import (
     County,
     Organisation,
     PartnershipAgreement,
@@ -37,13 +34,14 @@ from .models import (
     ProgrammeEvent,
     Source,
 )
+from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
+from workshops.models import CYCLE_YEAR_UNKNOWN, Session, WorkshopCycle
+
 from .sitemaps import SITEMAPS
 
 MAZOVIA = "14"
 HIGHLIGHTED_PROJECTS = 6
 PROGRAMME_CYCLES_SHOWN = 50
-# The cycle list's ``year`` for the cycles whose date is not recorded.
-CYCLE_YEAR_UNKNOWN = "unknown"
 
 
 # --------------------------------------------------------------------------------------
@@ -214,7 +212,7 @@ def build_timeline(*, agreements, events, periods: list[CyclePeriod]) -> list[Ti
             kind_label=event.get_kind_display(),
             title=event.title,
             dates=event.dates,
-            url=reverse("programmes:event_detail", kwargs={"slug": event.slug}),
+            url=reverse("portal:event_detail", kwargs={"slug": event.slug}),
             county=event.county,
         )
         for event in events
@@ -234,15 +232,6 @@ def build_timeline(*, agreements, events, periods: list[CyclePeriod]) -> list[Ti
         for period in periods
     ]
     return sorted(items, key=_timeline_sort_key)
-
-
-def cycle_sessions_figure(cycle) -> Figure:
-    """Sessions a cycle held (needs ``session_count`` from ``with_counts()``)."""
-    return held_sessions_figure(
-        held=cycle.sessions_held,
-        recorded=cycle.session_count,
-        planned=cycle.status == WorkshopCycle.Status.PLANNED,
-    )
 
 
 def highlighted_ideas(count: int) -> list:
@@ -309,11 +298,11 @@ def home(request):
         "highlighted": highlighted,
         "programmes": Programme.objects.all(),
     }
-    return render(request, "programmes/home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 def county_url(county) -> str:
-    return reverse("programmes:county_detail", kwargs={"slug": county.slug})
+    return reverse("portal:county_detail", kwargs={"slug": county.slug})
 
 
 # --------------------------------------------------------------------------------------
@@ -333,7 +322,7 @@ def county_list(request):
     for county in counties:
         county.programme_names = programme_names.get(county.pk, [])
     context = {
-        "trail": [(reverse("programmes:county_list"), _("Counties"))],
+        "trail": [(reverse("portal:county_list"), _("Counties"))],
         "counties": counties,
         "only_participating": only_participating,
         "participating_count": sum(
@@ -342,7 +331,7 @@ def county_list(request):
             if c.agreement_count or c.cycle_count or c.event_count or c.project_idea_count
         ),
     }
-    return render(request, "programmes/county_list.html", context)
+    return render(request, "portal/county_list.html", context)
 
 
 def _programme_names_by_county() -> dict[int, list[str]]:
@@ -363,8 +352,6 @@ def county_detail(request, slug):
     cycles = list(
         WorkshopCycle.objects.in_county(county).for_display().with_counts().with_sessions()
     )
-    for cycle in cycles:
-        cycle.sessions_figure = cycle_sessions_figure(cycle)
     ideas = list(
         ProjectIdea.objects.in_county(county)
         .select_related("cycle", "event", "session")
@@ -372,7 +359,7 @@ def county_detail(request, slug):
     )
     context = {
         "trail": [
-            (reverse("programmes:county_list"), _("Counties")),
+            (reverse("portal:county_list"), _("Counties")),
             (county_url(county), str(county)),
         ],
         "county": county,
@@ -382,7 +369,7 @@ def county_detail(request, slug):
         "ideas": ideas,
         "adopted_count": sum(1 for idea in ideas if idea.is_adopted),
     }
-    return render(request, "programmes/county_detail.html", context)
+    return render(request, "portal/county_detail.html", context)
 
 
 # --------------------------------------------------------------------------------------
@@ -401,10 +388,10 @@ def programme_list(request):
     for programme in programmes:
         programme.county_count = len(covered.get(programme.pk, ()))
     context = {
-        "trail": [(reverse("programmes:programme_list"), _("Programme editions"))],
+        "trail": [(reverse("portal:programme_list"), _("Programme editions"))],
         "programmes": programmes,
     }
-    return render(request, "programmes/programme_list.html", context)
+    return render(request, "portal/programme_list.html", context)
 
 
 @require_safe
@@ -426,8 +413,6 @@ def programme_detail(request, slug):
         cycle_count = programme_cycles.count()
     else:
         cycle_count = len(cycles)
-    for cycle in cycles:
-        cycle.sessions_figure = cycle_sessions_figure(cycle)
     from_programme = Q(cycle__programme=programme) | Q(event__programme=programme)
     ideas = ProjectIdea.objects.filter(from_programme).aggregate(
         total=Count("pk", distinct=True),
@@ -435,7 +420,7 @@ def programme_detail(request, slug):
     )
     context = {
         "trail": [
-            (reverse("programmes:programme_list"), _("Programme editions")),
+            (reverse("portal:programme_list"), _("Programme editions")),
             (request.path, programme.name),
         ],
         "programme": programme,
@@ -452,7 +437,7 @@ def programme_detail(request, slug):
         "idea_count": ideas["total"],
         "adopted_count": ideas["adopted"],
     }
-    return render(request, "programmes/programme_detail.html", context)
+    return render(request, "portal/programme_detail.html", context)
 
 
 # --------------------------------------------------------------------------------------
@@ -469,11 +454,11 @@ def event_detail(request, slug):
         ),
         slug=slug,
     )
-    trail = [(reverse("programmes:programme_list"), _("Programme editions"))]
+    trail = [(reverse("portal:programme_list"), _("Programme editions"))]
     if event.programme:
         trail.append(
             (
-                reverse("programmes:programme_detail", kwargs={"slug": event.programme.slug}),
+                reverse("portal:programme_detail", kwargs={"slug": event.programme.slug}),
                 event.programme.name,
             )
         )
@@ -482,7 +467,7 @@ def event_detail(request, slug):
         "event": event,
         "ideas": list(event.project_ideas.select_related("county").order_by("title")),
     }
-    return render(request, "programmes/event_detail.html", context)
+    return render(request, "portal/event_detail.html", context)
 
 
 # --------------------------------------------------------------------------------------
@@ -494,10 +479,10 @@ def event_detail(request, slug):
 @public_cache
 def source_list(request):
     context = {
-        "trail": [(reverse("programmes:source_list"), _("Sources"))],
+        "trail": [(reverse("portal:source_list"), _("Sources"))],
         "sources": Source.objects.all(),
     }
-    return render(request, "programmes/source_list.html", context)
+    return render(request, "portal/source_list.html", context)
 
 
 @require_safe
@@ -506,7 +491,7 @@ def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
     context = {
         "trail": [
-            (reverse("programmes:source_list"), _("Sources")),
+            (reverse("portal:source_list"), _("Sources")),
             (request.path, source.title),
         ],
         "source": source,
@@ -529,7 +514,7 @@ def source_detail(request, slug):
         ),
         "organisations": list(Organisation.objects.filter(sources=source)),
     }
-    return render(request, "programmes/source_detail.html", context)
+    return render(request, "portal/source_detail.html", context)
 
 
 # --------------------------------------------------------------------------------------
@@ -544,7 +529,7 @@ def sitemap(request):
     return sitemap_index_view(
         request,
         sitemaps=SITEMAPS,
-        template_name="programmes/sitemap_index.xml",
+        template_name="portal/sitemap_index.xml",
         sitemap_url_name="sitemap_section",
     )
 
@@ -553,7 +538,7 @@ def sitemap(request):
 @public_cache
 def sitemap_section(request, section):
     return sitemap_view(
-        request, sitemaps=SITEMAPS, section=section, template_name="programmes/sitemap.xml"
+        request, sitemaps=SITEMAPS, section=section, template_name="portal/sitemap.xml"
     )
 
 

@@ -1,4 +1,4 @@
-"""Project-level views that belong to no domain app."""
+"""The health check: a page that proves the app server answers."""
 
 from django.http import HttpResponse
 from django.views.decorators.http import require_safe
