@@ -21,16 +21,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.participation import counties_with_participation
 from programmes.facts import DatePrecision, Precision
-from programmes.models import County, PartnershipAgreement, Programme, ProgrammeEvent
-from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
+from programmes.models import (
+    County,
+    PartnershipAgreement,
+    Programme,
+    ProgrammeEvent,
+    count_subquery,
+)
+from projects.models import ProjectIdea, StatusChange
 from projects.models import Status as IdeaStatus
-from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
+from workshops.models import Attendance, Session, WorkshopCycle
 
 # Column types, as the documentation names them.
 TEXT = _("text")
@@ -173,18 +178,6 @@ def figure_columns(name: str, what: Promise | str, get_figure, example: tuple) -
     ]
 
 
-def count_of(model, field: str, **filters):
-    """A subquery counting ``model`` rows whose ``field`` points at the outer row."""
-    rows = (
-        model.objects.filter(**{field: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(rows), 0)
-
-
 def county_columns(path: str = "county") -> list[Column]:
     return [
         Column(
@@ -224,21 +217,14 @@ def projects_queryset():
 
 def cycles_queryset():
     return (
-        WorkshopCycle.objects.select_related("programme", "county")
-        .annotate(
-            session_count=count_of(Session, "cycle"),
-            attendee_count=count_of(Attendee, "cycle"),
-            certificate_count=count_of(Certificate, "cycle", revoked_at__isnull=True),
-            idea_count=count_of(ProjectIdea, "cycle"),
-        )
-        .order_by("slug")
+        WorkshopCycle.objects.select_related("programme", "county").with_counts().order_by("slug")
     )
 
 
 def sessions_queryset():
     return (
         Session.objects.select_related("cycle__county")
-        .annotate(register_count=count_of(Attendance, "session"))
+        .annotate(register_count=count_subquery(Attendance.objects.all(), "session"))
         .order_by("cycle__slug", "ordinal")
     )
 
@@ -260,16 +246,8 @@ def agreements_queryset():
 
 
 def counties_queryset():
-    return (
-        County.objects.select_related("voivodeship")
-        .annotate(
-            cycle_count=count_of(WorkshopCycle, "county"),
-            agreement_count=count_of(PartnershipAgreement, "county"),
-            event_count=count_of(ProgrammeEvent, "county"),
-            idea_count=count_of(ProjectIdea, "county"),
-            adopted_idea_count=count_of(ProjectIdea, "county", status__in=ADOPTED_STATUSES),
-        )
-        .order_by("code")
+    return counties_with_participation(County.objects.select_related("voivodeship")).order_by(
+        "code"
     )
 
 
@@ -500,7 +478,7 @@ CYCLES = Dataset(
             _("Number of project ideas from the cycle."),
             INTEGER,
             "7",
-            attr("idea_count"),
+            attr("project_idea_count"),
         ),
         Column("audience", _("Who the cycle was for."), TEXT, "", text("audience")),
         Column("description", _("Description."), TEXT, "", text("description")),
@@ -750,13 +728,15 @@ COUNTIES = Dataset(
             attr("agreement_count"),
         ),
         Column("events", _("Number of programme events."), INTEGER, "4", attr("event_count")),
-        Column("project_ideas", _("Number of project ideas."), INTEGER, "7", attr("idea_count")),
+        Column(
+            "project_ideas", _("Number of project ideas."), INTEGER, "7", attr("project_idea_count")
+        ),
         Column(
             "project_ideas_adopted",
             _("Number of project ideas selected for implementation (or further on)."),
             INTEGER,
             "7",
-            attr("adopted_idea_count"),
+            attr("adopted_count"),
         ),
     ),
 )

@@ -12,9 +12,11 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Max
 from django.urls import reverse
 
-from programmes.models import County, Programme, ProgrammeEvent, Source
+from programmes.models import Programme, ProgrammeEvent, Source
 from projects.models import ProjectIdea
 from workshops.models import WorkshopCycle
+
+from .participation import participating_counties
 
 
 class PortalSitemap(Sitemap):
@@ -106,7 +108,7 @@ class CountySitemap(RecordSitemap):
     url_name = "portal:county_detail"
 
     def items(self):
-        return County.objects.participating().order_by("code")
+        return participating_counties().order_by("code")
 
 
 class ProgrammeSitemap(RecordSitemap):

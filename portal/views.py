@@ -37,6 +37,14 @@ from programmes.models import (
 from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
 from workshops.models import CYCLE_YEAR_UNKNOWN, Session, WorkshopCycle
 
+from .participation import (
+    counties_covered_by,
+    counties_with_participation,
+    county_ids_by_programme,
+    participating_counties,
+    programmes_with_counts,
+    took_part,
+)
 from .sitemaps import SITEMAPS
 
 MAZOVIA = "14"
@@ -287,7 +295,7 @@ def home(request):
     )
     highlighted = highlighted_ideas(HIGHLIGHTED_PROJECTS)
     context = {
-        "counties": County.objects.participating().count(),
+        "counties": participating_counties().count(),
         **figures,
         "ideas": ideas["total"],
         "adopted": ideas["adopted"],
@@ -314,9 +322,9 @@ def county_url(county) -> str:
 @public_cache
 def county_list(request):
     only_participating = request.GET.get("took_part") == "1"
-    counties = County.objects.in_voivodeship(MAZOVIA).with_participation()
+    counties = counties_with_participation(County.objects.in_voivodeship(MAZOVIA))
     if only_participating:
-        counties = counties.participating()
+        counties = participating_counties(counties)
     counties = list(counties)
     programme_names = _programme_names_by_county()
     for county in counties:
@@ -325,11 +333,7 @@ def county_list(request):
         "trail": [(reverse("portal:county_list"), _("Counties"))],
         "counties": counties,
         "only_participating": only_participating,
-        "participating_count": sum(
-            1
-            for c in counties
-            if c.agreement_count or c.cycle_count or c.event_count or c.project_idea_count
-        ),
+        "participating_count": sum(1 for county in counties if took_part(county)),
     }
     return render(request, "portal/county_list.html", context)
 
@@ -337,7 +341,7 @@ def county_list(request):
 def _programme_names_by_county() -> dict[int, list[str]]:
     programmes = Programme.objects.all()
     names = {programme.pk: programme.name for programme in programmes}
-    covered = programmes.county_ids_by_programme()
+    covered = county_ids_by_programme(programmes)
     by_county: dict[int, list[str]] = {}
     for programme_id in names:  # in the editions' order
         for county_id in covered.get(programme_id, ()):
@@ -380,10 +384,10 @@ def county_detail(request, slug):
 @require_safe
 @public_cache
 def programme_list(request):
-    programmes = Programme.objects.with_counts().select_related(
+    programmes = programmes_with_counts(Programme.objects.all()).select_related(
         "operator", "implementing_institution"
     )
-    covered = programmes.county_ids_by_programme()
+    covered = county_ids_by_programme(programmes)
     programmes = list(programmes)
     for programme in programmes:
         programme.county_count = len(covered.get(programme.pk, ()))
@@ -424,7 +428,7 @@ def programme_detail(request, slug):
             (request.path, programme.name),
         ],
         "programme": programme,
-        "counties": list(County.objects.covered_by(programme)),
+        "counties": list(counties_covered_by(programme)),
         "cycles": cycles,
         "cycle_count": cycle_count,
         "all_cycles_url": (

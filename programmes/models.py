@@ -7,9 +7,8 @@ agreements and the programme events held outside workshop cycles.
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -177,42 +176,6 @@ class Voivodeship(NaturalKeyMixin, models.Model):
 class CountyQuerySet(models.QuerySet):
     def in_voivodeship(self, code: str):
         return self.filter(voivodeship__code=code)
-
-    def with_participation(self):
-        """Annotate how many agreements, cycles, events and project ideas name the county
-        (``agreement_count``, ``cycle_count``, ``event_count``, ``project_idea_count``,
-        ``adopted_count``), one query whatever the number of counties."""
-        cycle = apps.get_model("workshops", "WorkshopCycle")
-        idea = apps.get_model("projects", "ProjectIdea")
-        return self.annotate(
-            agreement_count=count_subquery(PartnershipAgreement.objects.all(), "county"),
-            cycle_count=count_subquery(cycle.objects.all(), "county"),
-            event_count=count_subquery(ProgrammeEvent.objects.all(), "county"),
-            project_idea_count=count_subquery(idea.objects.all(), "county"),
-            adopted_count=count_subquery(idea.objects.adopted(), "county"),
-        )
-
-    def participating(self):
-        """Counties named by an agreement, a workshop cycle, an event or a project idea."""
-        cycle = apps.get_model("workshops", "WorkshopCycle")
-        idea = apps.get_model("projects", "ProjectIdea")
-        return self.filter(
-            Exists(PartnershipAgreement.objects.filter(county=OuterRef("pk")))
-            | Exists(cycle.objects.filter(county=OuterRef("pk")))
-            | Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk")))
-            | Exists(idea.objects.filter(county=OuterRef("pk")))
-        )
-
-    def covered_by(self, programme):
-        """Counties with an agreement, a workshop cycle or an event of the edition."""
-        cycle = apps.get_model("workshops", "WorkshopCycle")
-        return self.filter(
-            Exists(cycle.objects.filter(county=OuterRef("pk"), programme=programme))
-            | Exists(
-                PartnershipAgreement.objects.filter(county=OuterRef("pk"), programme=programme)
-            )
-            | Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk"), programme=programme))
-        )
 
 
 class County(NaturalKeyMixin, models.Model):
@@ -413,34 +376,6 @@ class Person(NaturalKeyMixin, TimeStampedModel, SourcedModel):
 # --------------------------------------------------------------------------------------
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def with_counts(self):
-        """Annotate ``cycle_count``, ``event_count`` and ``agreement_count``."""
-        cycle = apps.get_model("workshops", "WorkshopCycle")
-        return self.annotate(
-            cycle_count=count_subquery(cycle.objects.all(), "programme"),
-            event_count=count_subquery(ProgrammeEvent.objects.all(), "programme"),
-            agreement_count=count_subquery(PartnershipAgreement.objects.all(), "programme"),
-        )
-
-    def county_ids_by_programme(self) -> dict[int, set[int]]:
-        """For each edition in the queryset, the ids of the counties it covered (through
-        its cycles, agreements and events), in three queries."""
-        cycle = apps.get_model("workshops", "WorkshopCycle")
-        programmes = self.values("pk")
-        covered: dict[int, set[int]] = {}
-        for model in (cycle, PartnershipAgreement, ProgrammeEvent):
-            rows = (
-                model.objects.filter(programme__in=programmes, county__isnull=False)
-                .order_by()
-                .values_list("programme_id", "county_id")
-                .distinct()
-            )
-            for programme_id, county_id in rows:
-                covered.setdefault(programme_id, set()).add(county_id)
-        return covered
-
-
 class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """An edition of the programme, e.g. the 2003–2010 local economic revival workshops."""
 
@@ -477,7 +412,7 @@ class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     scheme = models.TextField(_("scheme of a cycle"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = NaturalKeyManager.from_queryset(ProgrammeQuerySet)()
+    objects = NaturalKeyManager()
 
     history = HistoricalRecords()
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import secrets
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -51,15 +50,16 @@ class WorkshopCycleQuerySet(models.QuerySet):
         return self.filter(status=WorkshopCycle.Status.COMPLETED)
 
     def with_counts(self):
-        """Annotate ``session_count`` (sessions recorded), ``certificate_count`` (valid
+        """Annotate ``session_count`` (sessions on record), ``certificate_count`` (valid
         certificates), ``attendee_count`` (registered attendees) and
-        ``project_idea_count``: numbers only, never who."""
-        idea = apps.get_model("projects", "ProjectIdea")
+        ``project_idea_count`` (ideas from the cycle): numbers only, never who."""
         return self.annotate(
             session_count=count_subquery(Session.objects.all(), "cycle"),
             certificate_count=count_subquery(Certificate.objects.valid(), "cycle"),
             attendee_count=count_subquery(Attendee.objects.all(), "cycle"),
-            project_idea_count=count_subquery(idea.objects.all(), "cycle"),
+            # Ideas point at their cycle from the projects app: counted through that
+            # reverse relation (the only count here that joins).
+            project_idea_count=Count("project_ideas", distinct=True),
         )
 
     def for_display(self):

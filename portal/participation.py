@@ -1,0 +1,92 @@
+"""Who took part in what: the counts behind the county and edition pages and open data.
+
+Each of them brings together records of every domain app (agreements and events of
+``programmes``, cycles of ``workshops``, project ideas of ``projects``), so they live
+here, above those apps, and not on ``County`` or ``Programme``, whose app knows nothing
+of cycles and ideas. Pages, sitemaps and open data use these functions, so a change of
+definition is made once. Each is one query (or, for ``county_ids_by_programme``, three)
+whatever the number of records: the counts are correlated subqueries, which do not
+multiply each other as joins would.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from programmes.models import (
+    County,
+    PartnershipAgreement,
+    Programme,
+    ProgrammeEvent,
+    count_subquery,
+)
+from projects.models import ProjectIdea
+from workshops.models import WorkshopCycle
+
+
+def counties_with_participation(counties: QuerySet[County]) -> QuerySet[County]:
+    """Annotate how many agreements, cycles, events and project ideas name each county:
+    ``agreement_count``, ``cycle_count``, ``event_count``, ``project_idea_count`` and
+    ``adopted_count`` (ideas selected for implementation or further)."""
+    return counties.annotate(
+        agreement_count=count_subquery(PartnershipAgreement.objects.all(), "county"),
+        cycle_count=count_subquery(WorkshopCycle.objects.all(), "county"),
+        event_count=count_subquery(ProgrammeEvent.objects.all(), "county"),
+        project_idea_count=count_subquery(ProjectIdea.objects.all(), "county"),
+        adopted_count=count_subquery(ProjectIdea.objects.adopted(), "county"),
+    )
+
+
+def took_part(county) -> bool:
+    """For a county from ``counties_with_participation``: is it named by any record?"""
+    return bool(
+        county.agreement_count
+        or county.cycle_count
+        or county.event_count
+        or county.project_idea_count
+    )
+
+
+def participating_counties(counties: QuerySet[County] | None = None) -> QuerySet[County]:
+    """The counties named by an agreement, a workshop cycle, an event or a project idea."""
+    counties = County.objects.all() if counties is None else counties
+    return counties.filter(
+        Exists(PartnershipAgreement.objects.filter(county=OuterRef("pk")))
+        | Exists(WorkshopCycle.objects.filter(county=OuterRef("pk")))
+        | Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk")))
+        | Exists(ProjectIdea.objects.filter(county=OuterRef("pk")))
+    )
+
+
+def counties_covered_by(programme: Programme) -> QuerySet[County]:
+    """The counties with an agreement, a workshop cycle or an event of the edition."""
+    return County.objects.filter(
+        Exists(WorkshopCycle.objects.filter(county=OuterRef("pk"), programme=programme))
+        | Exists(PartnershipAgreement.objects.filter(county=OuterRef("pk"), programme=programme))
+        | Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk"), programme=programme))
+    )
+
+
+def programmes_with_counts(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
+    """Annotate ``cycle_count``, ``event_count`` and ``agreement_count``."""
+    return programmes.annotate(
+        cycle_count=count_subquery(WorkshopCycle.objects.all(), "programme"),
+        event_count=count_subquery(ProgrammeEvent.objects.all(), "programme"),
+        agreement_count=count_subquery(PartnershipAgreement.objects.all(), "programme"),
+    )
+
+
+def county_ids_by_programme(programmes: QuerySet[Programme]) -> dict[int, set[int]]:
+    """For each edition, the ids of the counties it covered (through its cycles,
+    agreements and events), in three queries."""
+    covered: dict[int, set[int]] = {}
+    for model in (WorkshopCycle, PartnershipAgreement, ProgrammeEvent):
+        rows = (
+            model.objects.filter(programme__in=programmes.values("pk"), county__isnull=False)
+            .order_by()
+            .values_list("programme_id", "county_id")
+            .distinct()
+        )
+        for programme_id, county_id in rows:
+            covered.setdefault(programme_id, set()).add(county_id)
+    return covered
