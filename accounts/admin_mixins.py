@@ -40,6 +40,12 @@ class CountyScopedAdminMixin:
             kwargs["queryset"] = scope_queryset(request.user, related._default_manager.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        if related in COUNTY_PATHS and "queryset" not in kwargs:
+            kwargs["queryset"] = scope_queryset(request.user, related._default_manager.all())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         user = request.user

@@ -239,8 +239,8 @@ def events_queryset():
 
 def agreements_queryset():
     return (
-        PartnershipAgreement.objects.select_related("programme", "county", "cycle")
-        .prefetch_related("parties__organisation")
+        PartnershipAgreement.objects.select_related("programme", "county")
+        .prefetch_related("parties__organisation", "cycles")
         .order_by("slug")
     )
 
@@ -651,10 +651,10 @@ AGREEMENTS = Dataset(
         *county_columns(),
         Column(
             "cycle",
-            _("Identifier of the workshop cycle in which it was concluded."),
-            IDENTIFIER,
+            _("Identifiers of the workshop cycles in which it was concluded."),
+            LIST,
             "wlosg-2017-losicki",
-            attr("cycle.slug"),
+            lambda a: [cycle.slug for cycle in a.cycles.all()],
         ),
         Column("place", _("Place of signing."), TEXT, "Warszawa", text("place")),
         *date_columns(

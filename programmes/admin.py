@@ -237,12 +237,12 @@ class PartnershipAgreementAdmin(
     list_select_related = ["county", "programme"]
     search_fields = ["title", "slug", "place", "county__name", "county__code"]
     date_hierarchy = "date_start"
-    autocomplete_fields = ["programme", "county", "cycle", "sources"]
+    autocomplete_fields = ["programme", "county", "sources"]
     ordering = ["date_start", "title"]
     readonly_fields = TIMESTAMPS
     inlines = [AgreementPartyInline]
     fieldsets = [
-        (None, {"fields": ["slug", "title", "programme", "county", "cycle"]}),
+        (None, {"fields": ["slug", "title", "programme", "county"]}),
         date_fieldset(_("Signing"), _("The date of signing.")),
         (None, {"fields": ["place"]}),
         (

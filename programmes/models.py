@@ -432,7 +432,8 @@ class PartnershipAgreementQuerySet(models.QuerySet):
     def for_display(self):
         """Agreements with their edition, county, cycle, sources, parties and signatories,
         in a fixed number of queries."""
-        return self.select_related("programme", "county", "cycle").prefetch_related(
+        return self.select_related("programme", "county").prefetch_related(
+            "cycles",
             "sources",
             Prefetch(
                 "parties",
@@ -459,14 +460,6 @@ class PartnershipAgreement(NaturalKeyMixin, TimeStampedModel, DatedRecord, Sourc
     )
     county = models.ForeignKey(
         County, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("county")
-    )
-    cycle = models.ForeignKey(
-        "workshops.WorkshopCycle",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="agreements",
-        verbose_name=_("concluded in the workshop cycle"),
     )
     place = models.CharField(_("place of signing"), max_length=200, blank=True)
     partner_count = models.PositiveIntegerField(

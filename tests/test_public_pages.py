@@ -485,7 +485,7 @@ def test_held_sessions_figure():
 QUERY_BOUNDS = {
     "portal:home": 8,
     "portal:county_list": 5,
-    "portal:county_detail": 12,
+    "portal:county_detail": 13,  # + the cycles each agreement was concluded in
     "portal:programme_list": 4,
     "portal:programme_detail": 8,
     "portal:event_detail": 6,

@@ -466,7 +466,7 @@ def test_expert_at_the_plock_closing_conference():
 def test_losice_agreement_between_73_partners():
     agreement = PartnershipAgreement.objects.get(county__code="1410")
     assert (agreement.partners.value, agreement.partners.precision) == (73, Precision.EXACT)
-    assert agreement.cycle.slug == "wlosg-2017-losicki"
+    assert [cycle.slug for cycle in agreement.cycles.all()] == ["wlosg-2017-losicki"]
 
 
 def test_losice_agreement_date_not_invented():

@@ -129,7 +129,7 @@ class WorkshopCycleAdmin(
     list_select_related = ["county", "programme"]
     search_fields = ["title", "slug", "county__name", "county__code", "programme__name"]
     date_hierarchy = "date_start"
-    autocomplete_fields = ["programme", "county", "sources"]
+    autocomplete_fields = ["programme", "county", "agreements", "sources"]
     ordering = [F("date_start").asc(nulls_last=True), "county__code", "title"]
     readonly_fields = ["staff_screens", *TIMESTAMPS]
     inlines = [SessionInline, CycleRoleInline]
@@ -145,6 +145,7 @@ class WorkshopCycleAdmin(
             {"fields": [("sessions_planned", "sessions_held"), "certificate_min_sessions"]},
         ),
         (_("Description"), {"fields": ["audience", "description", "video_url"]}),
+        (_("Partnership agreements"), {"fields": ["agreements"]}),
         SOURCES_FIELDSET,
         RECORD_FIELDSET,
     ]

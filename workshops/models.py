@@ -111,6 +111,12 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
     audience = models.TextField(_("audience"), blank=True)
     description = models.TextField(_("description"), blank=True)
     video_url = models.URLField(_("promotional video"), blank=True)
+    agreements = models.ManyToManyField(
+        "programmes.PartnershipAgreement",
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("partnership agreements concluded in the cycle"),
+    )
     certificate_min_sessions = models.PositiveSmallIntegerField(
         _("sessions needed for a certificate"),
         null=True,

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from accounts.security import log_event
 from partnership import ratelimits
 from partnership.caching import public_cache
-from programmes.models import PartnershipAgreement, Programme
+from programmes.models import Programme
 
 from .certificates import certificate_for_verification
 from .models import CYCLE_YEAR_UNKNOWN, CycleRole, WorkshopCycle
@@ -123,7 +123,7 @@ def cycle_detail(request, slug):
         "cycle": cycle,
         "sessions": list(cycle.sessions.all()),
         "roles": list(cycle.roles.all()),
-        "agreements": list(PartnershipAgreement.objects.filter(cycle=cycle).for_display()),
+        "agreements": list(cycle.agreements.for_display()),
         "ideas": list(cycle.project_ideas.select_related("session").order_by("title")),
     }
     return render(request, "workshops/cycle_detail.html", context)

@@ -13,8 +13,8 @@ RECORD_FIXTURES = [
     "sources",
     "organisations",
     "programmes",
-    "workshops",
     "agreements",
+    "workshops",
     "projects",
 ]
 
