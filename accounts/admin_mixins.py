@@ -12,7 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .scoping import COUNTY_PATHS, counties_for_user, county_of, may_use_county, scope_queryset
+from .scoping import counties_for_user, county_of, county_path, may_use_county, scope_queryset
 
 
 class CountyScopedAdminMixin:
@@ -36,13 +36,13 @@ class CountyScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if related in COUNTY_PATHS and "queryset" not in kwargs:
+        if county_path(related) is not None and "queryset" not in kwargs:
             kwargs["queryset"] = scope_queryset(request.user, related._default_manager.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if related in COUNTY_PATHS and "queryset" not in kwargs:
+        if county_path(related) is not None and "queryset" not in kwargs:
             kwargs["queryset"] = scope_queryset(request.user, related._default_manager.all())
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -1,8 +1,8 @@
 """The three staff roles and the model permissions each one carries.
 
 Roles are Django groups, so an administrator assigns them in the admin; a role's
-permissions are (re)applied by the ``0002_roles`` data migration and by
-``manage.py setup_roles``. Which *rows* a user may touch is decided in ``scoping.py``.
+permissions are applied by the ``accounts`` data migrations (``0002_roles``,
+``0003_axes_roles``). Which *rows* a user may touch is decided in ``scoping.py``.
 """
 
 from __future__ import annotations

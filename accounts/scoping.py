@@ -6,33 +6,35 @@
 
 Everything is evaluated per request from the database, so a change of role or counties
 takes effect on the user's next request.
+
+A model is county-owned when it says how it reaches its county: ``county_path``, a
+lookup path (``"cycle__county"`` for a session, ``""`` for the county itself). Its
+queryset then offers ``.for_user(user)`` (``CountyScopedQuerySet``), and the admin
+narrows its lists, choices and forms to the user's counties (``admin_mixins``).
 """
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db import models
+from django.db.models import QuerySet
 
-from programmes.models import AgreementParty, AgreementSignatory, County, PartnershipAgreement
-from projects.models import ProjectIdea, StatusChange
-from workshops.models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
+from programmes.models import County
 
 from .roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 
-# How each county-owned model reaches its county.
-COUNTY_PATHS: dict[type[Model], str] = {
-    County: "",
-    WorkshopCycle: "county",
-    Session: "cycle__county",
-    CycleRole: "cycle__county",
-    Attendee: "cycle__county",
-    Attendance: "session__cycle__county",
-    Certificate: "cycle__county",
-    ProjectIdea: "county",
-    StatusChange: "project__county",
-    PartnershipAgreement: "county",
-    AgreementParty: "agreement__county",
-    AgreementSignatory: "party__agreement__county",
-}
+
+def county_path(model) -> str | None:
+    """How a model reaches its county (a lookup path), or None for a model that is not
+    county-owned."""
+    return getattr(model, "county_path", None)
+
+
+class CountyScopedQuerySet(models.QuerySet):
+    """For county-owned models: ``Model.objects.for_user(user)`` is what the user may
+    touch."""
+
+    def for_user(self, user):
+        return scope_queryset(user, self)
 
 
 def _group_names(user) -> set[str]:
@@ -73,7 +75,8 @@ def counties_for_user(user) -> QuerySet[County]:
 def scope_queryset(user, queryset: QuerySet) -> QuerySet:
     """Narrow any queryset of a county-owned model to what the user may touch."""
     model = queryset.model
-    if model not in COUNTY_PATHS:
+    path = county_path(model)
+    if path is None:
         raise LookupError(f"{model.__name__} has no county scope")
     if sees_all_counties(user):
         return queryset
@@ -81,39 +84,14 @@ def scope_queryset(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     # One staff profile per user, so this join never duplicates rows. Records without a
     # county (project ideas from inter-regional events) are left to coordinators.
-    path = COUNTY_PATHS[model]
     lookup = f"{path}__staff_profiles__user" if path else "staff_profiles__user"
     return queryset.filter(**{lookup: user})
-
-
-def cycles_for_user(user) -> QuerySet[WorkshopCycle]:
-    return scope_queryset(user, WorkshopCycle.objects.all())
-
-
-def sessions_for_user(user) -> QuerySet[Session]:
-    return scope_queryset(user, Session.objects.all())
-
-
-def attendees_for_user(user) -> QuerySet[Attendee]:
-    return scope_queryset(user, Attendee.objects.all())
-
-
-def certificates_for_user(user) -> QuerySet[Certificate]:
-    return scope_queryset(user, Certificate.objects.all())
-
-
-def project_ideas_for_user(user) -> QuerySet[ProjectIdea]:
-    return scope_queryset(user, ProjectIdea.objects.all())
-
-
-def agreements_for_user(user) -> QuerySet[PartnershipAgreement]:
-    return scope_queryset(user, PartnershipAgreement.objects.all())
 
 
 def county_of(obj) -> County | None:
     """The county a county-owned record belongs to (None while it has none)."""
     value = obj
-    path = COUNTY_PATHS[type(obj)]
+    path = county_path(type(obj))
     for part in path.split("__") if path else []:
         value = getattr(value, part, None)
         if value is None:

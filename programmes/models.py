@@ -181,6 +181,9 @@ class CountyQuerySet(models.QuerySet):
 class County(NaturalKeyMixin, models.Model):
     """A powiat: a land county or a city with county rights."""
 
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = ""
+
     class Kind(models.TextChoices):
         LAND = "land", pgettext_lazy("county kind", "land county")
         CITY = "city", _("city with county rights")
@@ -450,6 +453,9 @@ class PartnershipAgreementQuerySet(models.QuerySet):
 class PartnershipAgreement(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """An agreement; its dates are the date of signing (a window when not known exactly)."""
 
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "county"
+
     slug = models.SlugField(_("identifier"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
     programme = models.ForeignKey(
@@ -489,6 +495,9 @@ class PartnershipAgreement(NaturalKeyMixin, TimeStampedModel, DatedRecord, Sourc
 
 
 class AgreementParty(NaturalKeyMixin, models.Model):
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "agreement__county"
+
     NATURAL_KEY = ("agreement__slug", "organisation__slug")
 
     agreement = models.ForeignKey(
@@ -521,6 +530,9 @@ class AgreementParty(NaturalKeyMixin, models.Model):
 
 
 class AgreementSignatory(NaturalKeyMixin, models.Model):
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "party__agreement__county"
+
     NATURAL_KEY = ("party__agreement__slug", "person__slug")
 
     party = models.ForeignKey(

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import CountyScopedQuerySet
 from programmes.models import (
     County,
     DatedRecord,
@@ -62,7 +63,7 @@ class Status(models.TextChoices):
 ADOPTED_STATUSES = (Status.SELECTED, Status.IN_PROGRESS, Status.COMPLETED)
 
 
-class ProjectIdeaQuerySet(models.QuerySet):
+class ProjectIdeaQuerySet(CountyScopedQuerySet):
     def adopted(self):
         """Ideas selected for implementation (and those that went on from there)."""
         return self.filter(status__in=ADOPTED_STATUSES)
@@ -105,20 +106,6 @@ class ProjectIdeaQuerySet(models.QuerySet):
         for word in text.split():
             queryset = queryset.filter(Q(title__icontains=word) | Q(goals__icontains=word))
         return queryset
-
-    def counts_by(self, key) -> dict:
-        """How many distinct ideas there are per value of ``key`` (a field path or an
-        expression), in one aggregate query; ideas without a value count under ``None``."""
-        if isinstance(key, str):
-            rows = self.order_by().values(key).annotate(n=Count("pk", distinct=True))
-            return {row[key]: row["n"] for row in rows}
-        rows = (
-            self.order_by()
-            .annotate(facet=key)
-            .values("facet")
-            .annotate(n=Count("pk", distinct=True))
-        )
-        return {row["facet"]: row["n"] for row in rows}
 
     def for_page(self):
         """What an idea's own page shows, in a fixed number of queries."""
@@ -173,6 +160,9 @@ class ProjectIdeaQuerySet(models.QuerySet):
 
 
 class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "county"
+
     slug = models.SlugField(_("identifier"), max_length=160, unique=True)
     title = models.CharField(_("title"), max_length=300)
     goals = models.TextField(_("goals"), blank=True)
@@ -274,6 +264,9 @@ class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
 
 class StatusChange(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """One dated entry of a project idea's status history."""
+
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "project__county"
 
     NATURAL_KEY = ("project__slug", "status")
 

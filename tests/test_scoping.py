@@ -5,15 +5,10 @@ from django.contrib.auth.models import Group, User
 
 from accounts.models import StaffProfile
 from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
-from accounts.scoping import (
-    agreements_for_user,
-    counties_for_user,
-    cycles_for_user,
-    may_use_county,
-    project_ideas_for_user,
-    sessions_for_user,
-)
-from programmes.models import County
+from accounts.scoping import counties_for_user, may_use_county, scope_queryset
+from programmes.models import County, PartnershipAgreement
+from projects.models import ProjectIdea
+from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +29,21 @@ def slugs(queryset):
 
 def test_county_staff_see_only_their_county_cycles():
     user = make_user("plock", COUNTY_STAFF, ["1419"])
-    assert slugs(cycles_for_user(user)) == {"wlog-2003-2010-plocki", "wlosg-2017-plocki"}
+    assert slugs(WorkshopCycle.objects.for_user(user)) == {
+        "wlog-2003-2010-plocki",
+        "wlosg-2017-plocki",
+    }
 
 
 def test_county_staff_see_their_sessions_agreements_and_ideas_only():
     user = make_user("losice", COUNTY_STAFF, ["1410"])
-    assert set(sessions_for_user(user).values_list("cycle__county__code", flat=True)) == {"1410"}
-    assert slugs(agreements_for_user(user)) == {"2017-umowa-partnerstwa-powiat-losicki"}
-    assert slugs(project_ideas_for_user(user)) == {
+    assert set(
+        scope_queryset(user, Session.objects.all()).values_list("cycle__county__code", flat=True)
+    ) == {"1410"}
+    assert slugs(scope_queryset(user, PartnershipAgreement.objects.all())) == {
+        "2017-umowa-partnerstwa-powiat-losicki"
+    }
+    assert slugs(ProjectIdea.objects.for_user(user)) == {
         "lot-nad-bugiem",
         "luzolandia",
         "farma-sloneczna",
@@ -58,27 +60,27 @@ def test_staff_of_two_counties_see_both():
 def test_coordinator_sees_every_county_including_ideas_without_a_county():
     user = make_user("coordinator", COORDINATOR)
     assert counties_for_user(user).count() == County.objects.count()
-    assert "2005-miedzywojewodzki-projekt-efs" in slugs(project_ideas_for_user(user))
+    assert "2005-miedzywojewodzki-projekt-efs" in slugs(ProjectIdea.objects.for_user(user))
 
 
 def test_county_staff_without_counties_see_nothing():
     user = make_user("nobody", COUNTY_STAFF)
-    assert not cycles_for_user(user).exists()
+    assert not WorkshopCycle.objects.for_user(user).exists()
 
 
 def test_user_without_a_role_sees_nothing():
     user = make_user("norole", counties=["1419"])
-    assert not cycles_for_user(user).exists()
+    assert not WorkshopCycle.objects.for_user(user).exists()
 
 
 def test_deactivated_user_sees_nothing():
     user = make_user("gone", COORDINATOR, is_active=False)
-    assert not cycles_for_user(user).exists()
+    assert not WorkshopCycle.objects.for_user(user).exists()
 
 
 def test_superuser_sees_everything():
     user = User.objects.create_superuser("root", password="x-unused-x")
-    assert cycles_for_user(user).count() == 18
+    assert WorkshopCycle.objects.for_user(user).count() == 18
 
 
 def test_may_use_county_allowed_and_refused():
@@ -92,7 +94,9 @@ def test_a_change_of_counties_takes_effect_on_the_next_request():
     user = make_user("mover", COUNTY_STAFF, ["1419"])
     user.staff_profile.counties.set(County.objects.filter(code="1410"))
     fresh = User.objects.get(pk=user.pk)  # what the next request loads
-    assert set(cycles_for_user(fresh).values_list("county__code", flat=True)) == {"1410"}
+    assert set(WorkshopCycle.objects.for_user(fresh).values_list("county__code", flat=True)) == {
+        "1410"
+    }
 
 
 def test_roles_have_the_permissions_they_need():

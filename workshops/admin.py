@@ -1,8 +1,7 @@
 """Admin for workshop cycles, their sessions and roles, attendees, attendance and certificates.
 
-Attendees, attendance and certificates are personal data. Scoping county staff to their
-own counties is a later issue: each ``get_queryset`` here stays a plain queryset so that
-filter can be added in one place.
+Attendees, attendance and certificates are personal data: every admin here is narrowed
+to the user's counties by ``CountyScopedAdminMixin`` (lists, choices, forms, history).
 """
 
 from __future__ import annotations

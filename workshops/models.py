@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.scoping import CountyScopedQuerySet
 from programmes.facts import Figure, held_sessions_figure
 from programmes.models import (
     County,
@@ -42,12 +43,9 @@ def to_roman(number: int) -> str:
     return ROMAN.get(number, str(number))
 
 
-class WorkshopCycleQuerySet(models.QuerySet):
+class WorkshopCycleQuerySet(CountyScopedQuerySet):
     def in_county(self, county):
         return self.filter(county=county)
-
-    def completed(self):
-        return self.filter(status=WorkshopCycle.Status.COMPLETED)
 
     def with_counts(self):
         """Annotate ``session_count`` (sessions on record), ``certificate_count`` (valid
@@ -77,6 +75,9 @@ class WorkshopCycleQuerySet(models.QuerySet):
 
 class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """A cycle of workshops or conferences in one county; its dates are its period."""
+
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "county"
 
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("cycle status", "planned")
@@ -162,6 +163,9 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
 class CycleRole(NaturalKeyMixin, models.Model):
     """Who initiated, led or closed a cycle: a person, an organisation or just a function."""
 
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "cycle__county"
+
     NATURAL_KEY = ("cycle__slug", "role", "position")
 
     class Role(models.TextChoices):
@@ -229,6 +233,9 @@ class CycleRole(NaturalKeyMixin, models.Model):
 class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """One workshop or conference of a cycle; its dates are the day it took place."""
 
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "cycle__county"
+
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("workshop")
         CONFERENCE = "conference", _("conference")
@@ -294,13 +301,16 @@ class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
             )
 
 
-class AttendeeQuerySet(models.QuerySet):
+class AttendeeQuerySet(CountyScopedQuerySet):
     def active(self):
         return self.filter(anonymised_at__isnull=True)
 
 
 class Attendee(TimeStampedModel):
     """A person registered for a cycle. Personal data: staff of the county only."""
+
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "cycle__county"
 
     cycle = models.ForeignKey(
         WorkshopCycle, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("cycle")
@@ -332,6 +342,9 @@ class Attendee(TimeStampedModel):
 
 
 class Attendance(TimeStampedModel):
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "session__cycle__county"
+
     attendee = models.ForeignKey(
         Attendee, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("attendee")
     )
@@ -391,7 +404,7 @@ def _refuse_certificate_deletion():
     )
 
 
-class CertificateQuerySet(models.QuerySet):
+class CertificateQuerySet(CountyScopedQuerySet):
     def valid(self):
         return self.filter(revoked_at__isnull=True)
 
@@ -403,6 +416,9 @@ class CertificateQuerySet(models.QuerySet):
 
 
 class Certificate(TimeStampedModel):
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "cycle__county"
+
     attendee = models.ForeignKey(
         Attendee,
         on_delete=models.PROTECT,

@@ -1,7 +1,7 @@
 """Staff screens of a workshop cycle, shown inside the admin (see ``WorkshopCycleAdmin``).
 
-Each view finds the cycle through ``cycles_for_user`` — another county's cycle is a 404 —
-and checks the model permission the action needs.
+Each view finds the cycle through ``WorkshopCycle.objects.for_user`` (another county's
+cycle is a 404) and checks the model permission the action needs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from accounts.scoping import attendees_for_user, certificates_for_user, cycles_for_user
 from partnership.downloads import as_download, ascii_slug
 from partnership.uploads import upload_failed
 
@@ -35,13 +34,13 @@ from .certificates import (
     certificates_pdf,
     eligible_attendees,
 )
-from .models import Certificate, WorkshopCycle
+from .models import Attendee, Certificate, WorkshopCycle
 from .privacy import attendee_anonymise, attendee_personal_data
 
 
 def _cycle_for(request, pk) -> WorkshopCycle:
     return get_object_or_404(
-        cycles_for_user(request.user).select_related("county", "programme"), pk=pk
+        WorkshopCycle.objects.for_user(request.user).select_related("county", "programme"), pk=pk
     )
 
 
@@ -234,7 +233,7 @@ def certificates_bulk_pdf(request, pk, *, admin_site):
 @never_cache
 def certificate_pdf(request, pk, *, admin_site):
     certificate = get_object_or_404(
-        certificates_for_user(request.user).select_related(
+        Certificate.objects.for_user(request.user).select_related(
             "attendee", "cycle", "cycle__county", "cycle__programme"
         ),
         pk=pk,
@@ -248,7 +247,7 @@ def certificate_pdf(request, pk, *, admin_site):
 
 @never_cache
 def certificate_revoke_view(request, pk, *, admin_site):
-    certificate = get_object_or_404(certificates_for_user(request.user), pk=pk)
+    certificate = get_object_or_404(Certificate.objects.for_user(request.user), pk=pk)
     _require(request, "workshops.change_certificate")
     back = reverse(
         f"{admin_site.name}:workshops_workshopcycle_certificates", args=[certificate.cycle_id]
@@ -386,7 +385,7 @@ def attendee_import(request, pk, *, admin_site):
 
 def _attendee_for(request, pk):
     return get_object_or_404(
-        attendees_for_user(request.user).select_related("cycle__county"), pk=pk
+        Attendee.objects.for_user(request.user).select_related("cycle__county"), pk=pk
     )
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programmes', '0004_cycle_status_and_county_kind_labels'),
+        ('programmes', '0004_county_kind_and_event_share_labels'),
     ]
 
     operations = [

@@ -4,6 +4,10 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Renamed: it changes the labels of the county kind and of an event's attendance
+    # share, nothing of a cycle's status. A database that applied it under its first name
+    # counts it as applied.
+    replaces = [("programmes", "0004_cycle_status_and_county_kind_labels")]
 
     dependencies = [
         ('programmes', '0003_audit_history'),
