@@ -38,10 +38,11 @@ superuser: $(STAMP) $(SECRET_FILE)
 test: $(STAMP)
 	$(BIN)/pytest -n auto
 
-## lint: ruff lint and format checks, and no missing migrations
+## lint: ruff lint and format checks, the apps' import direction, no missing migrations
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 ## audit: check the pinned dependencies against vulnerability advisories (pip-audit); fails,

@@ -63,6 +63,14 @@ def is_county_staff(user) -> bool:
     )
 
 
+def may_see_reports(user) -> bool:
+    """The programme-wide reports: staff with a role, for every county (coordinators,
+    administrators) or for their own (county staff)."""
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return sees_all_counties(user) or is_county_staff(user)
+
+
 def counties_for_user(user) -> QuerySet[County]:
     """The counties whose records the user may see."""
     if sees_all_counties(user):

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from accounts.scoping import counties_for_user, is_county_staff, sees_all_counties
+from accounts.scoping import counties_for_user, may_see_reports, sees_all_counties
 from partnership.downloads import as_download
 
 from .exports import CONTENT_TYPES, FORMATS, TABLES, render_csv, render_xlsx, table_rows
@@ -39,13 +39,6 @@ TABLE_TITLES = {
     "rates": lambda: _("Attendance rate of sessions"),
     "statuses": lambda: _("Project ideas by status"),
 }
-
-
-def may_see_reports(user) -> bool:
-    """Staff with a role: every county (coordinators, administrators) or their own."""
-    if not (user and user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return sees_all_counties(user) or is_county_staff(user)
 
 
 def staff_report_view(view):

@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from accounts import scoping
 from programmes.facts import Figure
 
 register = template.Library()
@@ -14,9 +15,7 @@ register = template.Library()
 
 @register.filter
 def may_see_reports(user) -> bool:
-    from reports.views import may_see_reports as allowed
-
-    return allowed(user)
+    return scoping.may_see_reports(user)
 
 
 @register.filter
