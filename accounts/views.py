@@ -8,7 +8,8 @@ from django.shortcuts import render
 
 
 def lockout(request, original_response=None, credentials=None):
-    """429 with the failure limit and the cool-off, in the visitor's language.
+    """429 with the failure limit and the cool-off, in the visitor's language, and the
+    cool-off in ``Retry-After``.
 
     Unlike axes' default response it never repeats the username that was typed, also
     not to scripts (axes answers ``X-Requested-With`` requests with JSON that does).
@@ -18,6 +19,10 @@ def lockout(request, original_response=None, credentials=None):
         "failure_limit": get_failure_limit(request, credentials),
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
-    return render(
+    response = render(
         request, "accounts/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     )
+    if cool_off:
+        # At most this long: the cool-off runs from the lockout, not from this attempt.
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -476,6 +476,7 @@ def test_five_failures_lock_the_login_even_for_the_right_password(client, staff_
     assert "Too many failed logins" in page
     assert "blocked after 5 failed attempts" in page
     assert "Try again in at most 30 minutes" in page
+    assert sixth["Retry-After"] == str(30 * 60)
     assert USERNAME not in page
     assert no_store(sixth)
 
