@@ -348,7 +348,7 @@ def test_too_many_rows_are_refused_with_the_limit(cycle, monkeypatch, filename):
 ROW_ERRORS = [
     ("Imię i nazwisko", "", "Enter the person's name."),
     ("Imię i nazwisko", "   ", "Enter the person's name."),
-    ("Imię i nazwisko", "A" * 151, "at most 150 characters, this cell has 151"),
+    ("Imię i nazwisko", "A" * 151, "at most 150 characters, this value has 151"),
     ("Organizacja", "O" * 251, "at most 250 characters"),
     ("Telefon", "1" * 41, "at most 40 characters"),
     ("E-mail", "anna@", "Not a valid e-mail address."),

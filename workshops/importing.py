@@ -18,6 +18,9 @@ tablib[xlsx] brings); tablib's own importer is not used because it drops blank l
 (so row numbers would no longer be the ones the user sees), reads cached formula results
 instead of the formulas, and cannot stop at the row limit. ``attendee_template_file``
 writes the template with tablib.
+
+Every cell is checked by ``attendee_fields.attendee_field_clean``, the same function the
+attendee admin form uses, so both refuse and store the same values.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import csv
 import datetime
 import io
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
@@ -36,7 +38,6 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
@@ -45,6 +46,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from programmes.models import Sector
 
+from .attendee_fields import (
+    TEXT_FIELDS,
+    attendee_field_clean,
+    name_key,
+    sector_lookup,
+    text_clean,
+)
 from .models import Attendance, Attendee, WorkshopCycle
 
 # Stored in the audit trail, so in the portal's language and never translated per request.
@@ -88,7 +96,6 @@ COLUMNS = (
     Column("sessions", "Sesje", "sessions", frozenset({"sesje", "sessions"})),
 )
 COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
-TEXT_FIELDS = ("full_name", "organisation_name", "sector", "email", "phone")
 FILLABLE_FIELDS = ("organisation_name", "sector", "email", "phone")
 
 TEMPLATE_EXAMPLE = {
@@ -100,21 +107,12 @@ TEMPLATE_EXAMPLE = {
     "sessions": "1; 2; 3",
 }
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
-_DASHES_ONLY = re.compile(r"[-\u2010-\u2015]+")
-# Control characters (Unicode category Cc) other than tab and line breaks, which become
-# spaces, and the bidirectional overrides that can disguise text.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_PHONE = re.compile(r"[0-9+\-() ]+", re.ASCII)
 _SESSION_SPLIT = re.compile(r"[,;\s]+")
 _DECIMAL = re.compile(r"\d+\.\d+", re.ASCII)
 _ARABIC = re.compile(r"\d{1,4}", re.ASCII)
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_email_validator = EmailValidator()
 
 
 # -- Results -----------------------------------------------------------------------------
@@ -352,21 +350,6 @@ def _display(text: str, limit: int = 60) -> str:
 # -- Validating cells --------------------------------------------------------------------
 
 
-def _name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
-
-
-def _sector_lookup() -> dict[str, str]:
-    """Sector values and their labels in every language of the site, casefolded."""
-    lookup = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for value, label in Sector.choices:
-                lookup[_name_key(str(label))] = value
-    lookup.update({value.casefold(): value for value in Sector.values})
-    return lookup
-
-
 def _roman_to_int(numeral: str) -> int:
     total = 0
     for char, following in zip(numeral, [*numeral[1:], None], strict=True):
@@ -407,63 +390,14 @@ def _session_numbers(text: str, ordinals: Iterable[int]) -> tuple[tuple[int, ...
     return tuple(sorted(numbers)), None
 
 
-def _is_phone(text: str) -> bool:
-    return bool(_PHONE.fullmatch(text)) and 6 <= sum(map(str.isdigit, text)) <= 20
-
-
-def _max_length(key: str) -> int | None:
-    """The model field's limit for free text; a sector or sessions cell is checked whole."""
-    if key in ("sector", "sessions"):
-        return None
-    return Attendee._meta.get_field(key).max_length
-
-
-_MAX_LENGTHS = {column.key: _max_length(column.key) for column in COLUMNS}
-
-
 def _clean_cell(key: str, raw: str, *, ordinals, sectors) -> tuple[Any, str | None]:
     """The value to store for one cell, or the reason it is refused."""
-    if _CONTROL.search(raw):
-        return None, _(
-            "Contains control characters (invisible codes such as NUL); retype the value."
-        )
-    text = " ".join(unicodedata.normalize("NFC", raw).split())
-    if _DASHES_ONLY.fullmatch(text):
-        text = ""  # "-" or "—" is how many lists say "none"
-    if text.startswith(_FORMULA_STARTS) and not (
-        key == "phone" and text.startswith("+") and _is_phone(text)
-    ):
-        return None, _(
-            "Starts with “%(char)s”, which a spreadsheet would run as a formula; remove "
-            "that character."
-        ) % {"char": text[0]}
-    max_length = _MAX_LENGTHS[key]
-    if max_length is not None and len(text) > max_length:
-        return None, _("Too long: at most %(max)s characters, this cell has %(length)s.") % {
-            "max": max_length,
-            "length": len(text),
-        }
-    if key == "full_name" and not text:
-        return None, _("Enter the person's name.")
-    if key == "email" and text:
-        try:
-            _email_validator(text)
-        except ValidationError:
-            return None, _("Not a valid e-mail address.")
-    if key == "phone" and text and not _is_phone(text):
-        return None, _(
-            "Not a phone number: use digits, spaces, “+”, “-” and parentheses, with 6 to 20 digits."
-        )
-    if key == "sector" and text:
-        value = sectors.get(text.casefold())
-        if value is None:
-            return None, _("Unknown sector; use one of: %(choices)s.") % {
-                "choices": ", ".join(str(label) for label in Sector.labels)
-            }
-        return value, None
-    if key == "sessions":
-        return _session_numbers(text, ordinals)
-    return text, None
+    try:
+        if key == "sessions":
+            return _session_numbers(text_clean(raw), ordinals)
+        return attendee_field_clean(field=key, value=raw, sectors=sectors), None
+    except ValidationError as error:
+        return None, error.messages[0]
 
 
 def _clean_row(
@@ -491,13 +425,13 @@ class _Registered:
     def __init__(self, attendees: Iterable[tuple[int, str, str]]):
         self.by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for pk, full_name, email in attendees:
-            self.by_name[_name_key(full_name)].append((pk, email.casefold()))
+            self.by_name[name_key(full_name)].append((pk, email.casefold()))
 
     def candidates(self, full_name: str, email: str) -> list[int]:
         email = email.casefold()
         same = [
             (pk, other)
-            for pk, other in self.by_name.get(_name_key(full_name), ())
+            for pk, other in self.by_name.get(name_key(full_name), ())
             if _emails_agree(email, other)
         ]
         exact = [pk for pk, other in same if email and other == email]
@@ -519,7 +453,7 @@ def _match_rows(
     seen: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name -> [(row, email)]
     claimed: dict[int, int] = {}  # attendee id -> row
     for row in rows:
-        name, email = _name_key(row.full_name), row.email.casefold()
+        name, email = name_key(row.full_name), row.email.casefold()
         earlier = next(
             (number for number, other in seen[name] if _emails_agree(email, other)), None
         )
@@ -606,7 +540,7 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
         headings, positions, ignored = _read_headings(table)
         preview = ImportPreview(cycle_id=cycle.pk, filename=filename, ignored_columns=ignored)
         ordinals = set(cycle.sessions.values_list("ordinal", flat=True))
-        sectors = _sector_lookup()
+        sectors = sector_lookup()
         rows = []
         count = 0
         for number, cells in enumerate(table, start=2):
@@ -783,7 +717,7 @@ def attendees_import(
         raise ValidationError(_("The workshop cycle no longer exists."), code="cycle")
     sessions = dict(cycle.sessions.values_list("ordinal", "pk"))
     records, errors, previewed = _rows_from_payload(
-        rows, ordinals=sessions.keys(), sectors=_sector_lookup()
+        rows, ordinals=sessions.keys(), sectors=sector_lookup()
     )
     if errors:
         _refuse(errors, _("Some rows are not valid; nothing was imported."))
