@@ -43,6 +43,11 @@ FILE_ERRORS = {
     "no_rows",
     "columns",
     "too_many_rows",
+    # workbook_scan: workbooks that ask for more work than a list needs
+    "sheet_dimension",
+    "row_number",
+    "too_many_columns",
+    "too_complex",
 }
 IMPORT_ERRORS = {"no_rows", "cycle", "payload", "conflict", None}
 HEADINGS = [column.heading for column in importing.COLUMNS] + [

@@ -13,11 +13,17 @@ The staff screens follow three steps:
    the database as it is then, and creates the attendees and their attendance in one
    transaction: all or nothing.
 
-CSV files are read with the standard ``csv`` module and XLSX files with openpyxl (which
-tablib[xlsx] brings); tablib's own importer is not used because it drops blank lines
-(so row numbers would no longer be the ones the user sees), reads cached formula results
-instead of the formulas, and cannot stop at the row limit. ``attendee_template_file``
-writes the template with tablib.
+CSV files are read with the standard ``csv`` module.
+
+XLSX files are read with openpyxl (which tablib[xlsx] brings), after ``workbook_scan``
+has checked, in one bounded pass over the archive, that the workbook asks for no more
+work than a list within the limits needs: at most ``MAX_ROWS`` people below the headings
+(row numbers and declared dimension included), ``MAX_COLUMNS`` columns, and
+``MAX_XLSX_*`` unpacked bytes, parts, cells, texts and other elements. Reading stops at
+those rows and columns whatever the workbook says. tablib's own importer is not used
+because it drops blank lines (so row numbers would no longer be the ones the user sees),
+reads cached formula results instead of the formulas, and cannot stop at the row limit.
+``attendee_template_file`` writes the template with tablib.
 
 Every cell is checked by ``attendee_fields.attendee_field_clean``, the same function the
 attendee admin form uses, so both refuse and store the same values.
@@ -30,7 +36,6 @@ import datetime
 import io
 import re
 import warnings
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +51,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from programmes.models import Sector
 
+from . import workbook_scan
 from .attendee_fields import (
     TEXT_FIELDS,
     attendee_field_clean,
@@ -60,8 +66,15 @@ IMPORT_CHANGE_REASON = "Import listy uczestników"
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
-# An XLSX file is a zip archive; refuse one that unpacks to far more than a list needs.
-MAX_XLSX_UNPACKED_BYTES = 20 * MAX_FILE_BYTES
+MAX_COLUMNS = 100  # the template has 6
+# What an XLSX workbook may ask of openpyxl (workbook_scan checks it first). A list of
+# 10,000 people unpacks to about 4 MB (14 MB with every field at its length limit in
+# two-byte letters) and holds 60,000 cells and texts, a few hundred other elements.
+MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_XLSX_PARTS = 1000
+MAX_XLSX_CELLS = 250_000
+MAX_XLSX_STRINGS = 100_000
+MAX_XLSX_OTHER_ELEMENTS = 50_000
 BATCH_SIZE = 5000
 
 FORMATS = ("csv", "xlsx")
@@ -280,24 +293,23 @@ def _read_csv(content: bytes) -> Iterator[Sequence[Any]]:
         ) from None
 
 
+def _xlsx_limits() -> workbook_scan.Limits:
+    return workbook_scan.Limits(
+        rows=MAX_ROWS + 1,
+        columns=MAX_COLUMNS,
+        unpacked=MAX_XLSX_UNPACKED_BYTES,
+        parts=MAX_XLSX_PARTS,
+        cells=MAX_XLSX_CELLS,
+        strings=MAX_XLSX_STRINGS,
+        other_elements=MAX_XLSX_OTHER_ELEMENTS,
+    )
+
+
 def _read_xlsx(content: bytes) -> Iterator[Sequence[Any]]:
     import openpyxl
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError):
-        # NotImplementedError: a damaged header asking for a zip version Python lacks.
-        raise ValidationError(
-            _("The file is not a valid XLSX workbook. Open it in Excel and save it again."),
-            code="format",
-        ) from None
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise ValidationError(
-            _("The workbook unpacks to more than %(size)s; split the list into smaller files.")
-            % {"size": filesizeformat(MAX_XLSX_UNPACKED_BYTES)},
-            code="too_large",
-        )
+    # Before openpyxl sees it: a workbook that asks for more work than a list needs.
+    workbook_scan.workbook_check(content, limits=_xlsx_limits())
     workbook = None
     try:
         with warnings.catch_warnings():
@@ -307,15 +319,13 @@ def _read_xlsx(content: bytes) -> Iterator[Sequence[Any]]:
         sheets = workbook.worksheets
         if not sheets:
             raise ValidationError(_("The file is empty."), code="empty")
-        # The first sheet, as in the template.
-        yield from sheets[0].iter_rows(values_only=True)
+        # The first sheet, as in the template. The bounds, not the sheet's own <dimension>,
+        # say where to stop: a dimension too small would hide rows.
+        yield from sheets[0].iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
     except ValidationError:
         raise
     except Exception:  # openpyxl raises many kinds of error on a damaged file
-        raise ValidationError(
-            _("The file is not a valid XLSX workbook. Open it in Excel and save it again."),
-            code="format",
-        ) from None
+        raise workbook_scan.invalid_workbook() from None
     finally:
         if workbook is not None:
             workbook.close()
@@ -524,7 +534,9 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
 
     Raises ``ValidationError`` (with a ``code``) when the file as a whole cannot be used:
     ``format``, ``too_large``, ``encoding``, ``csv``, ``empty``, ``no_rows``, ``columns``,
-    ``too_many_rows``. Problems in single cells are listed in ``ImportPreview.errors``.
+    ``too_many_rows``, and for a workbook that asks for more work than a list needs
+    ``sheet_dimension``, ``row_number``, ``too_many_columns``, ``too_complex``
+    (``workbook_scan``). Problems in single cells are listed in ``ImportPreview.errors``.
     """
     file_format = _file_format(filename)
     if len(content) > MAX_FILE_BYTES:
