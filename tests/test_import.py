@@ -251,6 +251,34 @@ def test_line_break_inside_a_quoted_cell_becomes_a_space(cycle):
     assert preview.new_rows[0].organisation_name == "Urząd Gminy w Słupnie"
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\n"], ids=["crlf", "lf"])
+def test_a_lone_cr_inside_a_cell_is_a_space_not_a_new_row(cycle, newline):
+    """A lone CR (a line break typed in a cell) split the person in two rows."""
+    lines = [
+        "Imię i nazwisko,Organizacja,Sesje",
+        "Anna Nowak,Urząd Gminy\rw Słupnie,1",
+        '"Jan\rKowal","GOK\r\rBielsk",2',
+        "Zofia Wiśniewska,,3",
+    ]
+    preview = parse(cycle, newline.join(lines).encode())
+    assert preview.is_valid, preview.errors
+    assert [(row.row, row.full_name, row.organisation_name) for row in preview.new_rows] == [
+        (2, "Anna Nowak", "Urząd Gminy w Słupnie"),
+        (3, "Jan Kowal", "GOK Bielsk"),
+        (4, "Zofia Wiśniewska", ""),
+    ]
+
+
+def test_a_file_ending_its_lines_with_a_lone_cr_is_read_line_by_line(cycle):
+    """Old Mac files: lone CRs end the lines, also with LFs typed inside cells."""
+    content = 'Imię i nazwisko,Organizacja\rAnna Nowak,"Urząd\nGminy\nw Słupnie"\rJan Kowal,\r'
+    preview = parse(cycle, content.encode())
+    assert [(row.row, row.full_name, row.organisation_name) for row in preview.new_rows] == [
+        (2, "Anna Nowak", "Urząd Gminy w Słupnie"),
+        (3, "Jan Kowal", ""),
+    ]
+
+
 # -- Files that cannot be used -----------------------------------------------------------
 
 

@@ -13,7 +13,10 @@ The staff screens follow three steps:
    the database as it is then, and creates the attendees and their attendance in one
    transaction: all or nothing.
 
-CSV files are read with the standard ``csv`` module.
+CSV files are read with the standard ``csv`` module. When the first line (the headings)
+ends with LF or CR LF, a lone CR elsewhere (a line break typed in a cell, as some programs
+write it) is read as a space, so it never splits one person into two rows; a file whose
+first line ends with a lone CR (old Mac files) is read with lone CRs ending the lines.
 
 XLSX files are read with openpyxl (which tablib[xlsx] brings), after ``workbook_scan``
 has checked, in one bounded pass over the archive, that the workbook asks for no more
@@ -121,6 +124,8 @@ TEMPLATE_EXAMPLE = {
 }
 
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SESSION_SPLIT = re.compile(r"[,;\s]+")
 _DECIMAL = re.compile(r"\d+\.\d+", re.ASCII)
 _ARABIC = re.compile(r"\d{1,4}", re.ASCII)
@@ -272,13 +277,24 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _line_breaks(text: str) -> str:
+    """When the file's first line (the headings) ends with LF or CR LF, a CR on its own,
+    which some programs write for a line break typed inside a cell, is read as a space,
+    not as the start of another row. A file whose first line ends with a lone CR (old Mac
+    files) is read line by line as before, its lone CRs ending the lines."""
+    first_break = _LINE_BREAK.search(text)
+    if first_break is not None and first_break[0] != "\r":
+        return _LONE_CR.sub(" ", text)
+    return text
+
+
 def _read_csv(content: bytes) -> Iterator[Sequence[Any]]:
     if content.startswith(b"PK\x03\x04"):
         raise ValidationError(
             _("This is an Excel workbook with a .csv name. Rename it to .xlsx."),
             code="format",
         )
-    text = _decode(content)
+    text = _line_breaks(_decode(content))
     if not text.strip():
         raise ValidationError(_("The file is empty."), code="empty")
     # newline="" lets csv see \r\n, \n and a bare \r alike, also inside quoted cells.
