@@ -7,7 +7,8 @@ The staff screens follow three steps:
    XLSX file and returns an ``ImportPreview``: the new rows, the rows that match attendees
    already registered for the cycle, and every error with its row, column and reason.
    A problem with the file as a whole (too large, empty, wrong columns, unreadable) raises
-   ``ValidationError``. Nothing is written to the database.
+   ``ValidationError``. Values in columns without a heading are not imported; the preview
+   lists them (``ImportPreview.unheaded_columns``). Nothing is written to the database.
 2. The view keeps ``preview.rows`` (plain JSON) in the session and shows the preview.
 3. On confirmation, ``attendees_import(cycle=..., rows=...)`` checks the rows again against
    the database as it is then, and creates the attendees and their attendance in one
@@ -50,6 +51,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programmes.models import Sector
@@ -170,6 +172,29 @@ class ImportRow:
         }
 
 
+@dataclass(frozen=True)
+class UnheadedColumn:
+    """Values in a column without a heading, which are not imported: the column's number
+    (A is 1), the first rows holding a value, and how many values it holds."""
+
+    number: int
+    rows: tuple[int, ...]
+    count: int
+
+    @property
+    def letter(self) -> str:
+        return workbook_scan.column_letter(self.number)
+
+    @property
+    def description(self) -> str:
+        rows = ", ".join(map(str, self.rows)) + (", …" if self.count > len(self.rows) else "")
+        return ngettext(
+            "Column %(letter)s (no. %(number)s): %(count)s value, in row %(rows)s.",
+            "Column %(letter)s (no. %(number)s): %(count)s values, in rows %(rows)s.",
+            self.count,
+        ) % {"letter": self.letter, "number": self.number, "count": self.count, "rows": rows}
+
+
 @dataclass
 class ImportPreview:
     """What importing a file would do. Keep ``rows`` (JSON) between preview and
@@ -181,6 +206,7 @@ class ImportPreview:
     matched_rows: list[ImportRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    unheaded_columns: list[UnheadedColumn] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -552,7 +578,8 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
     ``format``, ``too_large``, ``encoding``, ``csv``, ``empty``, ``no_rows``, ``columns``,
     ``too_many_rows``, and for a workbook that asks for more work than a list needs
     ``sheet_dimension``, ``row_number``, ``too_many_columns``, ``too_complex``
-    (``workbook_scan``). Problems in single cells are listed in ``ImportPreview.errors``.
+    (``workbook_scan``). Problems in single cells are listed in ``ImportPreview.errors``;
+    values in columns without a heading in ``ImportPreview.unheaded_columns``.
     """
     file_format = _file_format(filename)
     if len(content) > MAX_FILE_BYTES:
@@ -565,41 +592,17 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
         raise ValidationError(_("The file is empty."), code="empty")
     table = _read_csv(content) if file_format == "csv" else _read_xlsx(content)
     try:
-        headings, positions, ignored = _read_headings(table)
-        preview = ImportPreview(cycle_id=cycle.pk, filename=filename, ignored_columns=ignored)
-        ordinals = set(cycle.sessions.values_list("ordinal", flat=True))
-        sectors = sector_lookup()
-        rows = []
-        count = 0
-        for number, cells in enumerate(table, start=2):
-            raw = {
-                key: _cell_text(cells[index]) if index < len(cells) else ""
-                for key, index in positions.items()
-            }
-            if not any(value.strip() for value in raw.values()):
-                continue
-            count += 1
-            if count > MAX_ROWS:
-                raise ValidationError(
-                    _(
-                        "The file has more than %(max)s attendees; split it into files of at "
-                        "most %(max)s rows."
-                    )
-                    % {"max": formats.number_format(MAX_ROWS, force_grouping=True)},
-                    code="too_many_rows",
-                )
-            row, errors = _clean_row(number, raw, headings, ordinals=ordinals, sectors=sectors)
-            preview.errors.extend(errors)
-            if row is not None:
-                rows.append(row)
+        headings = _read_headings(table)
+        preview = ImportPreview(
+            cycle_id=cycle.pk, filename=filename, ignored_columns=headings.ignored
+        )
+        rows = _read_rows(table, headings, preview, cycle=cycle)
     finally:
         table.close()
-    if not count:
-        raise ValidationError(_("The file has column headings but no attendees."), code="no_rows")
     registered = _Registered(
         Attendee.objects.active().filter(cycle=cycle).values_list("pk", "full_name", "email")
     )
-    checked, errors = _match_rows(rows, registered, headings["full_name"])
+    checked, errors = _match_rows(rows, registered, headings.names["full_name"])
     preview.errors.extend(errors)
     preview.errors.sort(key=lambda error: error.row)  # stable: columns stay in file order
     for row in checked:
@@ -607,7 +610,79 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
     return preview
 
 
-def _read_headings(table: Iterator[Sequence[Any]]):
+def _read_rows(
+    table: Iterator[Sequence[Any]], headings: _Headings, preview: ImportPreview, *, cycle
+) -> list[ImportRow]:
+    """The rows below the headings, cleaned; their errors and the values in columns
+    without a heading go into ``preview``."""
+    ordinals = set(cycle.sessions.values_list("ordinal", flat=True))
+    sectors = sector_lookup()
+    unheaded = _UnheadedCells(headings.headed)
+    rows = []
+    count = 0
+    for number, cells in enumerate(table, start=2):
+        unheaded.note(number, cells)
+        raw = {
+            key: _cell_text(cells[index]) if index < len(cells) else ""
+            for key, index in headings.positions.items()
+        }
+        if not any(value.strip() for value in raw.values()):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ValidationError(
+                _(
+                    "The file has more than %(max)s attendees; split it into files of at "
+                    "most %(max)s rows."
+                )
+                % {"max": formats.number_format(MAX_ROWS, force_grouping=True)},
+                code="too_many_rows",
+            )
+        row, errors = _clean_row(number, raw, headings.names, ordinals=ordinals, sectors=sectors)
+        preview.errors.extend(errors)
+        if row is not None:
+            rows.append(row)
+    if not count:
+        raise ValidationError(_("The file has column headings but no attendees."), code="no_rows")
+    preview.unheaded_columns = unheaded.columns()
+    return rows
+
+
+@dataclass(frozen=True)
+class _Headings:
+    names: dict[str, str]  # column key -> the heading as written in the file
+    positions: dict[str, int]  # column key -> index in the row
+    ignored: list[str]  # headings of no known column
+    headed: frozenset[int]  # the indexes of every column with a heading
+
+
+class _UnheadedCells:
+    """Where the rows hold values in columns without a heading (or beyond the last)."""
+
+    SHOWN_ROWS = 10
+
+    def __init__(self, headed: frozenset[int]):
+        self.headed = headed
+        self.rows: dict[int, list[int]] = defaultdict(list)  # column index -> row numbers
+        self.counts: dict[int, int] = defaultdict(int)
+
+    def note(self, number: int, cells: Sequence[Any]) -> None:
+        for index, value in enumerate(cells):
+            if value is None or value == "" or index in self.headed:
+                continue
+            if _cell_text(value).strip():
+                self.counts[index] += 1
+                if len(self.rows[index]) < self.SHOWN_ROWS:
+                    self.rows[index].append(number)
+
+    def columns(self) -> list[UnheadedColumn]:
+        return [
+            UnheadedColumn(number=index + 1, rows=tuple(self.rows[index]), count=count)
+            for index, count in sorted(self.counts.items())
+        ]
+
+
+def _read_headings(table: Iterator[Sequence[Any]]) -> _Headings:
     """Map the heading row (row 1) to the known columns."""
     header = next(table, None)
     texts = [" ".join(_cell_text(cell).split()) for cell in header or ()]
@@ -641,7 +716,12 @@ def _read_headings(table: Iterator[Sequence[Any]]):
             % {"expected": _expected_columns(), "found": found or _("no headings")},
             code="columns",
         )
-    return headings, positions, ignored
+    return _Headings(
+        names=headings,
+        positions=positions,
+        ignored=ignored,
+        headed=frozenset(index for index, text in enumerate(texts) if text),
+    )
 
 
 def _rows_from_payload(

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from accounts.scoping import attendees_for_user, certificates_for_user, cycles_for_user
 from partnership.uploads import upload_failed
 
-from . import importing
+from . import importing, workbook_scan
 from .attendance import attendance_grid, attendance_register_save
 from .certificates import (
     certificate_reissue,
@@ -332,6 +333,8 @@ def attendee_import(request, pk, *, admin_site):
         errors=preview.errors[:PREVIEW_SHOWN_ROWS] if preview else [],
         max_rows=importing.MAX_ROWS,
         max_size=importing.MAX_FILE_BYTES,
+        last_row=formats.number_format(importing.MAX_ROWS + 1, force_grouping=True),
+        last_column=workbook_scan.column_letter(importing.MAX_COLUMNS),
     )
     return TemplateResponse(request, "staff/attendee_import.html", context)
 
