@@ -662,15 +662,18 @@ class _UnheadedCells:
     SHOWN_ROWS = 10
 
     def __init__(self, headed: frozenset[int]):
-        self.headed = headed
+        self.width = max(headed, default=-1) + 1
+        self.gaps = [index for index in range(self.width) if index not in headed]
         self.rows: dict[int, list[int]] = defaultdict(list)  # column index -> row numbers
         self.counts: dict[int, int] = defaultdict(int)
 
     def note(self, number: int, cells: Sequence[Any]) -> None:
-        for index, value in enumerate(cells):
-            if value is None or value == "" or index in self.headed:
-                continue
-            if _cell_text(value).strip():
+        beyond = cells[self.width :]
+        if not self.gaps and beyond.count(None) + beyond.count("") == len(beyond):
+            return  # the usual row, checked without a loop
+        for index in (*self.gaps, *range(self.width, len(cells))):
+            value = cells[index] if index < len(cells) else None
+            if value is not None and value != "" and _cell_text(value).strip():
                 self.counts[index] += 1
                 if len(self.rows[index]) < self.SHOWN_ROWS:
                     self.rows[index].append(number)
