@@ -28,7 +28,11 @@ CONTENT_TYPES = (
     'officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
     'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    "</Types>"
+    "{overrides}</Types>"
+)
+SHARED_STRINGS_TYPE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/>'
 )
 ROOT_RELS = (
     f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships xmlns="{PACKAGE_RELS}">'
@@ -80,7 +84,9 @@ def workbook(
     added as they are (a shared-strings table, styles)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        strings = "xl/sharedStrings.xml" in (parts or {})
+        overrides = SHARED_STRINGS_TYPE if strings else ""
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(overrides=overrides))
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
@@ -139,10 +145,30 @@ def too_many_rows(count: int = 10_001, dimension: str | None = None) -> bytes:
     return workbook([text_row(1, HEADINGS), *rows], dimension=dimension)
 
 
+def _heading_and_one_person_workbook(parts: dict[str, bytes]) -> bytes:
+    return workbook(_heading_and_one_person(), parts=parts)
+
+
+def shared_strings(count: int = 100_001) -> bytes:
+    """A shared-strings table of ``count`` strings (openpyxl builds an object for each)."""
+    strings = f'<sst xmlns="{MAIN}">' + "<si><t>x</t></si>" * count + "</sst>"
+    return _heading_and_one_person_workbook({"xl/sharedStrings.xml": strings.encode()})
+
+
+def styles(count: int = 50_001) -> bytes:
+    """A stylesheet of ``count`` cell formats (Excel itself stops at 64,000)."""
+    xfs = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * count
+    sheet = f'<styleSheet xmlns="{MAIN}"><cellXfs>{xfs}</cellXfs></styleSheet>'
+    return _heading_and_one_person_workbook({"xl/styles.xml": sheet.encode()})
+
+
 KINDS: dict[str, Callable[[], bytes]] = {
     "declared dimension A1:F20000000": declared_dimension,
     "one row numbered 20,000,000": far_row,
     "95 MB of empty cells": empty_cells,
     "a cell in column XFD (16,384)": far_column,
     "10,001 rows": too_many_rows,
+    "19 MB of empty cells (under 20 MB)": lambda: empty_cells(megabytes=19),
+    "100,001 shared strings": shared_strings,
+    "50,001 cell styles": styles,
 }
