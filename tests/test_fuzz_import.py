@@ -43,8 +43,13 @@ FILE_ERRORS = {
     "no_rows",
     "columns",
     "too_many_rows",
+    # workbook_scan: workbooks that ask for more work than a list needs
+    "sheet_dimension",
+    "row_number",
+    "too_many_columns",
+    "too_complex",
 }
-IMPORT_ERRORS = {"no_rows", "cycle", "payload", "conflict", None}
+IMPORT_ERRORS = {"no_rows", "cycle", "payload", "conflict", "consent_note", None}
 HEADINGS = [column.heading for column in importing.COLUMNS] + [
     "name",
     "E-MAIL",

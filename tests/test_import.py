@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from programmes.models import Sector
@@ -251,6 +252,89 @@ def test_line_break_inside_a_quoted_cell_becomes_a_space(cycle):
     assert preview.new_rows[0].organisation_name == "Urząd Gminy w Słupnie"
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\n"], ids=["crlf", "lf"])
+def test_a_lone_cr_inside_a_cell_is_a_space_not_a_new_row(cycle, newline):
+    """A lone CR (a line break typed in a cell) split the person in two rows."""
+    lines = [
+        "Imię i nazwisko,Organizacja,Sesje",
+        "Anna Nowak,Urząd Gminy\rw Słupnie,1",
+        '"Jan\rKowal","GOK\r\rBielsk",2',
+        "Zofia Wiśniewska,,3",
+    ]
+    preview = parse(cycle, newline.join(lines).encode())
+    assert preview.is_valid, preview.errors
+    assert [(row.row, row.full_name, row.organisation_name) for row in preview.new_rows] == [
+        (2, "Anna Nowak", "Urząd Gminy w Słupnie"),
+        (3, "Jan Kowal", "GOK Bielsk"),
+        (4, "Zofia Wiśniewska", ""),
+    ]
+
+
+def test_a_file_ending_its_lines_with_a_lone_cr_is_read_line_by_line(cycle):
+    """Old Mac files: lone CRs end the lines, also with LFs typed inside cells."""
+    content = 'Imię i nazwisko,Organizacja\rAnna Nowak,"Urząd\nGminy\nw Słupnie"\rJan Kowal,\r'
+    preview = parse(cycle, content.encode())
+    assert [(row.row, row.full_name, row.organisation_name) for row in preview.new_rows] == [
+        (2, "Anna Nowak", "Urząd Gminy w Słupnie"),
+        (3, "Jan Kowal", ""),
+    ]
+
+
+# -- Values outside the headed columns ---------------------------------------------------
+
+
+def test_values_in_columns_without_a_heading_are_listed(cycle):
+    content = csv_file(
+        [
+            ["Anna Nowak", "GOK", "anna@example.org", "uwaga"],
+            ["Jan Kowal", "", "", " "],
+            ["", "", "", "sama uwaga"],
+        ],
+        header=["name", "", "e-mail"],
+    )
+    preview = parse(cycle, content)
+    assert preview.is_valid
+    assert preview.new_count == 2
+    assert [(c.letter, c.number, c.rows, c.count) for c in preview.unheaded_columns] == [
+        ("B", 2, (2,), 1),
+        ("D", 4, (2, 4), 2),
+    ]
+    assert [column.description for column in preview.unheaded_columns] == [
+        "Column B (no. 2): 1 value, in row 2.",
+        "Column D (no. 4): 2 values, in rows 2, 4.",
+    ]
+
+
+def test_values_beyond_the_headings_of_a_workbook_are_listed(cycle):
+    rows = [["Osoba 1", None, None, None, None, None, None, "notatka"]]
+    rows += [[f"Osoba {n}", None, 0] for n in range(2, 14)]  # 0 is a value too
+    preview = parse(cycle, xlsx_file(rows, header=["name", "email"]), "lista.xlsx")
+    assert preview.is_valid
+    third, eighth = preview.unheaded_columns
+    assert (third.letter, third.count) == ("C", 12)
+    assert third.description == (
+        "Column C (no. 3): 12 values, in rows 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, …."
+    )
+    assert (eighth.letter, eighth.rows) == ("H", (2,))
+
+
+def test_a_file_without_such_values_lists_none(cycle):
+    assert parse(cycle, csv_file(GOOD_ROWS)).unheaded_columns == []
+
+
+def test_the_preview_warns_about_values_that_will_not_be_imported(staff_client, cycle):
+    with translation.override("pl"):  # the Polish admin, /admin/...
+        url = reverse("admin:workshops_workshopcycle_import", args=[cycle.pk])
+    upload = io.BytesIO(csv_file([["Anna Nowak", "", "uwaga"]], header=["name"]))
+    upload.name = "lista.csv"
+    response = staff_client.post(url, {"file": upload})
+    page = response.content.decode()
+    assert "Wartości w kolumnach bez nagłówka nie zostaną zaimportowane" in page
+    assert "Kolumna C (nr 3): 1 wartość, w wierszu 2." in page
+    assert response.context["preview"].is_valid  # a warning: the list can still be confirmed
+    assert 'name="action" value="confirm"' in page
+
+
 # -- Files that cannot be used -----------------------------------------------------------
 
 
@@ -348,7 +432,7 @@ def test_too_many_rows_are_refused_with_the_limit(cycle, monkeypatch, filename):
 ROW_ERRORS = [
     ("Imię i nazwisko", "", "Enter the person's name."),
     ("Imię i nazwisko", "   ", "Enter the person's name."),
-    ("Imię i nazwisko", "A" * 151, "at most 150 characters, this cell has 151"),
+    ("Imię i nazwisko", "A" * 151, "at most 150 characters, this value has 151"),
     ("Organizacja", "O" * 251, "at most 250 characters"),
     ("Telefon", "1" * 41, "at most 40 characters"),
     ("E-mail", "anna@", "Not a valid e-mail address."),
@@ -727,3 +811,13 @@ def test_template_has_the_polish_headings():
     sheet = openpyxl.load_workbook(io.BytesIO(attendee_template_file(format="xlsx"))).active
     assert [cell.value for cell in sheet[1]] == HEADER
     assert sheet.max_row == 2
+
+
+def test_a_consent_note_with_a_nul_byte_is_refused_and_nothing_saved(cycle):
+    """Regression (found by the fuzz tests on PostgreSQL): a NUL byte in the consent note
+    reached the database, which refuses it (a server error)."""
+    rows = [{"row": 2, "full_name": "Ola Nowa", "sessions": []}]
+    with pytest.raises(ValidationError) as refused:
+        attendees_import(cycle=cycle, rows=rows, consent_note="zgoda\x00")
+    assert refused.value.code == "consent_note"
+    assert not Attendee.objects.filter(cycle=cycle).exists()

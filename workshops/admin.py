@@ -30,6 +30,7 @@ from programmes.admin import (
 )
 
 from . import staff_views
+from .attendee_fields import attendee_field_clean
 from .importing import attendee_duplicates
 from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
 
@@ -275,7 +276,19 @@ class AttendanceInline(CycleSessionChoicesMixin, admin.TabularInline):
         return obj.cycle_id
 
 
+def _attendee_field_clean(field):
+    """``clean_<field>`` for the attendee form: the importer's rules for the same field."""
+
+    def clean(self):
+        return attendee_field_clean(field=field, value=self.cleaned_data.get(field) or "")
+
+    return clean
+
+
 class AttendeeForm(forms.ModelForm):
+    """Checks each text field as the importer checks a cell (``attendee_fields``), so that
+    a name the import refuses, such as ``=HYPERLINK(...)``, cannot be typed in here either."""
+
     different_person = forms.BooleanField(
         label=_("This is a different person with the same name"),
         required=False,
@@ -293,6 +306,12 @@ class AttendeeForm(forms.ModelForm):
             "phone",
             "consent_note",
         ]
+
+    clean_full_name = _attendee_field_clean("full_name")
+    clean_organisation_name = _attendee_field_clean("organisation_name")
+    clean_sector = _attendee_field_clean("sector")
+    clean_email = _attendee_field_clean("email")
+    clean_phone = _attendee_field_clean("phone")
 
     def clean(self):
         cleaned = super().clean()

@@ -7,17 +7,30 @@ The staff screens follow three steps:
    XLSX file and returns an ``ImportPreview``: the new rows, the rows that match attendees
    already registered for the cycle, and every error with its row, column and reason.
    A problem with the file as a whole (too large, empty, wrong columns, unreadable) raises
-   ``ValidationError``. Nothing is written to the database.
+   ``ValidationError``. Values in columns without a heading are not imported; the preview
+   lists them (``ImportPreview.unheaded_columns``). Nothing is written to the database.
 2. The view keeps ``preview.rows`` (plain JSON) in the session and shows the preview.
 3. On confirmation, ``attendees_import(cycle=..., rows=...)`` checks the rows again against
    the database as it is then, and creates the attendees and their attendance in one
    transaction: all or nothing.
 
-CSV files are read with the standard ``csv`` module and XLSX files with openpyxl (which
-tablib[xlsx] brings); tablib's own importer is not used because it drops blank lines
-(so row numbers would no longer be the ones the user sees), reads cached formula results
-instead of the formulas, and cannot stop at the row limit. ``attendee_template_file``
-writes the template with tablib.
+CSV files are read with the standard ``csv`` module. When the first line (the headings)
+ends with LF or CR LF, a lone CR elsewhere (a line break typed in a cell, as some programs
+write it) is read as a space, so it never splits one person into two rows; a file whose
+first line ends with a lone CR (old Mac files) is read with lone CRs ending the lines.
+
+XLSX files are read with openpyxl (which tablib[xlsx] brings), after ``workbook_scan``
+has checked, in one bounded pass over the archive, that the workbook asks for no more
+work than a list within the limits needs: at most ``MAX_ROWS`` people below the headings
+(row numbers and declared dimension included), ``MAX_COLUMNS`` columns, and
+``MAX_XLSX_*`` unpacked bytes, parts, cells, texts and other elements. Reading stops at
+those rows and columns whatever the workbook says. tablib's own importer is not used
+because it drops blank lines (so row numbers would no longer be the ones the user sees),
+reads cached formula results instead of the formulas, and cannot stop at the row limit.
+``attendee_template_file`` writes the template with tablib.
+
+Every cell is checked by ``attendee_fields.attendee_field_clean``, the same function the
+attendee admin form uses, so both refuse and store the same values.
 """
 
 from __future__ import annotations
@@ -26,9 +39,7 @@ import csv
 import datetime
 import io
 import re
-import unicodedata
 import warnings
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,16 +47,25 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.db import IntegrityError, connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from partnership.caching import public_data_changed
 from programmes.models import Sector
 
+from . import workbook_scan
+from .attendee_fields import (
+    CONTROL,
+    TEXT_FIELDS,
+    attendee_field_clean,
+    name_key,
+    sector_lookup,
+    text_clean,
+)
 from .models import Attendance, Attendee, WorkshopCycle
 
 # Stored in the audit trail, so in the portal's language and never translated per request.
@@ -53,8 +73,15 @@ IMPORT_CHANGE_REASON = "Import listy uczestników"
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
-# An XLSX file is a zip archive; refuse one that unpacks to far more than a list needs.
-MAX_XLSX_UNPACKED_BYTES = 20 * MAX_FILE_BYTES
+MAX_COLUMNS = 100  # the template has 6
+# What an XLSX workbook may ask of openpyxl (workbook_scan checks it first). A list of
+# 10,000 people unpacks to about 4 MB (14 MB with every field at its length limit in
+# two-byte letters) and holds 60,000 cells and texts, a few hundred other elements.
+MAX_XLSX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_XLSX_PARTS = 1000
+MAX_XLSX_CELLS = 250_000
+MAX_XLSX_STRINGS = 100_000
+MAX_XLSX_OTHER_ELEMENTS = 50_000
 BATCH_SIZE = 5000
 
 FORMATS = ("csv", "xlsx")
@@ -89,7 +116,6 @@ COLUMNS = (
     Column("sessions", "Sesje", "sessions", frozenset({"sesje", "sessions"})),
 )
 COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
-TEXT_FIELDS = ("full_name", "organisation_name", "sector", "email", "phone")
 FILLABLE_FIELDS = ("organisation_name", "sector", "email", "phone")
 
 TEMPLATE_EXAMPLE = {
@@ -101,21 +127,14 @@ TEMPLATE_EXAMPLE = {
     "sessions": "1; 2; 3",
 }
 
-_FORMULA_STARTS = ("=", "+", "-", "@")
-_DASHES_ONLY = re.compile(r"[-\u2010-\u2015]+")
-# Control characters (Unicode category Cc) other than tab and line breaks, which become
-# spaces, and the bidirectional overrides that can disguise text.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_PHONE = re.compile(r"[0-9+\-() ]+", re.ASCII)
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SESSION_SPLIT = re.compile(r"[,;\s]+")
 _DECIMAL = re.compile(r"\d+\.\d+", re.ASCII)
 _ARABIC = re.compile(r"\d{1,4}", re.ASCII)
 _ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-_email_validator = EmailValidator()
 
 
 # -- Results -----------------------------------------------------------------------------
@@ -155,6 +174,29 @@ class ImportRow:
         }
 
 
+@dataclass(frozen=True)
+class UnheadedColumn:
+    """Values in a column without a heading, which are not imported: the column's number
+    (A is 1), the first rows holding a value, and how many values it holds."""
+
+    number: int
+    rows: tuple[int, ...]
+    count: int
+
+    @property
+    def letter(self) -> str:
+        return workbook_scan.column_letter(self.number)
+
+    @property
+    def description(self) -> str:
+        rows = ", ".join(map(str, self.rows)) + (", …" if self.count > len(self.rows) else "")
+        return ngettext(
+            "Column %(letter)s (no. %(number)s): %(count)s value, in row %(rows)s.",
+            "Column %(letter)s (no. %(number)s): %(count)s values, in rows %(rows)s.",
+            self.count,
+        ) % {"letter": self.letter, "number": self.number, "count": self.count, "rows": rows}
+
+
 @dataclass
 class ImportPreview:
     """What importing a file would do. Keep ``rows`` (JSON) between preview and
@@ -166,6 +208,7 @@ class ImportPreview:
     matched_rows: list[ImportRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    unheaded_columns: list[UnheadedColumn] = field(default_factory=list)
 
     @property
     def new_count(self) -> int:
@@ -262,13 +305,24 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _line_breaks(text: str) -> str:
+    """When the file's first line (the headings) ends with LF or CR LF, a CR on its own,
+    which some programs write for a line break typed inside a cell, is read as a space,
+    not as the start of another row. A file whose first line ends with a lone CR (old Mac
+    files) is read line by line as before, its lone CRs ending the lines."""
+    first_break = _LINE_BREAK.search(text)
+    if first_break is not None and first_break[0] != "\r":
+        return _LONE_CR.sub(" ", text)
+    return text
+
+
 def _read_csv(content: bytes) -> Iterator[Sequence[Any]]:
     if content.startswith(b"PK\x03\x04"):
         raise ValidationError(
             _("This is an Excel workbook with a .csv name. Rename it to .xlsx."),
             code="format",
         )
-    text = _decode(content)
+    text = _line_breaks(_decode(content))
     if not text.strip():
         raise ValidationError(_("The file is empty."), code="empty")
     # newline="" lets csv see \r\n, \n and a bare \r alike, also inside quoted cells.
@@ -283,24 +337,23 @@ def _read_csv(content: bytes) -> Iterator[Sequence[Any]]:
         ) from None
 
 
+def _xlsx_limits() -> workbook_scan.Limits:
+    return workbook_scan.Limits(
+        rows=MAX_ROWS + 1,
+        columns=MAX_COLUMNS,
+        unpacked=MAX_XLSX_UNPACKED_BYTES,
+        parts=MAX_XLSX_PARTS,
+        cells=MAX_XLSX_CELLS,
+        strings=MAX_XLSX_STRINGS,
+        other_elements=MAX_XLSX_OTHER_ELEMENTS,
+    )
+
+
 def _read_xlsx(content: bytes) -> Iterator[Sequence[Any]]:
     import openpyxl
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError):
-        # NotImplementedError: a damaged header asking for a zip version Python lacks.
-        raise ValidationError(
-            _("The file is not a valid XLSX workbook. Open it in Excel and save it again."),
-            code="format",
-        ) from None
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise ValidationError(
-            _("The workbook unpacks to more than %(size)s; split the list into smaller files.")
-            % {"size": filesizeformat(MAX_XLSX_UNPACKED_BYTES)},
-            code="too_large",
-        )
+    # Before openpyxl sees it: a workbook that asks for more work than a list needs.
+    workbook_scan.workbook_check(content, limits=_xlsx_limits())
     workbook = None
     try:
         with warnings.catch_warnings():
@@ -310,15 +363,13 @@ def _read_xlsx(content: bytes) -> Iterator[Sequence[Any]]:
         sheets = workbook.worksheets
         if not sheets:
             raise ValidationError(_("The file is empty."), code="empty")
-        # The first sheet, as in the template.
-        yield from sheets[0].iter_rows(values_only=True)
+        # The first sheet, as in the template. The bounds, not the sheet's own <dimension>,
+        # say where to stop: a dimension too small would hide rows.
+        yield from sheets[0].iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
     except ValidationError:
         raise
     except Exception:  # openpyxl raises many kinds of error on a damaged file
-        raise ValidationError(
-            _("The file is not a valid XLSX workbook. Open it in Excel and save it again."),
-            code="format",
-        ) from None
+        raise workbook_scan.invalid_workbook() from None
     finally:
         if workbook is not None:
             workbook.close()
@@ -351,21 +402,6 @@ def _display(text: str, limit: int = 60) -> str:
 
 
 # -- Validating cells --------------------------------------------------------------------
-
-
-def _name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
-
-
-def _sector_lookup() -> dict[str, str]:
-    """Sector values and their labels in every language of the site, casefolded."""
-    lookup = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for value, label in Sector.choices:
-                lookup[_name_key(str(label))] = value
-    lookup.update({value.casefold(): value for value in Sector.values})
-    return lookup
 
 
 def _roman_to_int(numeral: str) -> int:
@@ -408,63 +444,14 @@ def _session_numbers(text: str, ordinals: Iterable[int]) -> tuple[tuple[int, ...
     return tuple(sorted(numbers)), None
 
 
-def _is_phone(text: str) -> bool:
-    return bool(_PHONE.fullmatch(text)) and 6 <= sum(map(str.isdigit, text)) <= 20
-
-
-def _max_length(key: str) -> int | None:
-    """The model field's limit for free text; a sector or sessions cell is checked whole."""
-    if key in ("sector", "sessions"):
-        return None
-    return Attendee._meta.get_field(key).max_length
-
-
-_MAX_LENGTHS = {column.key: _max_length(column.key) for column in COLUMNS}
-
-
 def _clean_cell(key: str, raw: str, *, ordinals, sectors) -> tuple[Any, str | None]:
     """The value to store for one cell, or the reason it is refused."""
-    if _CONTROL.search(raw):
-        return None, _(
-            "Contains control characters (invisible codes such as NUL); retype the value."
-        )
-    text = " ".join(unicodedata.normalize("NFC", raw).split())
-    if _DASHES_ONLY.fullmatch(text):
-        text = ""  # "-" or "—" is how many lists say "none"
-    if text.startswith(_FORMULA_STARTS) and not (
-        key == "phone" and text.startswith("+") and _is_phone(text)
-    ):
-        return None, _(
-            "Starts with “%(char)s”, which a spreadsheet would run as a formula; remove "
-            "that character."
-        ) % {"char": text[0]}
-    max_length = _MAX_LENGTHS[key]
-    if max_length is not None and len(text) > max_length:
-        return None, _("Too long: at most %(max)s characters, this cell has %(length)s.") % {
-            "max": max_length,
-            "length": len(text),
-        }
-    if key == "full_name" and not text:
-        return None, _("Enter the person's name.")
-    if key == "email" and text:
-        try:
-            _email_validator(text)
-        except ValidationError:
-            return None, _("Not a valid e-mail address.")
-    if key == "phone" and text and not _is_phone(text):
-        return None, _(
-            "Not a phone number: use digits, spaces, “+”, “-” and parentheses, with 6 to 20 digits."
-        )
-    if key == "sector" and text:
-        value = sectors.get(text.casefold())
-        if value is None:
-            return None, _("Unknown sector; use one of: %(choices)s.") % {
-                "choices": ", ".join(str(label) for label in Sector.labels)
-            }
-        return value, None
-    if key == "sessions":
-        return _session_numbers(text, ordinals)
-    return text, None
+    try:
+        if key == "sessions":
+            return _session_numbers(text_clean(raw), ordinals)
+        return attendee_field_clean(field=key, value=raw, sectors=sectors), None
+    except ValidationError as error:
+        return None, error.messages[0]
 
 
 def _clean_row(
@@ -492,13 +479,13 @@ class _Registered:
     def __init__(self, attendees: Iterable[tuple[int, str, str]]):
         self.by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
         for pk, full_name, email in attendees:
-            self.by_name[_name_key(full_name)].append((pk, email.casefold()))
+            self.by_name[name_key(full_name)].append((pk, email.casefold()))
 
     def candidates(self, full_name: str, email: str) -> list[int]:
         email = email.casefold()
         same = [
             (pk, other)
-            for pk, other in self.by_name.get(_name_key(full_name), ())
+            for pk, other in self.by_name.get(name_key(full_name), ())
             if _emails_agree(email, other)
         ]
         exact = [pk for pk, other in same if email and other == email]
@@ -520,7 +507,7 @@ def _match_rows(
     seen: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name -> [(row, email)]
     claimed: dict[int, int] = {}  # attendee id -> row
     for row in rows:
-        name, email = _name_key(row.full_name), row.email.casefold()
+        name, email = name_key(row.full_name), row.email.casefold()
         earlier = next(
             (number for number, other in seen[name] if _emails_agree(email, other)), None
         )
@@ -591,7 +578,10 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
 
     Raises ``ValidationError`` (with a ``code``) when the file as a whole cannot be used:
     ``format``, ``too_large``, ``encoding``, ``csv``, ``empty``, ``no_rows``, ``columns``,
-    ``too_many_rows``. Problems in single cells are listed in ``ImportPreview.errors``.
+    ``too_many_rows``, and for a workbook that asks for more work than a list needs
+    ``sheet_dimension``, ``row_number``, ``too_many_columns``, ``too_complex``
+    (``workbook_scan``). Problems in single cells are listed in ``ImportPreview.errors``;
+    values in columns without a heading in ``ImportPreview.unheaded_columns``.
     """
     file_format = _file_format(filename)
     if len(content) > MAX_FILE_BYTES:
@@ -604,41 +594,17 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
         raise ValidationError(_("The file is empty."), code="empty")
     table = _read_csv(content) if file_format == "csv" else _read_xlsx(content)
     try:
-        headings, positions, ignored = _read_headings(table)
-        preview = ImportPreview(cycle_id=cycle.pk, filename=filename, ignored_columns=ignored)
-        ordinals = set(cycle.sessions.values_list("ordinal", flat=True))
-        sectors = _sector_lookup()
-        rows = []
-        count = 0
-        for number, cells in enumerate(table, start=2):
-            raw = {
-                key: _cell_text(cells[index]) if index < len(cells) else ""
-                for key, index in positions.items()
-            }
-            if not any(value.strip() for value in raw.values()):
-                continue
-            count += 1
-            if count > MAX_ROWS:
-                raise ValidationError(
-                    _(
-                        "The file has more than %(max)s attendees; split it into files of at "
-                        "most %(max)s rows."
-                    )
-                    % {"max": formats.number_format(MAX_ROWS, force_grouping=True)},
-                    code="too_many_rows",
-                )
-            row, errors = _clean_row(number, raw, headings, ordinals=ordinals, sectors=sectors)
-            preview.errors.extend(errors)
-            if row is not None:
-                rows.append(row)
+        headings = _read_headings(table)
+        preview = ImportPreview(
+            cycle_id=cycle.pk, filename=filename, ignored_columns=headings.ignored
+        )
+        rows = _read_rows(table, headings, preview, cycle=cycle)
     finally:
         table.close()
-    if not count:
-        raise ValidationError(_("The file has column headings but no attendees."), code="no_rows")
     registered = _Registered(
         Attendee.objects.active().filter(cycle=cycle).values_list("pk", "full_name", "email")
     )
-    checked, errors = _match_rows(rows, registered, headings["full_name"])
+    checked, errors = _match_rows(rows, registered, headings.names["full_name"])
     preview.errors.extend(errors)
     preview.errors.sort(key=lambda error: error.row)  # stable: columns stay in file order
     for row in checked:
@@ -646,7 +612,82 @@ def attendee_file_parse(*, cycle: WorkshopCycle, filename: str, content: bytes) 
     return preview
 
 
-def _read_headings(table: Iterator[Sequence[Any]]):
+def _read_rows(
+    table: Iterator[Sequence[Any]], headings: _Headings, preview: ImportPreview, *, cycle
+) -> list[ImportRow]:
+    """The rows below the headings, cleaned; their errors and the values in columns
+    without a heading go into ``preview``."""
+    ordinals = set(cycle.sessions.values_list("ordinal", flat=True))
+    sectors = sector_lookup()
+    unheaded = _UnheadedCells(headings.headed)
+    rows = []
+    count = 0
+    for number, cells in enumerate(table, start=2):
+        unheaded.note(number, cells)
+        raw = {
+            key: _cell_text(cells[index]) if index < len(cells) else ""
+            for key, index in headings.positions.items()
+        }
+        if not any(value.strip() for value in raw.values()):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ValidationError(
+                _(
+                    "The file has more than %(max)s attendees; split it into files of at "
+                    "most %(max)s rows."
+                )
+                % {"max": formats.number_format(MAX_ROWS, force_grouping=True)},
+                code="too_many_rows",
+            )
+        row, errors = _clean_row(number, raw, headings.names, ordinals=ordinals, sectors=sectors)
+        preview.errors.extend(errors)
+        if row is not None:
+            rows.append(row)
+    if not count:
+        raise ValidationError(_("The file has column headings but no attendees."), code="no_rows")
+    preview.unheaded_columns = unheaded.columns()
+    return rows
+
+
+@dataclass(frozen=True)
+class _Headings:
+    names: dict[str, str]  # column key -> the heading as written in the file
+    positions: dict[str, int]  # column key -> index in the row
+    ignored: list[str]  # headings of no known column
+    headed: frozenset[int]  # the indexes of every column with a heading
+
+
+class _UnheadedCells:
+    """Where the rows hold values in columns without a heading (or beyond the last)."""
+
+    SHOWN_ROWS = 10
+
+    def __init__(self, headed: frozenset[int]):
+        self.width = max(headed, default=-1) + 1
+        self.gaps = [index for index in range(self.width) if index not in headed]
+        self.rows: dict[int, list[int]] = defaultdict(list)  # column index -> row numbers
+        self.counts: dict[int, int] = defaultdict(int)
+
+    def note(self, number: int, cells: Sequence[Any]) -> None:
+        beyond = cells[self.width :]
+        if not self.gaps and beyond.count(None) + beyond.count("") == len(beyond):
+            return  # the usual row, checked without a loop
+        for index in (*self.gaps, *range(self.width, len(cells))):
+            value = cells[index] if index < len(cells) else None
+            if value is not None and value != "" and _cell_text(value).strip():
+                self.counts[index] += 1
+                if len(self.rows[index]) < self.SHOWN_ROWS:
+                    self.rows[index].append(number)
+
+    def columns(self) -> list[UnheadedColumn]:
+        return [
+            UnheadedColumn(number=index + 1, rows=tuple(self.rows[index]), count=count)
+            for index, count in sorted(self.counts.items())
+        ]
+
+
+def _read_headings(table: Iterator[Sequence[Any]]) -> _Headings:
     """Map the heading row (row 1) to the known columns."""
     header = next(table, None)
     texts = [" ".join(_cell_text(cell).split()) for cell in header or ()]
@@ -680,7 +721,12 @@ def _read_headings(table: Iterator[Sequence[Any]]):
             % {"expected": _expected_columns(), "found": found or _("no headings")},
             code="columns",
         )
-    return headings, positions, ignored
+    return _Headings(
+        names=headings,
+        positions=positions,
+        ignored=ignored,
+        headed=frozenset(index for index, text in enumerate(texts) if text),
+    )
 
 
 def _rows_from_payload(
@@ -781,12 +827,17 @@ def attendees_import(
     """
     if not rows:
         raise ValidationError(_("There are no attendees to import."), code="no_rows")
+    if CONTROL.search(consent_note):
+        raise ValidationError(
+            _("The consent note contains control characters (such as NUL); retype it."),
+            code="consent_note",
+        )
     # One import per cycle at a time, so that two imports never register a person twice.
     if not WorkshopCycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk"):
         raise ValidationError(_("The workshop cycle no longer exists."), code="cycle")
     sessions = dict(cycle.sessions.values_list("ordinal", "pk"))
     records, errors, previewed = _rows_from_payload(
-        rows, ordinals=sessions.keys(), sectors=_sector_lookup()
+        rows, ordinals=sessions.keys(), sectors=sector_lookup()
     )
     if errors:
         _refuse(errors, _("Some rows are not valid; nothing was imported."))

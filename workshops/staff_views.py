@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -24,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from partnership.downloads import as_download, ascii_slug
 from partnership.uploads import upload_failed
 
-from . import importing
+from . import importing, workbook_scan
 from .attendance import attendance_register_save, register_page
 from .certificates import (
     certificate_reissue,
@@ -379,6 +380,8 @@ def attendee_import(request, pk, *, admin_site):
         errors=preview.errors[:PREVIEW_SHOWN_ROWS] if preview else [],
         max_rows=importing.MAX_ROWS,
         max_size=importing.MAX_FILE_BYTES,
+        last_row=formats.number_format(importing.MAX_ROWS + 1, force_grouping=True),
+        last_column=workbook_scan.column_letter(importing.MAX_COLUMNS),
     )
     return TemplateResponse(request, "staff/attendee_import.html", context)
 
