@@ -1,7 +1,7 @@
 """The Mazovian records, as loaded from fixtures/ into an empty test database.
 
-One assertion per fact of ../shared/seeds/*.txt, so that a fixture edit that loses or
-distorts a fact fails a test that names it.
+One assertion per fact of the source articles (fixtures/sources.yaml, docs/data.md), so
+that a fixture edit that loses or distorts a fact fails a test that names it.
 """
 
 import datetime
