@@ -314,6 +314,10 @@ RATELIMIT_ENABLE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.d
 # (manage.py anonymise_attendees, run daily from cron in production).
 ATTENDEE_RETENTION_YEARS = int(os.environ.get("ATTENDEE_RETENTION_YEARS", "5"))
 
+# The licence of the published open data and API answers (an SPDX identifier: CC-BY-4.0,
+# CC0-1.0 or CC-BY-SA-4.0; opendata/licence.py).
+OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC-BY-4.0")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
