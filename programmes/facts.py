@@ -186,3 +186,9 @@ def held_sessions_figure(*, held: int | None, recorded: int, planned: bool = Fal
     if recorded:
         return Figure(recorded, Precision.AT_LEAST)
     return Figure(None)
+
+
+# The years a filter (the project catalogue, the reports) accepts: the programme ran
+# 2003–2017; a little room either side, but no absurd numbers.
+YEAR_MIN = 1990
+YEAR_MAX = 2100

@@ -47,8 +47,6 @@ from programmes.models import County, Programme, ProgrammeEvent, Sector
 from projects.models import ADOPTED_STATUSES, ProjectIdea, Status
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
-YEAR_MIN = 1990
-YEAR_MAX = 2100
 RATE_BANDS = 10
 CACHE_TIMEOUT = 60 * 60  # an hour; any data change invalidates sooner
 
