@@ -27,7 +27,11 @@ from partnership import ratelimits
 from partnership.caching import public_cache
 from programmes.models import Programme
 
-from .certificates import certificate_for_verification
+from .certificates import (
+    VERIFICATION_CODE_MAX_LENGTH,
+    certificate_for_verification,
+    is_verification_code,
+)
 from .models import CYCLE_YEAR_UNKNOWN, CycleRole, WorkshopCycle
 
 CYCLES_PER_PAGE = 50
@@ -183,7 +187,9 @@ def certificate_verify(request, code):
     certificate = certificate_for_verification(code)
     if certificate is None:
         response = render(
-            request, "workshops/certificate_verify.html", {"certificate": None, "code": code[:64]}
+            request,
+            "workshops/certificate_verify.html",
+            {"certificate": None, "code": code[:VERIFICATION_CODE_MAX_LENGTH]},
         )
         response.status_code = 404
         return response
@@ -196,7 +202,7 @@ def certificate_lookup(request):
     """A form where a code read from a paper certificate can be typed in."""
     code = (request.GET.get("code") or "").strip().replace("\x00", "")
     if code:
-        if len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum():
+        if is_verification_code(code):
             return redirect("workshops:certificate_verify", code=code)
         return render(
             request,
