@@ -322,6 +322,45 @@ def test_cycle_list_shows_each_cycles_sessions_on_every_page(client):
     assert {"0", "6", "at least 6", "unknown"} <= set(shown.values())
 
 
+def test_cycles_in_a_year_are_those_running_in_it_while_the_report_counts_each_once():
+    """``in_year`` (the cycle list's ``?year=``) lists a cycle in every year its period
+    includes, an unrecorded end counting as the start; the report counts a cycle in a
+    year only when its whole period lies within it, the others in a bucket. Two rules
+    on purpose."""
+    from reports.services import ReportFilters, compute_report
+
+    programme = Programme.objects.get(slug="wlosg-2017")
+    county = County.objects.get(slug="plocki")
+    spans = {
+        "open-ended": (datetime.date(2012, 3, 1), None),
+        "three-years": (datetime.date(2011, 5, 1), datetime.date(2013, 2, 1)),
+        "one-year": (datetime.date(2012, 1, 1), datetime.date(2012, 12, 31)),
+    }
+    for slug, (start, end) in spans.items():
+        WorkshopCycle.objects.create(
+            slug=slug,
+            programme=programme,
+            county=county,
+            title=slug,
+            date_start=start,
+            date_end=end,
+        )
+    WorkshopCycle.objects.create(slug="undated", programme=programme, county=county, title="?")
+    listed = set(WorkshopCycle.objects.in_year(2012).values_list("slug", flat=True))
+    assert listed == {"open-ended", "three-years", "one-year"}
+    assert set(WorkshopCycle.objects.in_year(2013).values_list("slug", flat=True)) == {
+        "three-years"
+    }
+    assert list(WorkshopCycle.objects.undated().values_list("slug", flat=True)) == ["undated"]
+    with translation.override("en"):
+        years = {
+            row.label: row for row in compute_report(filters=ReportFilters(), counties=None).by_year
+        }
+    assert years["2012"].cycles == 1
+    assert years["Year not known precisely (2011–2013)"].cycles == 1
+    assert years["Year not known precisely (from 2012, end not recorded)"].cycles == 1
+
+
 @pytest.mark.parametrize(
     "query",
     [

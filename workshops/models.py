@@ -51,8 +51,11 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
 
     def in_year(self, year: int):
         """The cycles whose period includes ``year``; an unrecorded end counts as the
-        start. (The reports count a cycle in a year only when its whole period lies in
-        it, so that each is counted once: see ``reports.services``.)"""
+        start: the rule of the project catalogue's ``ProjectIdeaQuerySet.in_year``.
+
+        The reports count a cycle in a year only when its whole period lies within it,
+        on purpose: each cycle is counted once there, while a list shows a cycle in
+        every year it ran (``reports.services._by_year``)."""
         return self.filter(
             Q(date_start__lte=datetime.date(year, 12, 31), date_end__gte=datetime.date(year, 1, 1))
             | Q(date_start__year=year, date_end__isnull=True)
