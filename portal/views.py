@@ -14,8 +14,7 @@ from urllib.parse import urlencode
 from django.contrib.sitemaps.views import index as sitemap_index_view
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
-from programmes.facts import DatePrecision, Figure, FuzzyDate, Precision, sum_figures
+from programmes.facts import DatePrecision, FuzzyDate, Parts
 from programmes.models import (
     County,
     Organisation,
@@ -35,7 +34,12 @@ from programmes.models import (
     Source,
 )
 from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
-from workshops.models import CYCLE_YEAR_UNKNOWN, Session, WorkshopCycle
+from workshops.models import (
+    CYCLE_YEAR_UNKNOWN,
+    Session,
+    WorkshopCycle,
+    attendance_reported_aggregates,
+)
 
 from .participation import (
     counties_covered_by,
@@ -77,16 +81,13 @@ class TimelineItem:
 class CyclePeriod:
     """The workshop cycles whose period starts in ``first_year`` and ends in
     ``last_year`` (``None``: the date, or its end, is not recorded), counted in the
-    database, with the numbers the headline figure of sessions held is made of."""
+    database, with the parts of the total of the sessions they held."""
 
     first_year: int | None
     last_year: int | None
     cycles: int
     counties: int
-    held: int  # the sum of the sessions held that the sources give
-    held_cycles: int  # how many cycles give it
-    planned_unrecorded: int  # planned cycles that do not give it
-    unrecorded: int  # other cycles that do not give it
+    sessions_held: Parts
 
     @property
     def dates(self) -> FuzzyDate:
@@ -104,88 +105,46 @@ class CyclePeriod:
 
 def cycle_periods() -> list[CyclePeriod]:
     """Every workshop cycle counted once, per period, in one grouped query."""
-    planned = Q(status=WorkshopCycle.Status.PLANNED)
-    unrecorded = Q(sessions_held__isnull=True)
-    rows = (
-        WorkshopCycle.objects.order_by()
-        .values(first_year=ExtractYear("date_start"), last_year=ExtractYear("date_end"))
-        .annotate(
-            cycles=Count("pk"),
-            counties=Count("county", distinct=True),
-            held=Coalesce(Sum("sessions_held"), 0),
-            held_cycles=Count("sessions_held"),
-            planned_unrecorded=Count("pk", filter=unrecorded & planned),
-            unrecorded=Count("pk", filter=unrecorded & ~planned),
+    return [
+        CyclePeriod(
+            first_year=row["first_year"],
+            last_year=row["last_year"],
+            cycles=row["cycles"],
+            counties=row["counties"],
+            sessions_held=Parts.from_row(row, "held"),
         )
-    )
-    return [CyclePeriod(**row) for row in rows]
+        for row in WorkshopCycle.objects.periods()
+    ]
 
 
 def session_totals() -> dict[str, int]:
-    """What the headline figures need from the sessions, in one aggregate query:
-
-    - ``attendance_<precision>`` / ``reported_<precision>``: the sum of the attendance
-      reported with that precision and how many sessions report it; ``unreported``: how
-      many do not; ``cycles_with_attendance``: the cycles with at least one report;
-    - ``recorded_planned``: the sessions on record of planned cycles that give no number
-      of sessions held; ``recorded_unrecorded`` and ``cycles_recorded_unrecorded``: the
-      sessions on record of the other cycles that give none, and how many such cycles
-      have at least one.
-    """
-    reported = Q(attendance__isnull=False)
-    unrecorded = Q(cycle__sessions_held__isnull=True)
-    planned = Q(cycle__status=WorkshopCycle.Status.PLANNED)
-    by_precision = {}
-    for precision in Precision.values:
-        same = Q(attendance_precision=precision)
-        by_precision[f"attendance_{precision}"] = Coalesce(Sum("attendance", filter=same), 0)
-        by_precision[f"reported_{precision}"] = Count("attendance", filter=same)
+    """What the headline figures need from the sessions, in one aggregate query: the
+    parts of the attendance reported (``attendance_*``, see
+    ``attendance_reported_aggregates``) and ``cycles_with_attendance``, the cycles with
+    at least one report."""
     return Session.objects.order_by().aggregate(
-        **by_precision,
-        unreported=Count("pk", filter=~reported),
-        cycles_with_attendance=Count("cycle", distinct=True, filter=reported),
-        recorded_planned=Count("pk", filter=unrecorded & planned),
-        recorded_unrecorded=Count("pk", filter=unrecorded & ~planned),
-        cycles_recorded_unrecorded=Count("cycle", distinct=True, filter=unrecorded & ~planned),
+        **attendance_reported_aggregates(),
+        cycles_with_attendance=Count("cycle", distinct=True, filter=Q(attendance__isnull=False)),
     )
 
 
 def headline_figures(*, periods: list[CyclePeriod], sessions: dict[str, int]) -> dict:
-    """Totals for the home page from the counts of ``cycle_periods`` and
-    ``session_totals``, as honest as if every cycle's and session's figure were added
-    up one by one (``sum_figures`` of one figure per precision gives the same total):
+    """Totals for the home page from ``cycle_periods`` and ``session_totals``, as
+    honest as if every cycle's and session's figure were added up one by one:
 
-    - sessions held: the number a cycle's sources give; for a planned cycle that gives
-      none, the sessions on record; for another cycle, the sessions on record as a lower
-      bound ("at least"), or unknown when none is on record;
+    - sessions held: each cycle's ``sessions_figure`` (see
+      ``WorkshopCycleQuerySet.with_sessions_figure``);
     - participants as reported: the attendance reported for each session on record (a
       person who came to several sessions counts at each), with how many cycles it
       covers.
     """
-    exact_cycles = sum(p.held_cycles + p.planned_unrecorded for p in periods)
-    exact = sum(p.held for p in periods) + sessions["recorded_planned"]
-    lower_bound_cycles = sessions["cycles_recorded_unrecorded"]
-    unknown_cycles = sum(p.unrecorded for p in periods) - lower_bound_cycles
-    held_parts = [
-        *([Figure(exact)] if exact_cycles else []),
-        *(
-            [Figure(sessions["recorded_unrecorded"], Precision.AT_LEAST)]
-            if lower_bound_cycles
-            else []
-        ),
-        *([Figure(None)] if unknown_cycles else []),
-    ]
-    reported_parts = [
-        Figure(sessions[f"attendance_{precision}"], precision)
-        for precision in Precision.values
-        if sessions[f"reported_{precision}"]
-    ]
-    if sessions["unreported"]:
-        reported_parts.append(Figure(None))
+    sessions_held = Parts()
+    for period in periods:
+        sessions_held.add(period.sessions_held)
     return {
         "cycles": sum(p.cycles for p in periods),
-        "sessions": sum_figures(held_parts),
-        "participants": sum_figures(reported_parts),
+        "sessions": sessions_held.figure,
+        "participants": Parts.from_row(sessions, "attendance").figure,
         "cycles_with_attendance": sessions["cycles_with_attendance"],
     }
 

@@ -8,9 +8,11 @@ and its precision) and these value objects render it the same way on every page.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.db import models
+from django.db.models import Count, IntegerField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, pgettext
@@ -173,16 +175,78 @@ def sum_figures(figures) -> Figure:
     return Figure(total, Precision.EXACT)
 
 
-def held_sessions_figure(*, held: int | None, recorded: int, planned: bool = False) -> Figure:
-    """How many sessions a cycle held, as far as the records say.
+# The years a filter (the project catalogue, the reports) accepts: the programme ran
+# 2003–2017; a little room either side, but no absurd numbers.
+YEAR_MIN = 1990
+YEAR_MAX = 2100
 
-    ``held`` is the number the sources give (None when they give none), ``recorded`` the
-    number of sessions on record. A cycle that is only planned has held what is recorded.
+
+@dataclass
+class Parts:
+    """A sum of recorded figures, with how many parts were approximate, lower bounds or
+    unknown: enough to say how exact the total is without the individual figures.
+
+    It is what the database aggregates (``figure_aggregates``) and what ``sum_figures``
+    would say of the individual figures (``figure``); tests hold the two to agreeing.
     """
-    if held is not None:
-        return Figure(held)
-    if planned:
-        return Figure(recorded)
-    if recorded:
-        return Figure(recorded, Precision.AT_LEAST)
-    return Figure(None)
+
+    total: int = 0
+    parts: int = 0
+    unknown: int = 0
+    approx: int = 0
+    more_than: int = 0
+    at_least: int = 0
+
+    @classmethod
+    def from_row(cls, row: dict, name: str) -> Parts:
+        """The parts a ``figure_aggregates(name, ...)`` row holds (a sum may be None)."""
+        return cls(**{f.name: row[f"{name}_{f.name}"] or 0 for f in fields(cls)})
+
+    def add(self, other: Parts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def figure(self) -> Figure:
+        """The same total ``sum_figures`` gives for the individual figures."""
+        if not self.parts:
+            return Figure(0)
+        if self.unknown >= self.parts:
+            return Figure(None)
+        if self.unknown or self.at_least or self.more_than:
+            if self.more_than and not self.approx:
+                return Figure(self.total, Precision.MORE_THAN)
+            return Figure(self.total, Precision.AT_LEAST)
+        if self.approx:
+            return Figure(self.total, Precision.APPROXIMATE)
+        return Figure(self.total, Precision.EXACT)
+
+
+PARTS_PRECISIONS = {
+    "approx": Precision.APPROXIMATE,
+    "more_than": Precision.MORE_THAN,
+    "at_least": Precision.AT_LEAST,
+}
+
+
+def figure_aggregates(
+    name: str, value: str, precision: str, *, precisions: tuple[str, ...] | None = None
+) -> dict:
+    """Aggregates of the figure stored (or annotated) as ``value`` + ``precision``, for
+    ``Parts.from_row(row, name)``: one row per group of a ``values()`` query.
+
+    ``precisions``: the only inexact precisions the figure can have, when it cannot have
+    them all (the others are counted as 0 without asking the database).
+    """
+    known = Q(**{f"{value}__isnull": False})
+    aggregates = {
+        f"{name}_total": Coalesce(Sum(value), 0),
+        f"{name}_parts": Count("pk"),
+        f"{name}_unknown": Count("pk", filter=~known),
+    }
+    for part, kind in PARTS_PRECISIONS.items():
+        if precisions is None or kind in precisions:
+            aggregates[f"{name}_{part}"] = Count("pk", filter=known & Q(**{precision: kind}))
+        else:
+            aggregates[f"{name}_{part}"] = Value(0, output_field=IntegerField())
+    return aggregates

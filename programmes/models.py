@@ -39,7 +39,7 @@ def count_subquery(queryset, field: str):
         queryset.filter(**{field: OuterRef("pk")})
         .order_by()
         .values(field)
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -22,16 +22,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from programmes.facts import YEAR_MAX, YEAR_MIN
 from programmes.models import County, Programme
 
 from .models import ProjectIdea, Status, Theme
 
 SCOPE_ADOPTED = "adopted"
 SCOPE_ALL = "all"
-
-# The programme ran 2003–2017; a little room either side, but no absurd numbers.
-YEAR_MIN = 1990
-YEAR_MAX = 2100
 
 # Ordering parameter -> order_by() arguments. Ties are broken by title and pk so that
 # pages never overlap.

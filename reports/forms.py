@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programmes.facts import YEAR_MAX, YEAR_MIN
 from programmes.models import County, Programme
 
-from .services import YEAR_MAX, YEAR_MIN, ReportFilters
+from .services import ReportFilters
 
 MAX_ID = 2**63 - 1  # the largest primary key the databases store
 

@@ -42,15 +42,30 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from partnership.caching import data_version
-from programmes.facts import Figure, FuzzyDate, Precision
+from programmes.facts import (
+    Figure,
+    FuzzyDate,
+    Parts,
+    Precision,
+    figure_aggregates,
+)
 from programmes.models import County, Programme, ProgrammeEvent, Sector
 from projects.models import ADOPTED_STATUSES, ProjectIdea, Status
-from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
+from workshops.models import (
+    Attendance,
+    Attendee,
+    Certificate,
+    Session,
+    WorkshopCycle,
+    attendance_reported_aggregates,
+)
 
-YEAR_MIN = 1990
-YEAR_MAX = 2100
 RATE_BANDS = 10
 CACHE_TIMEOUT = 60 * 60  # an hour; any data change invalidates sooner
+
+# The counties a report covers: their ids, or None for every county and the records
+# that have none (only for users who see every county).
+Scope = tuple[int, ...] | None
 
 
 # --------------------------------------------------------------------------------------
@@ -99,7 +114,7 @@ def _overlaps(prefix: str, filters: ReportFilters) -> Q:
     return q
 
 
-def _scope(prefix: str, filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+def _scope(prefix: str, filters: ReportFilters, counties: Scope) -> Q:
     q = Q()
     if filters.programme_ids:
         q &= Q(**{f"{prefix}programme_id__in": filters.programme_ids})
@@ -108,16 +123,16 @@ def _scope(prefix: str, filters: ReportFilters, counties: tuple[int, ...] | None
     return q
 
 
-def cycle_q(prefix: str, filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+def cycle_q(prefix: str, filters: ReportFilters, counties: Scope) -> Q:
     """Workshop cycles in the report, seen from a model reaching them through ``prefix``."""
     return _scope(prefix, filters, counties) & _within(prefix, filters)
 
 
-def event_q(filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+def event_q(filters: ReportFilters, counties: Scope) -> Q:
     return _scope("", filters, counties) & _within("", filters)
 
 
-def idea_q(filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
+def idea_q(filters: ReportFilters, counties: Scope) -> Q:
     """Ideas in the report: the county is the idea's own; the edition and the dates are
     those of the originating cycle or, failing one, of the originating event."""
     q = Q()
@@ -132,71 +147,6 @@ def idea_q(filters: ReportFilters, counties: tuple[int, ...] | None) -> Q:
             Q(cycle__isnull=True) & _within("event__", filters)
         )
     return q
-
-
-# --------------------------------------------------------------------------------------
-# Figures built from aggregated parts
-# --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Parts:
-    """A sum of recorded figures, with how many parts were approximate, lower bounds or
-    unknown: enough to say how exact the total is without the individual figures."""
-
-    total: int = 0
-    parts: int = 0
-    unknown: int = 0
-    approx: int = 0
-    more_than: int = 0
-    at_least: int = 0
-
-    def add(self, other: Parts) -> None:
-        self.total += other.total
-        self.parts += other.parts
-        self.unknown += other.unknown
-        self.approx += other.approx
-        self.more_than += other.more_than
-        self.at_least += other.at_least
-
-    @property
-    def figure(self) -> Figure:
-        """The same total ``sum_figures`` gives for the individual figures."""
-        if not self.parts:
-            return Figure(0)
-        if self.unknown >= self.parts:
-            return Figure(None)
-        if self.unknown or self.at_least or self.more_than:
-            if self.more_than and not self.approx:
-                return Figure(self.total, Precision.MORE_THAN)
-            return Figure(self.total, Precision.AT_LEAST)
-        if self.approx:
-            return Figure(self.total, Precision.APPROXIMATE)
-        return Figure(self.total, Precision.EXACT)
-
-
-def _figure_aggregates(name: str, value: str, precision: str) -> dict:
-    """Aggregates for ``Parts`` of the figure stored in ``value`` + ``precision``."""
-    known = Q(**{f"{value}__isnull": False})
-    return {
-        f"{name}_total": Coalesce(Sum(value), 0),
-        f"{name}_parts": Count("pk"),
-        f"{name}_unknown": Count("pk", filter=~known),
-        f"{name}_approx": Count("pk", filter=known & Q(**{precision: Precision.APPROXIMATE})),
-        f"{name}_more_than": Count("pk", filter=known & Q(**{precision: Precision.MORE_THAN})),
-        f"{name}_at_least": Count("pk", filter=known & Q(**{precision: Precision.AT_LEAST})),
-    }
-
-
-def _parts(row: dict, name: str) -> Parts:
-    return Parts(
-        total=row[f"{name}_total"] or 0,
-        parts=row[f"{name}_parts"],
-        unknown=row[f"{name}_unknown"],
-        approx=row[f"{name}_approx"],
-        more_than=row[f"{name}_more_than"],
-        at_least=row[f"{name}_at_least"],
-    )
 
 
 # --------------------------------------------------------------------------------------
@@ -410,66 +360,75 @@ class Report:
 # The queries
 # --------------------------------------------------------------------------------------
 
+Cells = dict[tuple[int | None, int | None], Measures]
 
-def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) -> Report:
+
+def compute_report(*, filters: ReportFilters, counties: Scope) -> Report:
     """The whole report, uncached.
 
     ``counties`` are the ids of the counties covered (already limited to what the user
     may see), or None for every county including records that have none (only for
     users who see every county).
     """
-    cells: dict[tuple[int | None, int | None], Measures] = defaultdict(Measures)
-
-    # 1. Workshop cycles: how many, and the sessions they held (``held_sessions_figure``
-    #    in SQL: the recorded number, else the sessions on record as a lower bound, or
-    #    exactly for a planned cycle; unknown when there is nothing).
-    # Sessions of cycles without a recorded number are counted with the sessions (2).
-    has_sessions = Exists(Session.objects.filter(cycle_id=OuterRef("pk")))
-    not_held = Q(sessions_held__isnull=True) & ~Q(status=WorkshopCycle.Status.PLANNED)
-    cycle_rows = (
-        WorkshopCycle.objects.filter(cycle_q("", filters, counties))
-        .order_by()
-        .values("programme_id", "county_id")
-        .annotate(
-            n=Count("pk"),
-            held_total=Coalesce(Sum("sessions_held"), 0),
-            held_lower=Count("pk", filter=not_held & Q(has_sessions)),
-            held_unknown=Count("pk", filter=not_held & ~Q(has_sessions)),
-        )
+    cells: Cells = defaultdict(Measures)
+    _add_cycles(cells, filters, counties)
+    _add_sessions(cells, filters, counties)
+    _add_register(cells, filters, counties)
+    _add_attendees(cells, filters, counties)
+    _add_certificates(cells, filters, counties)
+    status_counts = _add_ideas(cells, filters, counties)
+    _add_events(cells, filters, counties)
+    total, per_programme, per_county = _roll_up(cells)
+    return Report(
+        filters=filters,
+        counties=counties,
+        language=get_language() or "",
+        generated_at=timezone.now(),
+        total=total,
+        by_programme=_programme_rows(per_programme),
+        by_county=_county_rows(per_county),
+        by_year=_by_year(filters, counties),
+        sectors=_by_sector(filters, counties),
+        rate_bands=_rate_bands(filters, counties),
+        statuses=_status_rows(status_counts, total_ideas=total.ideas),
+        notes=_notes(filters, counties),
     )
-    for row in cycle_rows:
-        cell = cells[row["programme_id"], row["county_id"]]
-        cell.cycles += row["n"]
-        cell.sessions_held.add(
-            Parts(
-                total=row["held_total"],
-                parts=row["n"],
-                unknown=row["held_unknown"],
-                at_least=row["held_lower"],
-            )
-        )
 
-    # 2. Sessions on record and the attendance reported for them.
-    session_rows = (
+
+def _add_cycles(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
+    """Workshop cycles: how many, and the sessions they held (each cycle's
+    ``sessions_figure``, added up in SQL)."""
+    rows = WorkshopCycle.objects.filter(cycle_q("", filters, counties)).sessions_held_totals(
+        "programme_id", "county_id"
+    )
+    for row in rows:
+        cell = cells[row["programme_id"], row["county_id"]]
+        cell.cycles += row["held_parts"]
+        cell.sessions_held.add(Parts.from_row(row, "held"))
+
+
+def _add_sessions(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
+    """Sessions on record and the attendance reported for them."""
+    rows = (
         Session.objects.filter(cycle_q("cycle__", filters, counties))
         .order_by()
         .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
         .annotate(
             n=Count("pk"),
-            **_figure_aggregates("att", "attendance", "attendance_precision"),
+            **attendance_reported_aggregates("att"),
             cycles_reported=Count("cycle_id", distinct=True, filter=Q(attendance__isnull=False)),
-            unheld=Count("pk", filter=Q(cycle__sessions_held__isnull=True)),
         )
     )
-    for row in session_rows:
+    for row in rows:
         cell = cells[row["programme"], row["county"]]
         cell.sessions_recorded += row["n"]
-        cell.sessions_held.add(Parts(total=row["unheld"]))
-        cell.attendance_reported.add(_parts(row, "att"))
+        cell.attendance_reported.add(Parts.from_row(row, "att"))
         cell.cycles_with_attendance += row["cycles_reported"]
 
-    # The attendance register: present ÷ registered over the sessions with registered
-    # attendees (every session of a cycle has all of the cycle's attendees registered).
+
+def _add_register(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
+    """The attendance register: present ÷ registered over the sessions with registered
+    attendees (every session of a cycle has all of the cycle's attendees registered)."""
     for row in _register_rows(filters, counties, by_band=False):
         programme_id, county_id, present, places, sessions = row
         cell = cells[programme_id, county_id]
@@ -478,37 +437,44 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
         cell.register_places += int(places or 0)
         cell.sessions_with_register += int(sessions)
 
-    # 3. Attendees: registered, and present at least once (an attendee belongs to one
-    #    cycle, so these counts add up across editions and counties).
+
+def _add_attendees(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
+    """Attendees: registered, and present at least once (an attendee belongs to one
+    cycle, so these counts add up across editions and counties)."""
     attended = Exists(Attendance.objects.filter(attendee_id=OuterRef("pk")))
-    attendee_rows = (
+    rows = (
         Attendee.objects.filter(cycle_q("cycle__", filters, counties))
         .order_by()
         .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
         .annotate(n=Count("pk"), attended=Count("pk", filter=Q(attended)))
     )
-    for row in attendee_rows:
+    for row in rows:
         cell = cells[row["programme"], row["county"]]
         cell.attendees += row["n"]
         cell.participants += row["attended"]
 
-    # 4. Valid certificates.
-    certificate_rows = (
+
+def _add_certificates(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
+    """Valid certificates."""
+    rows = (
         Certificate.objects.valid()
         .filter(cycle_q("cycle__", filters, counties))
         .order_by()
         .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
         .annotate(n=Count("pk"))
     )
-    for row in certificate_rows:
+    for row in rows:
         cells[row["programme"], row["county"]].certificates += row["n"]
 
-    # 5. Project ideas by status (also table 6).
+
+def _add_ideas(cells: Cells, filters: ReportFilters, counties: Scope) -> dict[str, int]:
+    """Project ideas, and those selected for implementation; returns the number of
+    ideas of each status (the table of statuses)."""
     idea_programme = Case(
         When(cycle__isnull=True, then=F("event__programme_id")),
         default=F("cycle__programme_id"),
     )
-    idea_rows = (
+    rows = (
         ProjectIdea.objects.filter(idea_q(filters, counties))
         .order_by()
         .annotate(idea_programme=idea_programme)
@@ -516,49 +482,55 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
         .annotate(n=Count("pk"))
     )
     status_counts: dict[str, int] = defaultdict(int)
-    for row in idea_rows:
+    for row in rows:
         cell = cells[row["idea_programme"], row["county_id"]]
         cell.ideas += row["n"]
         if row["status"] in ADOPTED_STATUSES:
             cell.selected += row["n"]
         status_counts[row["status"]] += row["n"]
+    return status_counts
 
-    # 6. Programme events: invitations, attendance, attendance share.
+
+def _event_aggregates() -> dict:
+    """Programme events: invitations, attendance, and the attendance share weighted by
+    the invitations, for the events that record both."""
     both = Q(invitations_sent__isnull=False, attendance_share__isnull=False)
-    event_rows = (
+    inexact = ~Q(invitations_sent_precision=Precision.EXACT) | ~Q(
+        attendance_share_precision=Precision.EXACT
+    )
+    return {
+        "n": Count("pk"),
+        **figure_aggregates("inv", "invitations_sent", "invitations_sent_precision"),
+        **figure_aggregates("eatt", "attendance", "attendance_precision"),
+        "share_weighted": Coalesce(
+            Sum(F("invitations_sent") * F("attendance_share"), filter=both), 0
+        ),
+        "share_invitations": Coalesce(Sum("invitations_sent", filter=both), 0),
+        "share_events": Count("pk", filter=both),
+        "share_inexact": Count("pk", filter=both & inexact),
+    }
+
+
+def _add_events(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
+    rows = (
         ProgrammeEvent.objects.filter(event_q(filters, counties))
         .order_by()
         .values("programme_id", "county_id")
-        .annotate(
-            n=Count("pk"),
-            **_figure_aggregates("inv", "invitations_sent", "invitations_sent_precision"),
-            **_figure_aggregates("eatt", "attendance", "attendance_precision"),
-            share_weighted=Coalesce(
-                Sum(F("invitations_sent") * F("attendance_share"), filter=both), 0
-            ),
-            share_invitations=Coalesce(Sum("invitations_sent", filter=both), 0),
-            share_events=Count("pk", filter=both),
-            share_inexact=Count(
-                "pk",
-                filter=both
-                & (
-                    ~Q(invitations_sent_precision=Precision.EXACT)
-                    | ~Q(attendance_share_precision=Precision.EXACT)
-                ),
-            ),
-        )
+        .annotate(**_event_aggregates())
     )
-    for row in event_rows:
+    for row in rows:
         cell = cells[row["programme_id"], row["county_id"]]
         cell.events += row["n"]
-        cell.invitations.add(_parts(row, "inv"))
-        cell.event_attendance.add(_parts(row, "eatt"))
+        cell.invitations.add(Parts.from_row(row, "inv"))
+        cell.event_attendance.add(Parts.from_row(row, "eatt"))
         cell.share_weighted += row["share_weighted"]
         cell.share_invitations += row["share_invitations"]
         cell.share_events += row["share_events"]
         cell.share_inexact += row["share_inexact"]
 
-    # Roll the cells up: loops over aggregated rows only.
+
+def _roll_up(cells: Cells) -> tuple[Measures, dict, dict]:
+    """The whole selection, each edition and each county: loops over aggregated rows."""
     total = Measures()
     per_programme: dict[int | None, Measures] = defaultdict(Measures)
     per_county: dict[int | None, Measures] = defaultdict(Measures)
@@ -566,11 +538,14 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
         total.add(measures)
         per_programme[programme_id].add(measures)
         per_county[county_id].add(measures)
+    return total, per_programme, per_county
 
+
+def _programme_rows(per_programme: dict[int | None, Measures]) -> list[ProgrammeRow]:
     programmes = Programme.objects.filter(pk__in=[pk for pk in per_programme if pk]).order_by(
         "date_start", "name"
     )
-    by_programme = [
+    rows = [
         ProgrammeRow(
             id=programme.pk,
             name=programme.name,
@@ -581,7 +556,7 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
         for programme in programmes
     ]
     if None in per_programme:
-        by_programme.append(
+        rows.append(
             ProgrammeRow(
                 id=0,
                 name=_("Not assigned to an edition"),
@@ -590,17 +565,20 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
                 measures=per_programme[None],
             )
         )
+    return rows
 
-    county_objects = County.objects.filter(pk__in=[pk for pk in per_county if pk]).order_by(
+
+def _county_rows(per_county: dict[int | None, Measures]) -> list[CountyRow]:
+    counties = County.objects.filter(pk__in=[pk for pk in per_county if pk]).order_by(
         "name", "code"
     )
-    by_county = [
+    rows = [
         CountyRow(id=c.pk, code=c.code, label=str(c), measures=per_county[c.pk])
-        for c in county_objects
+        for c in counties
         if per_county[c.pk].has_activity
     ]
     if None in per_county and per_county[None].has_activity:
-        by_county.append(
+        rows.append(
             CountyRow(
                 id=None,
                 code="",
@@ -608,115 +586,137 @@ def compute_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) 
                 measures=per_county[None],
             )
         )
+    return rows
 
-    statuses = [
+
+def _status_rows(status_counts: dict[str, int], *, total_ideas: int) -> list[StatusRow]:
+    return [
         StatusRow(
             status=status.value,
             label=str(status.label),
             ideas=status_counts.get(status.value, 0),
             selected=status in ADOPTED_STATUSES,
-            share=(100 * status_counts.get(status.value, 0) / total.ideas) if total.ideas else None,
+            share=(100 * status_counts.get(status.value, 0) / total_ideas) if total_ideas else None,
         )
         for status in Status
     ]
 
-    return Report(
-        filters=filters,
-        counties=counties,
-        language=get_language() or "",
-        generated_at=timezone.now(),
-        total=total,
-        by_programme=by_programme,
-        by_county=by_county,
-        by_year=_by_year(filters, counties),
-        sectors=_by_sector(filters, counties),
-        rate_bands=_rate_bands(filters, counties),
-        statuses=statuses,
-        notes=_notes(filters, counties),
-    )
+
+# --------------------------------------------------------------------------------------
+# By year
+# --------------------------------------------------------------------------------------
 
 
 def _years(start: str, end: str) -> dict:
     return {"y_start": ExtractYear(start), "y_end": ExtractYear(end)}
 
 
-def _by_year(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[YearRow]:
-    """Cycles, sessions, attendance as reported, ideas and events per calendar year, and
-    buckets for records whose window spans several years or whose date is unknown."""
-    buckets: dict[tuple[int | None, int | None], YearRow] = {}
+def _either(condition: Q, field: str, *, otherwise: str):
+    """``field`` where ``condition`` holds, else ``otherwise``."""
+    return Case(When(condition, then=F(field)), default=F(otherwise))
 
-    def bucket(y_start, y_end) -> YearRow:
+
+class _YearBuckets:
+    """``YearRow``s by the first and the last year of the records' windows."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[int | None, int | None], YearRow] = {}
+
+    def row(self, y_start: int | None, y_end: int | None) -> YearRow:
         key = (y_start, y_end)
-        if key not in buckets:
-            buckets[key] = _year_row(y_start, y_end)
-        return buckets[key]
+        if key not in self._rows:
+            self._rows[key] = _year_row(y_start, y_end)
+        return self._rows[key]
 
-    cycle_rows = (
+    def rows(self) -> list[YearRow]:
+        """Every calendar year between the first and the last one with records, so that
+        a year without records shows as one (bounded by the years of the records); then
+        the buckets of records spanning several years, then those with unknown dates."""
+        years = [key[0] for key in self._rows if key[0] is not None and key[0] == key[1]]
+        if years:
+            for year in range(min(years), max(years) + 1):
+                self.row(year, year)
+        rows = self._rows.values()
+        exact = sorted((row for row in rows if not row.is_bucket), key=lambda r: r.year)
+        ranges = sorted(
+            (row for row in rows if row.is_bucket and row.first_year is not None),
+            key=lambda r: (r.first_year, r.last_year is None, r.last_year or 0),
+        )
+        unknown = [row for row in rows if row.is_bucket and row.first_year is None]
+        return exact + ranges + unknown
+
+
+def _by_year(filters: ReportFilters, counties: Scope) -> list[YearRow]:
+    """Cycles, sessions, attendance as reported, ideas and events per calendar year, and
+    buckets for records whose window spans several years or whose date is unknown.
+
+    Each record counts once: in a year when its window lies within that single year
+    (unlike the public cycle list's ``?year=``, ``WorkshopCycleQuerySet.in_year``, which
+    lists every cycle whose period includes the year)."""
+    buckets = _YearBuckets()
+    _cycles_by_year(buckets, filters, counties)
+    _sessions_by_year(buckets, filters, counties)
+    _ideas_by_year(buckets, filters, counties)
+    _events_by_year(buckets, filters, counties)
+    return buckets.rows()
+
+
+def _cycles_by_year(buckets: _YearBuckets, filters: ReportFilters, counties: Scope) -> None:
+    rows = (
         WorkshopCycle.objects.filter(cycle_q("", filters, counties))
         .order_by()
         .values(**_years("date_start", "date_end"))
         .annotate(n=Count("pk"))
     )
-    for row in cycle_rows:
-        bucket(row["y_start"], row["y_end"]).cycles += row["n"]
+    for row in rows:
+        buckets.row(row["y_start"], row["y_end"]).cycles += row["n"]
 
-    # A session without a date of its own is dated by its cycle's window.
+
+def _sessions_by_year(buckets: _YearBuckets, filters: ReportFilters, counties: Scope) -> None:
+    """A session without a date of its own is dated by its cycle's window."""
     own = Q(date_start__isnull=False)
-    session_rows = (
+    rows = (
         Session.objects.filter(cycle_q("cycle__", filters, counties))
         .order_by()
         .values(
-            y_start=ExtractYear(
-                Case(When(own, then=F("date_start")), default=F("cycle__date_start"))
-            ),
-            y_end=ExtractYear(Case(When(own, then=F("date_end")), default=F("cycle__date_end"))),
+            y_start=ExtractYear(_either(own, "date_start", otherwise="cycle__date_start")),
+            y_end=ExtractYear(_either(own, "date_end", otherwise="cycle__date_end")),
         )
-        .annotate(n=Count("pk"), **_figure_aggregates("att", "attendance", "attendance_precision"))
+        .annotate(n=Count("pk"), **attendance_reported_aggregates("att"))
     )
-    for row in session_rows:
-        target = bucket(row["y_start"], row["y_end"])
+    for row in rows:
+        target = buckets.row(row["y_start"], row["y_end"])
         target.sessions += row["n"]
-        target.attendance_reported.add(_parts(row, "att"))
+        target.attendance_reported.add(Parts.from_row(row, "att"))
 
+
+def _ideas_by_year(buckets: _YearBuckets, filters: ReportFilters, counties: Scope) -> None:
+    """An idea is dated by its originating cycle or, failing one, its event."""
     from_cycle = Q(cycle__isnull=False)
-    idea_rows = (
+    rows = (
         ProjectIdea.objects.filter(idea_q(filters, counties))
         .order_by()
         .values(
             y_start=ExtractYear(
-                Case(When(from_cycle, then=F("cycle__date_start")), default=F("event__date_start"))
+                _either(from_cycle, "cycle__date_start", otherwise="event__date_start")
             ),
-            y_end=ExtractYear(
-                Case(When(from_cycle, then=F("cycle__date_end")), default=F("event__date_end"))
-            ),
+            y_end=ExtractYear(_either(from_cycle, "cycle__date_end", otherwise="event__date_end")),
         )
         .annotate(n=Count("pk"))
     )
-    for row in idea_rows:
-        bucket(row["y_start"], row["y_end"]).ideas += row["n"]
+    for row in rows:
+        buckets.row(row["y_start"], row["y_end"]).ideas += row["n"]
 
-    event_rows = (
+
+def _events_by_year(buckets: _YearBuckets, filters: ReportFilters, counties: Scope) -> None:
+    rows = (
         ProgrammeEvent.objects.filter(event_q(filters, counties))
         .order_by()
         .values(**_years("date_start", "date_end"))
         .annotate(n=Count("pk"))
     )
-    for row in event_rows:
-        bucket(row["y_start"], row["y_end"]).events += row["n"]
-
-    # Every calendar year between the first and the last one with records, so that a
-    # year without records shows as one (bounded by the years of the records).
-    years = [key[0] for key in buckets if key[0] is not None and key[0] == key[1]]
-    if years:
-        for year in range(min(years), max(years) + 1):
-            bucket(year, year)
-    exact = sorted((row for row in buckets.values() if not row.is_bucket), key=lambda r: r.year)
-    ranges = sorted(
-        (row for row in buckets.values() if row.is_bucket and row.first_year is not None),
-        key=lambda r: (r.first_year, r.last_year is None, r.last_year or 0),
-    )
-    unknown = [row for row in buckets.values() if row.is_bucket and row.first_year is None]
-    return exact + ranges + unknown
+    for row in rows:
+        buckets.row(row["y_start"], row["y_end"]).events += row["n"]
 
 
 def _year_row(y_start: int | None, y_end: int | None) -> YearRow:
@@ -736,7 +736,7 @@ def _year_row(y_start: int | None, y_end: int | None) -> YearRow:
     return YearRow(label=label, year=None, first_year=y_start, last_year=y_end)
 
 
-def _by_sector(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[SectorRow]:
+def _by_sector(filters: ReportFilters, counties: Scope) -> list[SectorRow]:
     attended = Exists(Attendance.objects.filter(attendee_id=OuterRef("pk")))
     rows = (
         Attendee.objects.filter(cycle_q("cycle__", filters, counties))
@@ -758,18 +758,35 @@ def _by_sector(filters: ReportFilters, counties: tuple[int, ...] | None) -> list
     return result
 
 
-def _register_rows(
-    filters: ReportFilters, counties: tuple[int, ...] | None, *, by_band: bool
-) -> list[tuple]:
-    """Sessions with registered attendees, from derived tables computed once each: the
-    sessions in the report, attendees per cycle and attendance rows per session. The SQL
-    around them holds only column names and integers, never input.
+def _register_rows(filters: ReportFilters, counties: Scope, *, by_band: bool) -> list[tuple]:
+    """Sessions with registered attendees, from derived tables computed once each
+    (``_register_tables``). The SQL around them holds only column names and integers,
+    never input.
 
     ``by_band=False``: per edition and county, the attendance rows, the places
     (registered attendees summed over sessions) and the sessions. ``by_band=True``: the
     number of sessions per 10% band of present ÷ registered, banded in SQL as
     present ÷ registered ≥ step ÷ 10 ⇔ present × 10 ≥ step × registered.
     """
+    tables = _register_tables(filters, counties)
+    params: list = []
+    parts = []
+    for queryset in tables:
+        part_sql, part_params = queryset.query.sql_with_params()
+        parts.append(part_sql)
+        params.extend(part_params)
+    source = (
+        f"({parts[0]}) s INNER JOIN ({parts[1]}) r ON r.cycle_id = s.cycle_ref "
+        f"LEFT OUTER JOIN ({parts[2]}) a ON a.session_id = s.session_ref"
+    )
+    with connections[tables[0].db].cursor() as cursor:
+        cursor.execute(_register_sql(source, by_band=by_band), params)
+        return cursor.fetchall()
+
+
+def _register_tables(filters: ReportFilters, counties: Scope) -> tuple:
+    """The sessions in the report (``s``), attendees per cycle (``r``) and attendance
+    rows per session (``a``)."""
     sessions = (
         Session.objects.filter(cycle_q("cycle__", filters, counties))
         .order_by()
@@ -795,34 +812,24 @@ def _register_rows(
         .annotate(n=Count("pk"))
         .values("session_id", "n")
     )
-    params: list = []
-    parts = []
-    for queryset in (sessions, registers, attendance):
-        part_sql, part_params = queryset.query.sql_with_params()
-        parts.append(part_sql)
-        params.extend(part_params)
-    source = (
-        f"({parts[0]}) s INNER JOIN ({parts[1]}) r ON r.cycle_id = s.cycle_ref "
-        f"LEFT OUTER JOIN ({parts[2]}) a ON a.session_id = s.session_ref"
-    )
+    return sessions, registers, attendance
+
+
+def _register_sql(source: str, *, by_band: bool) -> str:
     present = "COALESCE(a.n, 0)"
     if by_band:
         steps = " ".join(
             f"WHEN {present} * {RATE_BANDS} >= r.registered * {step} THEN {step}"
             for step in range(RATE_BANDS - 1, 0, -1)
         )
-        sql = f"SELECT CASE {steps} ELSE 0 END AS band, COUNT(*) FROM {source} GROUP BY 1"  # noqa: S608
-    else:
-        sql = (
-            f"SELECT s.programme_ref, s.county_ref, SUM({present}), SUM(r.registered), "  # noqa: S608
-            f"COUNT(*) FROM {source} GROUP BY s.programme_ref, s.county_ref"
-        )
-    with connections[sessions.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        return f"SELECT CASE {steps} ELSE 0 END AS band, COUNT(*) FROM {source} GROUP BY 1"  # noqa: S608
+    return (
+        f"SELECT s.programme_ref, s.county_ref, SUM({present}), SUM(r.registered), "  # noqa: S608
+        f"COUNT(*) FROM {source} GROUP BY s.programme_ref, s.county_ref"
+    )
 
 
-def _rate_bands(filters: ReportFilters, counties: tuple[int, ...] | None) -> list[BandRow]:
+def _rate_bands(filters: ReportFilters, counties: Scope) -> list[BandRow]:
     """Sessions with registered attendees by their attendance rate (present ÷ attendees
     registered for the cycle), in 10% bands; the last band includes 100%."""
     counts = {int(band): int(n) for band, n in _register_rows(filters, counties, by_band=True)}
@@ -833,7 +840,7 @@ def _rate_bands(filters: ReportFilters, counties: tuple[int, ...] | None) -> lis
     ]
 
 
-def _notes(filters: ReportFilters, counties: tuple[int, ...] | None) -> Notes:
+def _notes(filters: ReportFilters, counties: Scope) -> Notes:
     if not filters.has_years:
         return Notes()
     cycles = WorkshopCycle.objects.filter(_scope("", filters, counties)).aggregate(
@@ -857,13 +864,13 @@ def _notes(filters: ReportFilters, counties: tuple[int, ...] | None) -> Notes:
 # --------------------------------------------------------------------------------------
 
 
-def cache_key(*, filters: ReportFilters, counties: tuple[int, ...] | None) -> str:
+def cache_key(*, filters: ReportFilters, counties: Scope) -> str:
     scope = "all" if counties is None else ",".join(str(pk) for pk in sorted(set(counties)))
     digest = hashlib.sha256(f"{scope}|{filters.key()}".encode()).hexdigest()
     return f"report:{data_version()}:{get_language()}:{digest}"
 
 
-def cached_report(*, filters: ReportFilters, counties: tuple[int, ...] | None) -> Report:
+def cached_report(*, filters: ReportFilters, counties: Scope) -> Report:
     """``compute_report`` through the cache; a change to any record invalidates it."""
     key = cache_key(filters=filters, counties=counties)
     report = cache.get(key)

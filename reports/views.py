@@ -109,70 +109,88 @@ def _dataset(label: str, figures_or_numbers) -> dict:
 
 
 def chart_data(report: Report) -> dict:
-    inexact_note = _("Lighter bars include approximate or incomplete figures.")
-    programmes = report.by_programme
-    counties = report.by_county
-    years = report.by_year
+    """The data of the report's charts, one per table."""
     return {
-        "summary": _chart(
-            "bar",
-            [row.name for row in programmes],
-            [
-                _dataset(
-                    _("Attendance as reported"),
-                    [row.measures.attendance_reported_figure for row in programmes],
-                ),
-                _dataset(
-                    _("Registered attendance"),
-                    [row.measures.registered_attendance for row in programmes],
-                ),
-            ],
-            note=inexact_note,
-        ),
-        "counties": _chart(
-            "bar",
-            [row.label for row in counties],
-            [
-                _dataset(_("Workshop cycles"), [row.measures.cycles for row in counties]),
-                _dataset(_("Project ideas"), [row.measures.ideas for row in counties]),
-                _dataset(
-                    _("Selected for implementation"), [row.measures.selected for row in counties]
-                ),
-            ],
-        ),
-        "years": _chart(
-            "bar",
-            [row.label for row in years],
-            [
-                _dataset(_("Workshop cycles"), [row.cycles for row in years]),
-                _dataset(_("Sessions on record"), [row.sessions for row in years]),
-                _dataset(_("Project ideas"), [row.ideas for row in years]),
-                _dataset(_("Programme events"), [row.events for row in years]),
-            ],
-            note=_("Records whose year is not known precisely are shown in separate buckets."),
-        ),
-        "sectors": _chart(
-            "bar",
-            [row.label for row in report.sectors],
-            [
-                _dataset(_("Registered attendees"), [row.attendees for row in report.sectors]),
-                _dataset(
-                    _("Participants (present at least once)"),
-                    [row.participants for row in report.sectors],
-                ),
-            ],
-        ),
-        "rates": _chart(
-            "bar",
-            [row.label for row in report.rate_bands],
-            [_dataset(_("Sessions"), [row.sessions for row in report.rate_bands])],
-        ),
-        "statuses": _chart(
-            "bar",
-            [row.label for row in report.statuses],
-            [_dataset(_("Project ideas"), [row.ideas for row in report.statuses])],
-        ),
+        "summary": _summary_chart(report.by_programme),
+        "counties": _counties_chart(report.by_county),
+        "years": _years_chart(report.by_year),
+        "sectors": _sectors_chart(report.sectors),
+        "rates": _rates_chart(report.rate_bands),
+        "statuses": _statuses_chart(report.statuses),
     }
+
+
+def _summary_chart(programmes) -> dict:
+    return _chart(
+        "bar",
+        [row.name for row in programmes],
+        [
+            _dataset(
+                _("Attendance as reported"),
+                [row.measures.attendance_reported_figure for row in programmes],
+            ),
+            _dataset(
+                _("Registered attendance"),
+                [row.measures.registered_attendance for row in programmes],
+            ),
+        ],
+        note=_("Lighter bars include approximate or incomplete figures."),
+    )
+
+
+def _counties_chart(counties) -> dict:
+    return _chart(
+        "bar",
+        [row.label for row in counties],
+        [
+            _dataset(_("Workshop cycles"), [row.measures.cycles for row in counties]),
+            _dataset(_("Project ideas"), [row.measures.ideas for row in counties]),
+            _dataset(_("Selected for implementation"), [row.measures.selected for row in counties]),
+        ],
+    )
+
+
+def _years_chart(years) -> dict:
+    return _chart(
+        "bar",
+        [row.label for row in years],
+        [
+            _dataset(_("Workshop cycles"), [row.cycles for row in years]),
+            _dataset(_("Sessions on record"), [row.sessions for row in years]),
+            _dataset(_("Project ideas"), [row.ideas for row in years]),
+            _dataset(_("Programme events"), [row.events for row in years]),
+        ],
+        note=_("Records whose year is not known precisely are shown in separate buckets."),
+    )
+
+
+def _sectors_chart(sectors) -> dict:
+    return _chart(
+        "bar",
+        [row.label for row in sectors],
+        [
+            _dataset(_("Registered attendees"), [row.attendees for row in sectors]),
+            _dataset(
+                _("Participants (present at least once)"), [row.participants for row in sectors]
+            ),
+        ],
+    )
+
+
+def _rates_chart(bands) -> dict:
+    return _chart(
+        "bar",
+        [row.label for row in bands],
+        [_dataset(_("Sessions"), [row.sessions for row in bands])],
+    )
+
+
+def _statuses_chart(statuses) -> dict:
+    return _chart(
+        "bar",
+        [row.label for row in statuses],
+        [_dataset(_("Project ideas"), [row.ideas for row in statuses])],
+    )
 
 
 def _export_links(request) -> dict:

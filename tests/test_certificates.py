@@ -17,6 +17,7 @@ from workshops.certificates import (
     certificates_issue,
     certificates_pdf,
     eligible_attendees,
+    is_verification_code,
 )
 from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
 
@@ -104,6 +105,41 @@ def test_verification_lookup(cycle):
     assert certificate_for_verification(certificate.verification_code) == certificate
     assert certificate_for_verification("nie-ma-takiego-kodu") is None
     assert certificate_for_verification("x" * 5000) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "shaped"),
+    [
+        ("Ab3-_x9", True),
+        ("x" * 64, True),
+        ("x" * 65, False),
+        ("", False),
+        ("-_", False),
+        ("ab cd", False),
+        ("ab/cd", False),
+        ("ab.cd", False),
+    ],
+)
+def test_the_lookup_form_and_the_verification_page_check_a_code_alike(client, code, shaped):
+    """One check of a code's shape: the lookup form sends on exactly the codes the
+    verification looks up; the others it explains (400) and the verification answers
+    404 without a query."""
+    assert is_verification_code(code) is shaped
+    if not code:
+        return
+    lookup = client.get(reverse("workshops:certificate_lookup"), {"code": code})
+    assert lookup.status_code == (302 if shaped else 400)
+    if not shaped:
+        assert certificate_for_verification(code) is None
+
+
+def test_issued_codes_have_the_shape_of_a_verification_code(cycle):
+    register(cycle, HOLDER, [1, 2, 3, 4])
+    [certificate] = certificates_issue(cycle=cycle, issued_by="Dyrektor PUP")
+    assert is_verification_code(certificate.verification_code)
+    # A NUL byte (PostgreSQL refuses it in a query) is never looked up.
+    assert not is_verification_code(certificate.verification_code + "\x00")
+    assert certificate_for_verification(certificate.verification_code + "\x00") is None
 
 
 def test_pdf_has_the_holder_name_with_diacritics(cycle):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from programmes.facts import Figure, Precision, held_sessions_figure, sum_figures
+from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, ProgrammeEvent, Source
 from projects.models import ProjectIdea, Status
 from workshops.models import Session, WorkshopCycle
@@ -470,11 +470,39 @@ def test_sum_figures_renders_approximate_and_lower_bounds():
         assert str(sum_figures([Figure(6), Figure(None)])) == "at least 6"
 
 
-def test_held_sessions_figure():
-    assert held_sessions_figure(held=6, recorded=2) == Figure(6)
-    assert held_sessions_figure(held=None, recorded=3) == Figure(3, L)
-    assert held_sessions_figure(held=None, recorded=0) == Figure(None)
-    assert held_sessions_figure(held=None, recorded=0, planned=True) == Figure(0)
+PLANNED, COMPLETED = WorkshopCycle.Status.PLANNED, WorkshopCycle.Status.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("status", "held", "recorded", "figure"),
+    [
+        # The number the sources give, whatever is on record.
+        (COMPLETED, 6, 2, Figure(6)),
+        (PLANNED, 6, 2, Figure(6)),
+        (COMPLETED, 0, 3, Figure(0)),
+        # None given: the sessions on record as a lower bound, or unknown.
+        (COMPLETED, None, 3, Figure(3, L)),
+        (WorkshopCycle.Status.IN_PROGRESS, None, 3, Figure(3, L)),
+        (COMPLETED, None, 0, Figure(None)),
+        # A planned cycle has held what is on record.
+        (PLANNED, None, 0, Figure(0)),
+        (PLANNED, None, 3, Figure(3)),
+    ],
+)
+def test_held_sessions_figure(status, held, recorded, figure):
+    """The one definition of a cycle's sessions held (``with_sessions_figure``), read
+    through ``cycle.sessions_figure`` on every page that annotates it."""
+    cycle = WorkshopCycle.objects.create(
+        slug="figure-cycle",
+        programme=WorkshopCycle.objects.get(slug=PLOCKI_CYCLE).programme,
+        county=County.objects.get(slug="plocki"),
+        title="Cykl",
+        status=status,
+        sessions_held=held,
+    )
+    Session.objects.bulk_create(Session(cycle=cycle, ordinal=n) for n in range(1, recorded + 1))
+    assert WorkshopCycle.objects.with_sessions_figure().get(pk=cycle.pk).sessions_figure == figure
+    assert WorkshopCycle.objects.with_counts().get(pk=cycle.pk).sessions_figure == figure
 
 
 # --------------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import StaffProfile
@@ -22,6 +22,7 @@ from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, Programme, ProgrammeEvent
 from projects.models import ProjectIdea
 from reports.services import Parts, ReportFilters, cached_report, compute_report
+from tests.figures import held_sessions_rule
 from tests.htmlforms import admin_change_form
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 
@@ -230,6 +231,72 @@ def test_parts_agree_with_sum_figures(figures):
             )
         )
     assert parts.figure == sum_figures(figures)
+
+
+REPORT_CYCLE = st.fixed_dictionaries(
+    {
+        "status": st.sampled_from(list(WorkshopCycle.Status.values)),
+        "held": st.one_of(st.none(), st.integers(0, 9)),
+        "county": st.sampled_from(["1401", "1402"]),
+        "sessions": st.lists(
+            st.tuples(st.one_of(st.none(), st.integers(0, 500)), st.sampled_from(list(Precision))),
+            max_size=4,
+        ),
+    }
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(REPORT_CYCLE, max_size=5))
+def test_report_figures_match_adding_cycles_one_by_one(cycles):
+    """For any mix of cycles, the report's sessions held and attendance reported, in total,
+    per edition and per county, are what ``sum_figures`` gives for the cycles' own
+    figures (``cycle.sessions_figure``, which the home page adds up too) and the
+    sessions' own figures."""
+    programme = Programme.objects.get(slug="wlosg-2017")
+    with transaction.atomic():
+        for n, spec in enumerate(cycles):
+            cycle = WorkshopCycle.objects.create(
+                slug=f"r-{n}",
+                programme=programme,
+                county=County.objects.get(code=spec["county"]),
+                title=f"R {n}",
+                status=spec["status"],
+                sessions_held=spec["held"],
+            )
+            Session.objects.bulk_create(
+                Session(cycle=cycle, ordinal=i, attendance=value, attendance_precision=precision)
+                for i, (value, precision) in enumerate(spec["sessions"], start=1)
+            )
+        report = compute_report(filters=ReportFilters(), counties=None)
+        every_cycle = list(WorkshopCycle.objects.with_counts())
+        every_session = list(Session.objects.select_related("cycle"))
+
+        def of(cycle, match: dict) -> bool:
+            return all(getattr(cycle, name) == value for name, value in match.items())
+
+        def held(**match) -> Figure:
+            chosen = [cycle for cycle in every_cycle if of(cycle, match)]
+            assert all(cycle.sessions_figure == held_sessions_rule(cycle) for cycle in chosen)
+            return sum_figures(cycle.sessions_figure for cycle in chosen)
+
+        def reported(**match) -> Figure:
+            return sum_figures(s.attendance_figure for s in every_session if of(s.cycle, match))
+
+        assert report.total.sessions_held_figure == held()
+        assert report.total.attendance_reported.figure == reported()
+        for row in report.by_programme:
+            assert row.measures.sessions_held_figure == held(programme_id=row.id)
+            assert row.measures.attendance_reported.figure == reported(programme_id=row.id)
+        for row in report.by_county:
+            assert row.measures.sessions_held_figure == held(county_id=row.id)
+            assert row.measures.attendance_reported.figure == reported(county_id=row.id)
+        transaction.set_rollback(True)
 
 
 def _report_body(response) -> str:

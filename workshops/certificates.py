@@ -166,12 +166,26 @@ def certificate_reissue(
     )
 
 
-def certificate_for_verification(code: str) -> Certificate | None:
-    """The certificate behind a public verification code, or None.
+# The longest verification code looked up (issued codes have 22 characters).
+VERIFICATION_CODE_MAX_LENGTH = 64
 
-    A code has letters, digits, "-" and "_" only (as the lookup form says); anything else,
-    a NUL byte included (which PostgreSQL refuses in a query), is not looked up."""
-    if not code or len(code) > 64 or not code.replace("-", "").replace("_", "").isalnum():
+
+def is_verification_code(code: str) -> bool:
+    """Whether ``code`` has the shape of a verification code: letters, digits, "-" and
+    "_" only (as the lookup form says), at most ``VERIFICATION_CODE_MAX_LENGTH`` of
+    them. Anything else, a NUL byte included (which PostgreSQL refuses in a query), is
+    never looked up: the lookup form says so, the verification page answers 404."""
+    return (
+        bool(code)
+        and len(code) <= VERIFICATION_CODE_MAX_LENGTH
+        and code.replace("-", "").replace("_", "").isalnum()
+    )
+
+
+def certificate_for_verification(code: str) -> Certificate | None:
+    """The certificate behind a public verification code, or None (also for anything
+    that is not shaped like one, see ``is_verification_code``)."""
+    if not is_verification_code(code):
         return None
     return (
         Certificate.objects.select_related("attendee", "cycle", "cycle__county")

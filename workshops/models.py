@@ -6,18 +6,20 @@ pages (only counts do), and county staff see only their own counties' records.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import ExtractYear, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import CountyScopedQuerySet
-from programmes.facts import Figure, held_sessions_figure
+from programmes.facts import Figure, Precision, figure_aggregates
 from programmes.models import (
     County,
     DatedRecord,
@@ -47,10 +49,86 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
     def in_county(self, county):
         return self.filter(county=county)
 
+    def in_year(self, year: int):
+        """The cycles whose period includes ``year``; an unrecorded end counts as the
+        start: the rule of the project catalogue's ``ProjectIdeaQuerySet.in_year``.
+
+        The reports count a cycle in a year only when its whole period lies within it,
+        on purpose: each cycle is counted once there, while a list shows a cycle in
+        every year it ran (``reports.services._by_year``)."""
+        return self.filter(
+            Q(date_start__lte=datetime.date(year, 12, 31), date_end__gte=datetime.date(year, 1, 1))
+            | Q(date_start__year=year, date_end__isnull=True)
+        )
+
+    def undated(self):
+        """The cycles whose date is not recorded."""
+        return self.filter(date_start__isnull=True)
+
+    def with_sessions_figure(self):
+        """Annotate the sessions the cycle held, as far as the records say, as
+        ``sessions_figure_value`` + ``sessions_figure_precision`` (``sessions_figure``
+        reads them). The one definition of the figure, for the cycles' pages, the home
+        page's total and the reports:
+
+        - the number the sources give (``sessions_held``), exactly;
+        - for a planned cycle that gives none, the sessions on record, exactly;
+        - for another cycle, the sessions on record as a lower bound ("at least"), or
+          unknown when none is on record.
+
+        ``sessions_figure_precision`` is the precision of the number when there is one
+        (as for a stored figure, only known parts count by precision). The sessions on
+        record are counted by a correlated subquery, evaluated only for the cycles whose
+        sources give no number.
+        """
+        recorded = count_subquery(Session.objects.all(), "cycle")
+        given = Q(sessions_held__isnull=False)
+        planned = Q(status=self.model.Status.PLANNED)
+        return self.annotate(
+            sessions_figure_value=Case(
+                When(given, then=F("sessions_held")),
+                When(planned, then=recorded),
+                default=NullIf(recorded, Value(0)),
+                output_field=models.IntegerField(),
+            ),
+            sessions_figure_precision=Case(
+                When(given | planned, then=Value(Precision.EXACT)),
+                default=Value(Precision.AT_LEAST),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def sessions_held_totals(self, *fields, **expressions):
+        """The total of the cycles' sessions held per group of ``fields`` /
+        ``expressions``: ``Parts.from_row(row, "held")`` of each row (``held_parts`` is
+        the number of cycles). Every page and report that adds the figure up uses this."""
+        return (
+            self.with_sessions_figure()
+            .order_by()
+            .values(*fields, **expressions)
+            .annotate(
+                **figure_aggregates(
+                    "held",
+                    "sessions_figure_value",
+                    "sessions_figure_precision",
+                    precisions=(Precision.AT_LEAST,),
+                )
+            )
+        )
+
+    def periods(self):
+        """The cycles counted per period (``first_year`` and ``last_year`` of their dates,
+        None when not recorded): ``cycles``, in how many ``counties``, and their sessions
+        held (``held_*``, see ``sessions_held_totals``)."""
+        return self.sessions_held_totals(
+            first_year=ExtractYear("date_start"), last_year=ExtractYear("date_end")
+        ).annotate(cycles=Count("pk"), counties=Count("county", distinct=True))
+
     def with_counts(self):
         """Annotate ``session_count`` (sessions on record), ``certificate_count`` (valid
-        certificates), ``attendee_count`` (registered attendees) and
-        ``project_idea_count`` (ideas from the cycle): numbers only, never who."""
+        certificates), ``attendee_count`` (registered attendees),
+        ``project_idea_count`` (ideas from the cycle): numbers only, never who; and the
+        sessions held (``with_sessions_figure``)."""
         return self.annotate(
             session_count=count_subquery(Session.objects.all(), "cycle"),
             certificate_count=count_subquery(Certificate.objects.valid(), "cycle"),
@@ -58,7 +136,7 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
             # Ideas point at their cycle from the projects app: counted through that
             # reverse relation (the only count here that joins).
             project_idea_count=Count("project_ideas", distinct=True),
-        )
+        ).with_sessions_figure()
 
     def for_display(self):
         """Cycles with their edition, county and sources."""
@@ -71,6 +149,13 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
                 "sessions", queryset=Session.objects.order_by("ordinal").prefetch_related("sources")
             )
         )
+
+
+def attendance_reported_aggregates(name: str = "attendance") -> dict:
+    """Aggregates over sessions of the attendance reported for them (a person who came to
+    several sessions counts at each), for ``Parts.from_row(row, name)``: the one
+    definition of the total, for the home page and the reports."""
+    return figure_aggregates(name, "attendance", "attendance_precision")
 
 
 class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
@@ -151,13 +236,11 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
 
     @property
     def sessions_figure(self) -> Figure:
-        """The sessions the cycle held, as far as the records say (the sessions on record
-        come from ``with_counts()``)."""
-        return held_sessions_figure(
-            held=self.sessions_held,
-            recorded=self.session_count,
-            planned=self.status == self.Status.PLANNED,
-        )
+        """The sessions the cycle held, as far as the records say: annotated by
+        ``with_sessions_figure()`` (or ``with_counts()``), where the rule is."""
+        if self.sessions_figure_value is None:
+            return Figure(None)
+        return Figure(self.sessions_figure_value, self.sessions_figure_precision)
 
 
 class CycleRole(NaturalKeyMixin, models.Model):

@@ -6,7 +6,6 @@ certificates were issued, never who.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import logging
 import re
@@ -14,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,11 @@ from partnership import ratelimits
 from partnership.caching import public_cache
 from programmes.models import Programme
 
-from .certificates import certificate_for_verification
+from .certificates import (
+    VERIFICATION_CODE_MAX_LENGTH,
+    certificate_for_verification,
+    is_verification_code,
+)
 from .models import CYCLE_YEAR_UNKNOWN, CycleRole, WorkshopCycle
 
 CYCLES_PER_PAGE = 50
@@ -44,32 +47,46 @@ def _cycle_year(value: str | None) -> int | str | None:
     return None
 
 
+def _programme_for(request) -> Programme | None:
+    """The programme edition of ``?programme=`` (None when not given); 404 when it names
+    none. Only a well-formed slug reaches the database (PostgreSQL refuses NUL bytes)."""
+    slug = (request.GET.get("programme") or "").strip()
+    if not slug:
+        return None
+    if len(slug) > 160 or not SLUG_RE.fullmatch(slug):
+        raise Http404
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def _cycles_of(*, programme: Programme | None, year: int | str | None):
+    cycles = WorkshopCycle.objects.all()
+    if programme is not None:
+        cycles = cycles.filter(programme=programme)
+    if year == CYCLE_YEAR_UNKNOWN:
+        return cycles.undated()
+    if year is not None:
+        return cycles.in_year(year)
+    return cycles
+
+
+def _canonical_url(request, params: dict, page) -> str:
+    canonical_params = dict(params, page=page.number) if page.number > 1 else params
+    url = request.build_absolute_uri(request.path)
+    return url + "?" + urlencode(canonical_params) if canonical_params else url
+
+
 @require_safe
 @public_cache
 def cycle_list(request):
     """Every workshop cycle, 50 to a page, or those of one year (whose period includes
     it) or with an unknown date: the home page's timeline leads here. ``?programme=``
     narrows it to one programme edition (its page links here when it has many cycles)."""
-    cycles = WorkshopCycle.objects.all()
-    programme = None
-    programme_slug = (request.GET.get("programme") or "").strip()
-    if programme_slug:
-        # Only a well-formed slug reaches the database (PostgreSQL refuses NUL bytes).
-        if len(programme_slug) > 160 or not SLUG_RE.fullmatch(programme_slug):
-            raise Http404
-        programme = Programme.objects.filter(slug=programme_slug).first()
-        if programme is None:
-            raise Http404
-        cycles = cycles.filter(programme=programme)
+    programme = _programme_for(request)
     year = _cycle_year(request.GET.get("year"))
-    if year == CYCLE_YEAR_UNKNOWN:
-        cycles = cycles.filter(date_start__isnull=True)
-    elif year is not None:
-        # As in the catalogue: an unrecorded end counts as the start.
-        cycles = cycles.filter(
-            Q(date_start__lte=datetime.date(year, 12, 31), date_end__gte=datetime.date(year, 1, 1))
-            | Q(date_start__year=year, date_end__isnull=True)
-        )
+    cycles = _cycles_of(programme=programme, year=year)
     # Page through the ids, then count sessions and ideas for the page's cycles only
     # (the page's ids are a subquery: still two queries).
     page = Paginator(cycles.values_list("pk", flat=True), CYCLES_PER_PAGE).get_page(
@@ -83,10 +100,6 @@ def cycle_list(request):
     params = {"programme": programme.slug} if programme else {}
     if year is not None:
         params["year"] = year
-    canonical_params = dict(params, page=page.number) if page.number > 1 else params
-    canonical_url = request.build_absolute_uri(request.path)
-    if canonical_params:
-        canonical_url += "?" + urlencode(canonical_params)
     context = {
         "trail": [(reverse("workshops:cycle_list"), _("Workshop cycles"))],
         "cycles": page.object_list,
@@ -95,7 +108,7 @@ def cycle_list(request):
         "year_unknown": year == CYCLE_YEAR_UNKNOWN,
         "programme": programme,
         "filter_query": urlencode(params),
-        "canonical_url": canonical_url,
+        "canonical_url": _canonical_url(request, params, page),
     }
     return render(request, "workshops/cycle_list.html", context)
 
@@ -183,7 +196,9 @@ def certificate_verify(request, code):
     certificate = certificate_for_verification(code)
     if certificate is None:
         response = render(
-            request, "workshops/certificate_verify.html", {"certificate": None, "code": code[:64]}
+            request,
+            "workshops/certificate_verify.html",
+            {"certificate": None, "code": code[:VERIFICATION_CODE_MAX_LENGTH]},
         )
         response.status_code = 404
         return response
@@ -196,7 +211,7 @@ def certificate_lookup(request):
     """A form where a code read from a paper certificate can be typed in."""
     code = (request.GET.get("code") or "").strip().replace("\x00", "")
     if code:
-        if len(code) <= 64 and code.replace("-", "").replace("_", "").isalnum():
+        if is_verification_code(code):
             return redirect("workshops:certificate_verify", code=code)
         return render(
             request,
