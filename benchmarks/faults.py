@@ -491,7 +491,7 @@ def _confirm(
     transaction was writing when the worker was killed, when the writing began).
     """
     body, content_type = browser.encode(
-        {"action": "confirm", "token": token, "consent_note": "Zgoda na liście obecności"}
+        {"token": token, "consent_note": "Zgoda na liście obecności"}
     )
     connection = http.client.HTTPConnection("127.0.0.1", portal.port, timeout=300)
     started = time.monotonic()
@@ -537,6 +537,7 @@ def scenario_kill_import(cluster: Cluster, args) -> bool:
     marks = expected_marks(rows, ordinals)
     _empty_cycle(cluster, database, cycle)
     path = f"/en/admin/workshops/workshopcycle/{cycle}/import/"
+    confirm_path = f"{path}confirm/"
     print(
         f"cycle {cycle} (sessions {ordinals}); list of {rows} rows, {len(content):,} bytes, "
         f"{marks} attendance marks"
@@ -548,7 +549,7 @@ def scenario_kill_import(cluster: Cluster, args) -> bool:
         browser.get(path)
 
         token = _preview(browser, path, content)
-        outcome, seconds, *_ = _confirm(browser, portal, path, token)
+        outcome, seconds, *_ = _confirm(browser, portal, confirm_path, token)
         calibrated = _counts(cluster, database, cycle)
         print(f"uninterrupted confirmation: {outcome} in {seconds:.2f} s → {calibrated}")
         calibration_ok = outcome == 302 and calibrated == (rows, marks)
@@ -559,14 +560,15 @@ def scenario_kill_import(cluster: Cluster, args) -> bool:
         for kill in kills:
             token = _preview(browser, path, content)
             outcome, took, killed, writing, writing_at = _confirm(
-                browser, portal, path, token, kill, cluster=cluster, database=database
+                browser, portal, confirm_path, token, kill, cluster=cluster, database=database
             )
             time.sleep(0.5)  # PostgreSQL notices the dead client and rolls back
             after_kill = _counts(cluster, database, cycle)
             state = {(0, 0): "none", (rows, marks): "all"}.get(after_kill, "PARTIAL")
             open_transactions = _in_transaction(cluster, database)
-            # Confirm again with the same preview (still in the session): all, exactly once.
-            retry, retry_s, *_ = _confirm(browser, portal, path, token)
+            # Confirm again with the same preview (kept on the server unless the import
+            # committed, which uses it up): all, exactly once.
+            retry, retry_s, *_ = _confirm(browser, portal, confirm_path, token)
             after_retry = _counts(cluster, database, cycle)
             during = not isinstance(outcome, int)  # the worker died before it answered
             ok = (

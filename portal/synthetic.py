@@ -131,6 +131,13 @@ def reference_units_ensure(*, register: TercRegister) -> tuple[dict[str, int], i
     its name, or name and code when the name repeats across voivodeships
     ("brzeski-1201"). Returns the county ids by code and how many rows were created.
     """
+    voivodeship_ids, new_voivodeships = _voivodeships_ensure(register=register)
+    county_ids, new_counties = _counties_ensure(register=register, voivodeship_ids=voivodeship_ids)
+    return county_ids, new_voivodeships, new_counties
+
+
+def _voivodeships_ensure(*, register: TercRegister) -> tuple[dict[str, int], int]:
+    """The voivodeship ids by code, the missing ones created; and how many were."""
     known_voivodeships = dict(Voivodeship.objects.values_list("code", "pk"))
     taken = set(Voivodeship.objects.values_list("slug", flat=True))
     new_voivodeships = []
@@ -143,8 +150,13 @@ def reference_units_ensure(*, register: TercRegister) -> tuple[dict[str, int], i
         taken.add(slug)
         new_voivodeships.append(Voivodeship(code=unit.code, name=unit.name, slug=slug))
     Voivodeship.objects.bulk_create(new_voivodeships)
-    voivodeship_ids = dict(Voivodeship.objects.values_list("code", "pk"))
+    return dict(Voivodeship.objects.values_list("code", "pk")), len(new_voivodeships)
 
+
+def _counties_ensure(
+    *, register: TercRegister, voivodeship_ids: dict[str, int]
+) -> tuple[dict[str, int], int]:
+    """The register's county ids by code, the missing ones created; and how many were."""
     known_counties = set(County.objects.values_list("code", flat=True))
     taken = set(County.objects.values_list("slug", flat=True))
     repeated = {
@@ -175,7 +187,7 @@ def reference_units_ensure(*, register: TercRegister) -> tuple[dict[str, int], i
             "code", "pk"
         )
     )
-    return county_ids, len(new_voivodeships), len(new_counties)
+    return county_ids, len(new_counties)
 
 
 # --------------------------------------------------------------------------------------

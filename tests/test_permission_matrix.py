@@ -13,16 +13,19 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import StaffProfile
 from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from programmes.models import AgreementParty, AgreementSignatory, County, PartnershipAgreement
 from projects.models import ProjectIdea, StatusChange
+from workshops.import_previews import IMPORT_PREVIEW_RETENTION
 from workshops.models import (
     Attendance,
     Attendee,
     Certificate,
     CycleRole,
+    ImportPreviewUpload,
     Session,
     WorkshopCycle,
 )
@@ -125,6 +128,10 @@ READS: dict[str, Callable[[dict], str]] = {
     "import screen": lambda w: reverse(
         "admin:workshops_workshopcycle_import", args=[w["cycle"].pk]
     ),
+    "import template": lambda w: (
+        reverse("admin:workshops_workshopcycle_import_template", args=[w["cycle"].pk])
+        + "?format=csv"
+    ),
     "certificates screen": lambda w: reverse(
         "admin:workshops_workshopcycle_certificates", args=[w["cycle"].pk]
     ),
@@ -137,6 +144,7 @@ READS: dict[str, Callable[[dict], str]] = {
 COORDINATOR_READ = {name: 200 for name in READS} | {
     "attendee erase (confirm page)": 403,
     "import screen": 403,
+    "import template": 403,
 }
 READ_EXPECTED = {
     "anonymous": dict.fromkeys(READS, 302),
@@ -199,6 +207,21 @@ def _attendee_form(w, **override):
     return data | override
 
 
+def _import_preview_token(w) -> str:
+    """A list of one new person previewed by the user logged in last (the role's user)."""
+    user = User.objects.order_by("pk").last()
+    if user is None:  # anonymous: nobody has previewed anything
+        return "no-preview"
+    row = {"row": 2, "full_name": "Wiktor Importowany", "sessions": [1], "attendee_id": None}
+    return ImportPreviewUpload.objects.create(
+        cycle=w["cycle"],
+        user=user,
+        filename="lista.csv",
+        rows=[row],
+        expires_at=timezone.now() + IMPORT_PREVIEW_RETENTION,
+    ).token
+
+
 WRITES: dict[str, Write] = {
     "rename attendee": Write(
         lambda w: admin_url(w["attendee"]),
@@ -246,6 +269,11 @@ WRITES: dict[str, Write] = {
         lambda w: Certificate.objects.filter(
             pk=w["certificate"].pk, revoked_at__isnull=False
         ).exists(),
+    ),
+    "confirm import": Write(
+        lambda w: reverse("admin:workshops_workshopcycle_import_confirm", args=[w["cycle"].pk]),
+        lambda w: {"token": _import_preview_token(w)},
+        lambda w: Attendee.objects.filter(full_name="Wiktor Importowany").exists(),
     ),
     "erase attendee": Write(
         lambda w: admin_url(w["attendee"], "anonymise"),

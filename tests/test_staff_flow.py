@@ -90,9 +90,8 @@ def test_county_staff_flow(staff_client):
     assert preview.context["preview"].new_count == 200
     assert not Attendee.objects.filter(cycle=cycle).exists()
     confirmed = client.post(
-        import_url,
+        reverse("admin:workshops_workshopcycle_import_confirm", args=[cycle.pk]),
         {
-            "action": "confirm",
             "token": preview.context["token"],
             "consent_note": "Zgody pisemne na listach obecności",
         },

@@ -42,9 +42,7 @@ def import_list(client, cycle, text: str) -> None:
     upload.name = "lista.csv"
     preview = client.post(screen(cycle, "import"), {"file": upload})
     assert preview.context["preview"].is_valid, preview.context["preview"].errors
-    confirmed = client.post(
-        screen(cycle, "import"), {"action": "confirm", "token": preview.context["token"]}
-    )
+    confirmed = client.post(screen(cycle, "import_confirm"), {"token": preview.context["token"]})
     assert confirmed.status_code == 302
 
 

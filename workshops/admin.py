@@ -177,6 +177,8 @@ class WorkshopCycleAdmin(
                 {
                     "attendance": staff_views.attendance_register,
                     "import": staff_views.attendee_import,
+                    "import/template": staff_views.attendee_import_template,
+                    "import/confirm": staff_views.attendee_import_confirm,
                     "certificates": staff_views.certificates_overview,
                     "certificates/pdf": staff_views.certificates_bulk_pdf,
                 },

@@ -9,7 +9,8 @@ The staff screens follow three steps:
    A problem with the file as a whole (too large, empty, wrong columns, unreadable) raises
    ``ValidationError``. Values in columns without a heading are not imported; the preview
    lists them (``ImportPreview.unheaded_columns``). Nothing is written to the database.
-2. The view keeps ``preview.rows`` (plain JSON) in the session and shows the preview.
+2. The view keeps ``preview.rows`` (plain JSON) on the server for the confirmation
+   (``import_previews``, two hours at most) and shows the preview.
 3. On confirmation, ``attendees_import(cycle=..., rows=...)`` checks the rows again against
    the database as it is then, and creates the attendees and their attendance in one
    transaction: all or nothing.
@@ -199,7 +200,7 @@ class UnheadedColumn:
 
 @dataclass
 class ImportPreview:
-    """What importing a file would do. Keep ``rows`` (JSON) between preview and
+    """What importing a file would do. ``rows`` (JSON) is kept between preview and
     confirmation; the rest is for showing the preview."""
 
     cycle_id: int
@@ -236,8 +237,8 @@ class ImportPreview:
 
     @property
     def rows(self) -> list[dict[str, Any]]:
-        """The rows to import, as JSON-ready dicts for the session; empty when the file
-        has errors (such a file cannot be confirmed)."""
+        """The rows to import, as JSON-ready dicts kept until the confirmation; empty when
+        the file has errors (such a file cannot be confirmed)."""
         if not self.is_valid:
             return []
         rows = sorted((*self.new_rows, *self.matched_rows), key=lambda row: row.row)
@@ -507,52 +508,42 @@ def _match_rows(
     seen: dict[str, list[tuple[int, str]]] = defaultdict(list)  # name -> [(row, email)]
     claimed: dict[int, int] = {}  # attendee id -> row
     for row in rows:
-        name, email = name_key(row.full_name), row.email.casefold()
-        earlier = next(
-            (number for number, other in seen[name] if _emails_agree(email, other)), None
-        )
-        seen[name].append((row.row, email))
-        if earlier is not None:
-            errors.append(
-                RowError(
-                    row.row,
-                    name_heading,
-                    _("The same person as in row %(row)s.") % {"row": earlier},
-                    _display(row.full_name),
-                )
-            )
-            continue
-        candidates = registered.candidates(row.full_name, row.email)
-        if len(candidates) > 1:
-            errors.append(
-                RowError(
-                    row.row,
-                    name_heading,
-                    _(
-                        "Matches %(count)s people already registered for this cycle; add the "
-                        "e-mail address to tell them apart."
-                    )
-                    % {"count": len(candidates)},
-                    _display(row.full_name),
-                )
-            )
-            continue
-        attendee_id = candidates[0] if candidates else None
-        if attendee_id is not None:
-            if attendee_id in claimed:
-                errors.append(
-                    RowError(
-                        row.row,
-                        name_heading,
-                        _("Matches the same registered attendee as row %(row)s.")
-                        % {"row": claimed[attendee_id]},
-                        _display(row.full_name),
-                    )
-                )
-                continue
-            claimed[attendee_id] = row.row
-        checked.append(_replace_attendee(row, attendee_id))
+        attendee_id, reason = _match_row(row, registered, seen, claimed)
+        if reason is None:
+            checked.append(_replace_attendee(row, attendee_id))
+        else:
+            errors.append(RowError(row.row, name_heading, reason, _display(row.full_name)))
     return checked, errors
+
+
+def _match_row(
+    row: ImportRow,
+    registered: _Registered,
+    seen: dict[str, list[tuple[int, str]]],
+    claimed: dict[int, int],
+) -> tuple[int | None, str | None]:
+    """The registered attendee ``row`` matches (None for a new person), or why it cannot
+    be imported. Records the row's person in ``seen`` and its match in ``claimed``, the
+    rows before it in the file."""
+    name, email = name_key(row.full_name), row.email.casefold()
+    earlier = next((number for number, other in seen[name] if _emails_agree(email, other)), None)
+    seen[name].append((row.row, email))
+    if earlier is not None:
+        return None, _("The same person as in row %(row)s.") % {"row": earlier}
+    candidates = registered.candidates(row.full_name, row.email)
+    if len(candidates) > 1:
+        return None, _(
+            "Matches %(count)s people already registered for this cycle; add the "
+            "e-mail address to tell them apart."
+        ) % {"count": len(candidates)}
+    attendee_id = candidates[0] if candidates else None
+    if attendee_id is not None:
+        if attendee_id in claimed:
+            return None, _("Matches the same registered attendee as row %(row)s.") % {
+                "row": claimed[attendee_id]
+            }
+        claimed[attendee_id] = row.row
+    return attendee_id, None
 
 
 def _replace_attendee(row: ImportRow, attendee_id: int | None) -> ImportRow:
@@ -818,13 +809,65 @@ def attendees_import(
 ) -> ImportResult:
     """Import the rows of a valid preview (``ImportPreview.rows``) into the cycle.
 
-    The rows are matched against the cycle's attendees again, as the database is now: a
-    row that matches someone registered since the preview is added to that person. A new
-    row creates an attendee; a matched row adds attendance to the registered attendee and
-    fills only their blank fields. Nothing is saved unless everything is. Side effects:
-    audit-trail rows for everything created or changed; cached pages and reports
-    invalidated after the commit.
+    The rows are checked again and matched against the cycle's attendees as the database
+    is now, under a lock on the cycle (one import per cycle at a time): a row that matches
+    someone registered since the preview is added to that person. A new row creates an
+    attendee; a matched row adds attendance to the registered attendee and fills only
+    their blank fields. Nothing is saved unless everything is (``ValidationError``
+    otherwise).
+
+    Side effects, both here: the audit trail records everything created or changed, with
+    the request's user and ``IMPORT_CHANGE_REASON``; ``public_data_changed()`` invalidates
+    the cached pages and reports once the transaction commits (the cycle's page counts
+    registered attendees).
     """
+    sessions, records, previewed = _import_rows_check(
+        cycle=cycle, rows=rows, consent_note=consent_note
+    )
+    registered, records = _import_rows_match(cycle=cycle, records=records)
+    audit = _import_audit(cycle)
+    new_records = [record for record in records if record.attendee_id is None]
+    matched_records = [record for record in records if record.attendee_id is not None]
+    attendees = _import_attendees_create(
+        cycle=cycle, records=new_records, consent_note=consent_note, audit=audit
+    )
+    filled = _import_blanks_fill(registered=registered, records=matched_records, now=audit["now"])
+    marks = _import_marks(
+        cycle=cycle,
+        sessions=sessions,
+        new=zip(attendees, new_records, strict=True),
+        matched=matched_records,
+    )
+    _import_marks_add(marks, audit=audit)
+    public_data_changed()
+    return ImportResult(
+        created=len(attendees),
+        matched=len(matched_records),
+        attendance_added=len(marks),
+        filled=len(filled),
+        changed_since_preview=sum(
+            previewed.get(record.row) != record.attendee_id for record in records
+        ),
+    )
+
+
+def _import_audit(cycle: WorkshopCycle) -> dict[str, Any]:
+    """How the import's rows go into the audit trail: with the user of the request (the
+    history middleware supplies it), ``IMPORT_CHANGE_REASON`` and one time."""
+    return {
+        "reason": IMPORT_CHANGE_REASON,
+        "user": Attendee.history.model.get_default_history_user(cycle),
+        "now": timezone.now(),
+    }
+
+
+def _import_rows_check(
+    *, cycle: WorkshopCycle, rows: Sequence[Mapping[str, Any]], consent_note: str
+) -> tuple[dict[int, int], list[ImportRow], dict[int, int | None]]:
+    """Lock the cycle and check the rows again as if read from the file. Returns the
+    cycle's session ids by number, the rows, and the attendee each row matched in the
+    preview (by row number); refuses an empty list, a consent note with control
+    characters, a cycle deleted meanwhile and rows no longer valid."""
     if not rows:
         raise ValidationError(_("There are no attendees to import."), code="no_rows")
     if CONTROL.search(consent_note):
@@ -841,7 +884,14 @@ def attendees_import(
     )
     if errors:
         _refuse(errors, _("Some rows are not valid; nothing was imported."))
+    return sessions, records, previewed
 
+
+def _import_rows_match(
+    *, cycle: WorkshopCycle, records: list[ImportRow]
+) -> tuple[dict[int, Attendee], list[ImportRow]]:
+    """The cycle's active attendees by id (locked), and the rows matched against them;
+    refuses when a row is now a repeated or ambiguous person."""
     registered = {
         attendee.pk: attendee
         for attendee in Attendee.objects.active().filter(cycle=cycle).select_for_update()
@@ -856,32 +906,34 @@ def attendees_import(
             errors,
             _("The attendees of this cycle changed since the preview; nothing was imported."),
         )
+    return registered, records
 
-    # Everything goes into the audit trail, with the user of the request (the history
-    # middleware supplies it) and the same reason.
-    history = {"batch_size": BATCH_SIZE, "default_change_reason": IMPORT_CHANGE_REASON}
-    now = timezone.now()
-    audit = {
-        "reason": IMPORT_CHANGE_REASON,
-        "user": Attendee.history.model.get_default_history_user(cycle),
-        "now": now,
-    }
-    new_records = [record for record in records if record.attendee_id is None]
-    matched_records = [record for record in records if record.attendee_id is not None]
+
+def _import_attendees_create(
+    *, cycle: WorkshopCycle, records: list[ImportRow], consent_note: str, audit: dict
+) -> list[Attendee]:
+    """An attendee for each new row, created with their audit trail."""
     attendees = [
         Attendee(
             cycle=cycle,
             **{name: getattr(record, name) for name in TEXT_FIELDS},
             consent_note=consent_note.strip()[:2000],
-            created_at=now,
-            updated_at=now,
+            created_at=audit["now"],
+            updated_at=audit["now"],
         )
-        for record in new_records
+        for record in records
     ]
     _bulk_create_audited(attendees, Attendee, **audit)
+    return attendees
 
+
+def _import_blanks_fill(
+    *, registered: dict[int, Attendee], records: list[ImportRow], now
+) -> list[Attendee]:
+    """Fill the blank fields of the matched attendees from their rows (with their audit
+    trail); returns the attendees changed."""
     filled = []
-    for record in matched_records:
+    for record in records:
         attendee = registered[record.attendee_id]
         blanks = [
             name
@@ -895,27 +947,51 @@ def attendees_import(
             filled.append(attendee)
     if filled:
         bulk_update_with_history(
-            filled, Attendee, fields=[*FILLABLE_FIELDS, "updated_at"], **history
+            filled,
+            Attendee,
+            fields=[*FILLABLE_FIELDS, "updated_at"],
+            batch_size=BATCH_SIZE,
+            default_change_reason=IMPORT_CHANGE_REASON,
         )
+    return filled
 
+
+def _import_marks(
+    *,
+    cycle: WorkshopCycle,
+    sessions: dict[int, int],
+    new: Iterable[tuple[Attendee, ImportRow]],
+    matched: list[ImportRow],
+) -> list[tuple[int, int]]:
+    """The (attendee id, session id) marks to add: every session of a new attendee's row,
+    and those of a matched row the attendee is not yet marked at."""
     existing = set()
-    if matched_records:
+    if matched:
         existing = set(
             Attendance.objects.filter(session__cycle=cycle).values_list("attendee_id", "session_id")
         )
     marks = [
-        (attendee.pk, sessions[ordinal])
-        for attendee, record in zip(attendees, new_records, strict=True)
-        for ordinal in record.sessions
+        (attendee.pk, sessions[ordinal]) for attendee, record in new for ordinal in record.sessions
     ]
     marks += [
         (record.attendee_id, sessions[ordinal])
-        for record in matched_records
+        for record in matched
         for ordinal in record.sessions
         if (record.attendee_id, sessions[ordinal]) not in existing
     ]
+    return marks
+
+
+def _import_marks_add(marks: list[tuple[int, int]], *, audit: dict) -> None:
+    """Create the attendance marks with their audit trail; refuses (and so rolls the whole
+    import back) when the register saved one of them meanwhile."""
     attendances = [
-        Attendance(attendee_id=attendee_id, session_id=session_id, created_at=now, updated_at=now)
+        Attendance(
+            attendee_id=attendee_id,
+            session_id=session_id,
+            created_at=audit["now"],
+            updated_at=audit["now"],
+        )
         for attendee_id, session_id in marks
     ]
     try:
@@ -930,16 +1006,6 @@ def attendees_import(
             ),
             code="conflict",
         ) from None
-    public_data_changed()  # the cycle's page counts registered attendees
-    return ImportResult(
-        created=len(attendees),
-        matched=len(matched_records),
-        attendance_added=len(marks),
-        filled=len(filled),
-        changed_since_preview=sum(
-            previewed.get(record.row) != record.attendee_id for record in records
-        ),
-    )
 
 
 def attendee_template_file(*, format: Literal["csv", "xlsx"]) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.db.models import Case, Count, F, Q, Value, When
@@ -594,3 +595,59 @@ class Certificate(TimeStampedModel):
                 _("Certificate %(number)s has been revoked; a revocation cannot be undone.")
                 % {"number": stored["number"]}
             )
+
+
+def new_import_preview_token() -> str:
+    """An unguessable key (256 bits of randomness) for a stored import preview."""
+    return secrets.token_urlsafe(32)
+
+
+class ImportPreviewUploadQuerySet(models.QuerySet):
+    def expired(self, *, now):
+        return self.filter(expires_at__lte=now)
+
+    def unexpired(self, *, now):
+        return self.filter(expires_at__gt=now)
+
+
+class ImportPreviewUpload(models.Model):
+    """The rows of a checked attendee list, kept between its preview and the confirmation
+    (``workshops.import_previews``), instead of in the user's session.
+
+    Personal data (the names, organisations, e-mails and phones of the list), so: bound to
+    the user who uploaded it and the cycle it was checked for, and found only by its
+    unguessable token together with both; never shown on a public page, no admin, no
+    audit history (the import records what it saves). It lives at most
+    ``IMPORT_PREVIEW_RETENTION`` (2 hours): deleted when the import is confirmed or the
+    same user uploads another list for the cycle, refused once expired, and expired rows
+    are deleted by every upload and by ``manage.py purge_import_previews`` (hourly cron).
+    Erasing an attendee (``privacy.attendee_anonymise``) does not look here: a preview
+    may name that person, but it expires within hours, which is enough.
+    """
+
+    cycle = models.ForeignKey(
+        WorkshopCycle, on_delete=models.CASCADE, related_name="+", verbose_name=_("cycle")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_import_preview_token, editable=False
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("rows"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    objects = ImportPreviewUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("attendee import preview")
+        verbose_name_plural = _("attendee import previews")
+
+    def __str__(self):
+        return self.filename

@@ -6,8 +6,8 @@ cycle is a 404) and checks the model permission the action needs.
 
 from __future__ import annotations
 
+import functools
 import json
-import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from partnership.downloads import as_download, ascii_slug
 from partnership.uploads import upload_failed
 
-from . import importing, workbook_scan
+from . import import_previews, importing, workbook_scan
 from .attendance import attendance_register_save, register_page
 from .certificates import (
     certificate_reissue,
@@ -275,105 +275,69 @@ def certificate_revoke_view(request, pk, *, admin_site):
     return redirect(back)
 
 
-IMPORT_SESSION_KEY = "attendee-import-{pk}"
 PREVIEW_SHOWN_ROWS = 200
+# Uploading a list and importing it register attendees and their attendance.
+IMPORT_PERMISSIONS = ("workshops.add_attendee", "workshops.add_attendance")
+
+
+def cycle_screen(*perms: str):
+    """A staff screen of one cycle that needs ``perms``: the view is called as
+    ``view(request, cycle, admin_site=...)`` once the cycle is found among those the user
+    may see (another county's is a 404) and the user holds every permission (or 403)."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def screen(request, pk, *, admin_site):
+            cycle = _cycle_for(request, pk)
+            _require(request, *perms)
+            return view(request, cycle, admin_site=admin_site)
+
+        return screen
+
+    return decorate
+
+
+def _import_url(admin_site, cycle, suffix: str = "") -> str:
+    return reverse(f"{admin_site.name}:workshops_workshopcycle_import{suffix}", args=[cycle.pk])
 
 
 @never_cache
-def attendee_import(request, pk, *, admin_site):
-    """Upload → preview → confirm. Nothing is saved before the confirmation."""
-    cycle = _cycle_for(request, pk)
-    _require(request, "workshops.add_attendee", "workshops.add_attendance")
-    session_key = IMPORT_SESSION_KEY.format(pk=cycle.pk)
+@cycle_screen(*IMPORT_PERMISSIONS)
+def attendee_import_template(request, cycle, *, admin_site):
+    """The empty list to fill in, ``?format=xlsx`` or ``csv``."""
+    template_format = request.GET.get("format")
+    if template_format not in importing.FORMATS:
+        return redirect(_import_url(admin_site, cycle))
+    content = importing.attendee_template_file(format=template_format)
+    response = HttpResponse(
+        content,
+        content_type="text/csv; charset=utf-8"
+        if template_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return as_download(response, f"lista-uczestnikow-wzor.{template_format}")
 
-    template_format = request.GET.get("template")
-    if template_format in ("csv", "xlsx"):
-        content = importing.attendee_template_file(format=template_format)
-        response = HttpResponse(
-            content,
-            content_type="text/csv; charset=utf-8"
-            if template_format == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        return as_download(response, f"lista-uczestnikow-wzor.{template_format}")
 
-    preview = None
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        stored = request.session.get(session_key)
-        if not stored or stored.get("token") != request.POST.get("token"):
-            messages.error(request, _("The preview has expired. Upload the file again."))
-            return redirect(request.path)
-        try:
-            result = importing.attendees_import(
-                cycle=cycle,
-                rows=stored["rows"],
-                consent_note=request.POST.get("consent_note", ""),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(request.path)
-        del request.session[session_key]
-        messages.success(
-            request,
-            _(
-                "Imported from %(file)s: %(created)d new attendees, %(matched)d already "
-                "registered, %(marks)d attendance marks."
-            )
-            % {
-                "file": stored["filename"],
-                "created": result.created,
-                "matched": result.matched,
-                "marks": result.attendance_added,
-            },
-        )
-        return redirect(
-            reverse(f"{admin_site.name}:workshops_workshopcycle_attendance", args=[cycle.pk])
-        )
-
+@never_cache
+@cycle_screen(*IMPORT_PERMISSIONS)
+def attendee_import(request, cycle, *, admin_site):
+    """Upload a list (POST) and see what importing it would do. Nothing is imported before
+    the confirmation (``attendee_import_confirm``); a list that can be imported is kept
+    for it on the server (``import_previews``), not in the session."""
+    preview = stored = None
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None and upload_failed(request):
-            messages.error(
-                request,
-                _(
-                    "The server could not store the uploaded file (its disk is full). "
-                    "Nothing was imported; try again later or tell the administrator."
-                ),
+        preview = _uploaded_preview(request, cycle)
+        if preview is not None:
+            stored = import_previews.import_preview_keep(
+                cycle=cycle, user=request.user, preview=preview
             )
-        elif upload is None:
-            messages.error(request, _("Choose a file to import."))
-        elif upload.size > importing.MAX_FILE_BYTES:
-            messages.error(
-                request,
-                _("The file is too large (%(size)s); the limit is %(limit)s.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(importing.MAX_FILE_BYTES),
-                },
-            )
-        else:
-            try:
-                preview = importing.attendee_file_parse(
-                    cycle=cycle, filename=upload.name, content=upload.read()
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                request.session.pop(session_key, None)
-                if preview.is_valid:
-                    request.session[session_key] = {
-                        "token": secrets.token_urlsafe(16),
-                        "filename": upload.name,
-                        "rows": preview.rows,
-                    }
-
     context = _context(
         request,
         admin_site,
         cycle,
         _("Import attendees"),
         preview=preview,
-        token=request.session.get(session_key, {}).get("token") if preview else None,
+        token=stored.token if stored else None,
         shown=PREVIEW_SHOWN_ROWS,
         new_rows=preview.new_rows[:PREVIEW_SHOWN_ROWS] if preview else [],
         matched_rows=preview.matched_rows[:PREVIEW_SHOWN_ROWS] if preview else [],
@@ -382,8 +346,76 @@ def attendee_import(request, pk, *, admin_site):
         max_size=importing.MAX_FILE_BYTES,
         last_row=formats.number_format(importing.MAX_ROWS + 1, force_grouping=True),
         last_column=workbook_scan.column_letter(importing.MAX_COLUMNS),
+        confirm_url=_import_url(admin_site, cycle, "_confirm"),
+        template_url=_import_url(admin_site, cycle, "_template"),
     )
     return TemplateResponse(request, "staff/attendee_import.html", context)
+
+
+def _uploaded_preview(request, cycle) -> importing.ImportPreview | None:
+    """The preview of the posted file, or None with a message saying why there is none."""
+    upload = request.FILES.get("file")
+    if upload is None and upload_failed(request):
+        messages.error(
+            request,
+            _(
+                "The server could not store the uploaded file (its disk is full). "
+                "Nothing was imported; try again later or tell the administrator."
+            ),
+        )
+    elif upload is None:
+        messages.error(request, _("Choose a file to import."))
+    elif upload.size > importing.MAX_FILE_BYTES:
+        messages.error(
+            request,
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(importing.MAX_FILE_BYTES),
+            },
+        )
+    else:
+        try:
+            return importing.attendee_file_parse(
+                cycle=cycle, filename=upload.name, content=upload.read()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return None
+
+
+@never_cache
+@cycle_screen(*IMPORT_PERMISSIONS)
+def attendee_import_confirm(request, cycle, *, admin_site):
+    """Import the list previewed (POST ``token``, ``consent_note``), then show the register."""
+    if request.method != "POST":
+        return redirect(_import_url(admin_site, cycle))
+    try:
+        filename, result = import_previews.import_preview_confirm(
+            cycle=cycle,
+            user=request.user,
+            token=request.POST.get("token", ""),
+            consent_note=request.POST.get("consent_note", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_import_url(admin_site, cycle))
+    messages.success(
+        request,
+        _(
+            "Imported from %(file)s: %(created)d new attendees, %(matched)d already "
+            "registered, %(marks)d attendance marks."
+        )
+        % {
+            "file": filename,
+            "created": result.created,
+            "matched": result.matched,
+            "marks": result.attendance_added,
+        },
+    )
+    return redirect(
+        reverse(f"{admin_site.name}:workshops_workshopcycle_attendance", args=[cycle.pk])
+    )
 
 
 def _attendee_for(request, pk):

@@ -61,10 +61,39 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        scale, batch_size = options["scale"], options["batch_size"]
-        if not 0 < scale <= 10:
+        terc_path = self._checked_terc_path(options)
+        existing = self._existing_synthetic_programmes(replace=options["replace"])
+        verbose = options["verbosity"] >= 1
+
+        def log(message: str) -> None:
+            if verbose:
+                self.stdout.write(message)
+
+        started = time.monotonic()
+        try:
+            if existing:
+                synthetic.synthetic_data_delete(batch_size=options["batch_size"], log=log)
+            totals = synthetic.synthetic_data_generate(
+                terc_path=terc_path,
+                scale=options["scale"],
+                seed=options["seed"],
+                batch_size=options["batch_size"],
+                log=log,
+            )
+        except synthetic.SyntheticDataError as error:
+            raise CommandError(str(error)) from error
+        for table, count in totals.items():
+            log(_("  %(table)s: %(count)s") % {"table": table, "count": f"{count:,}"})
+        log(
+            _("Done: %(count)s rows in %(seconds).1f s.")
+            % {"count": f"{sum(totals.values()):,}", "seconds": time.monotonic() - started}
+        )
+
+    def _checked_terc_path(self, options) -> Path:
+        """The register to read, once the options and the database allow generating."""
+        if not 0 < options["scale"] <= 10:
             raise CommandError(_("--scale must be greater than 0 and at most 10."))
-        if batch_size < 1:
+        if options["batch_size"] < 1:
             raise CommandError(_("--batch-size must be a positive number."))
         terc_path = options["terc"] or default_terc_path()
         if not terc_path.is_file():
@@ -83,14 +112,12 @@ class Command(BaseCommand):
                     "anyway."
                 )
             )
+        return terc_path
+
+    def _existing_synthetic_programmes(self, *, replace: bool) -> int:
+        """How many synthetic editions the database holds; refused unless ``replace``."""
         existing = synthetic.synthetic_programme_count()
-        verbose = options["verbosity"] >= 1
-
-        def log(message: str) -> None:
-            if verbose:
-                self.stdout.write(message)
-
-        if existing and not options["replace"]:
+        if existing and not replace:
             raise CommandError(
                 _(
                     "The database already holds synthetic data (%(count)s synthetic programme "
@@ -98,22 +125,4 @@ class Command(BaseCommand):
                 )
                 % {"count": existing}
             )
-        started = time.monotonic()
-        try:
-            if existing:
-                synthetic.synthetic_data_delete(batch_size=batch_size, log=log)
-            totals = synthetic.synthetic_data_generate(
-                terc_path=terc_path,
-                scale=scale,
-                seed=options["seed"],
-                batch_size=batch_size,
-                log=log,
-            )
-        except synthetic.SyntheticDataError as error:
-            raise CommandError(str(error)) from error
-        for table, count in totals.items():
-            log(_("  %(table)s: %(count)s") % {"table": table, "count": f"{count:,}"})
-        log(
-            _("Done: %(count)s rows in %(seconds).1f s.")
-            % {"count": f"{sum(totals.values()):,}", "seconds": time.monotonic() - started}
-        )
+        return existing
