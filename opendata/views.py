@@ -9,6 +9,7 @@ language.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse
@@ -42,7 +43,7 @@ class DatasetEntry:
     """A dataset as the page lists it, with its last change and its sources."""
 
     dataset: Dataset
-    changed: object
+    changed: datetime.datetime | None
     sources: list[Source]
 
 
