@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 SECRET_FILE := .local-secret-key
 
-.PHONY: run test lint audit format superuser reset-db messages clean
+.PHONY: run test lint audit format superuser reset-db messages clean check-open-data
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ lint: $(STAMP)
 ## saying "not audited", when no advisory service can be reached
 audit: $(STAMP)
 	$(BIN)/python scripts/audit_dependencies.py
+
+## check-open-data: validate a running portal's open data (frictionless, DCAT, 304);
+## PORTAL=https://... for another portal than the local one
+PORTAL ?= http://127.0.0.1:$(PORT)
+check-open-data: $(STAMP)
+	$(BIN)/python scripts/check_open_data.py $(PORTAL)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -27,32 +27,50 @@ from django.utils.translation import gettext_lazy as _
 from portal.participation import counties_with_participation
 from programmes.facts import DatePrecision, Precision
 from programmes.models import (
+    AgreementParty,
     County,
+    Organisation,
     PartnershipAgreement,
     Programme,
     ProgrammeEvent,
     count_subquery,
 )
-from projects.models import ProjectIdea, StatusChange
+from projects.models import ProjectIdea, StatusChange, Theme
 from projects.models import Status as IdeaStatus
-from workshops.models import Attendance, Session, WorkshopCycle
+from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
-# Column types, as the documentation names them.
-TEXT = _("text")
-IDENTIFIER = _("identifier")
-CODE = _("code")
-INTEGER = _("integer")
-BOOLEAN = _("true or false")
-DATE = _("date (YYYY-MM-DD)")
-LIST = _("list of identifiers (in CSV separated by “;”)")
-URL = _("web address")
+
+@dataclass(frozen=True)
+class ColumnType:
+    """A column's type: its name on the documentation page and its Table Schema type
+    (``opendata.package``), so the page and the data package cannot disagree."""
+
+    label: Promise | str
+    schema_type: str  # a Frictionless Table Schema field type
+    schema_format: str | None = None
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+# Column types, as the documentation names them. A list is one CSV cell with its items
+# separated by ";" (Table Schema type "list"), a JSON array in JSON.
+TEXT = ColumnType(_("text"), "string")
+IDENTIFIER = ColumnType(_("identifier"), "string")
+CODE = ColumnType(_("code"), "string")
+INTEGER = ColumnType(_("integer"), "integer")
+BOOLEAN = ColumnType(_("true or false"), "boolean")
+DATE = ColumnType(_("date (YYYY-MM-DD)"), "date")
+LIST = ColumnType(_("list of identifiers (in CSV separated by “;”)"), "list")
+NAMES = ColumnType(_("list of names (in CSV separated by “;”)"), "list")
+URL = ColumnType(_("web address"), "string", "uri")
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     description: Promise | str
-    type: Promise | str
+    type: ColumnType
     example: str
     value: Callable[[Any], Any]
     codes: type[models.TextChoices] | None = None
@@ -65,6 +83,17 @@ class Dataset:
     description: Promise | str
     queryset: Callable[[], models.QuerySet]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    # Keys and rules, published in the dataset's Table Schema (``opendata.package``):
+    # the columns that identify a record, those never empty, and references to the
+    # records of another dataset ("column": "dataset.column").
+    primary_key: tuple[str, ...] = ("id",)
+    required: tuple[str, ...] = ()
+    foreign_keys: dict[str, str] = field(default_factory=dict)
+    # Where the dataset's rows come from (``opendata.provenance``): the models whose
+    # rows it shows or counts, for its date of last change, and the models whose
+    # ``sources`` are cited for it.
+    changed_by: tuple[type[models.Model], ...] = ()
+    sourced_by: tuple[type[models.Model], ...] = ()
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """One dict per record, column name -> Python value (str, int, bool, date,
@@ -292,6 +321,24 @@ PROJECTS = Dataset(
         "current status. The catalogue shows the same ideas."
     ),
     queryset=projects_queryset,
+    required=("id", "title", "status"),
+    foreign_keys={
+        "county_teryt": "powiaty.teryt",
+        "programme": "edycje.id",
+        "cycle": "cykle.id",
+        "event": "wydarzenia.id",
+    },
+    changed_by=(
+        ProjectIdea,
+        StatusChange,
+        Theme,
+        Organisation,
+        WorkshopCycle,
+        Session,
+        ProgrammeEvent,
+        Programme,
+    ),
+    sourced_by=(ProjectIdea, StatusChange),
     columns=(
         Column(
             "id",
@@ -396,6 +443,22 @@ CYCLES = Dataset(
         "sessions, registered attendees, valid certificates and project ideas."
     ),
     queryset=cycles_queryset,
+    required=(
+        "id",
+        "title",
+        "title_is_descriptive",
+        "programme",
+        "county_teryt",
+        "county_name",
+        "status",
+        "sessions_recorded",
+        "attendees_registered",
+        "certificates_valid",
+        "project_ideas",
+    ),
+    foreign_keys={"programme": "edycje.id", "county_teryt": "powiaty.teryt"},
+    changed_by=(WorkshopCycle, Programme, Session, Attendee, Certificate, ProjectIdea),
+    sourced_by=(WorkshopCycle,),
     columns=(
         Column("id", _("Identifier of the cycle."), IDENTIFIER, "wlosg-2017-plocki", attr("slug")),
         Column(
@@ -494,6 +557,11 @@ SESSIONS = Dataset(
         "cycle and its number."
     ),
     queryset=sessions_queryset,
+    primary_key=("cycle", "number"),
+    required=("cycle", "number", "county_teryt", "county_name", "kind", "attendance_registered"),
+    foreign_keys={"cycle": "cykle.id", "county_teryt": "powiaty.teryt"},
+    changed_by=(Session, WorkshopCycle, Attendance),
+    sourced_by=(Session,),
     columns=(
         Column(
             "cycle",
@@ -540,6 +608,10 @@ EVENTS = Dataset(
         "workshop cycles."
     ),
     queryset=events_queryset,
+    required=("id", "kind", "title"),
+    foreign_keys={"programme": "edycje.id", "county_teryt": "powiaty.teryt"},
+    changed_by=(ProgrammeEvent, Programme, Organisation),
+    sourced_by=(ProgrammeEvent,),
     columns=(
         Column(
             "id",
@@ -626,6 +698,10 @@ AGREEMENTS = Dataset(
     title=_("Partnership agreements"),
     description=_("The partnership agreements signed in the counties, with their parties."),
     queryset=agreements_queryset,
+    required=("id", "title", "programme", "county_teryt", "county_name"),
+    foreign_keys={"programme": "edycje.id", "county_teryt": "powiaty.teryt"},
+    changed_by=(PartnershipAgreement, AgreementParty, Organisation, Programme, WorkshopCycle),
+    sourced_by=(PartnershipAgreement,),
     columns=(
         Column(
             "id",
@@ -676,7 +752,7 @@ AGREEMENTS = Dataset(
         Column(
             "party_names",
             _("Names of the parties, in the same order."),
-            _("list of names (in CSV separated by “;”)"),
+            NAMES,
             "Województwo Mazowieckie;Powiat Płocki",
             lambda a: [party.organisation.name for party in a.parties.all()],
         ),
@@ -692,6 +768,23 @@ COUNTIES = Dataset(
         "events and project ideas the records hold for each."
     ),
     queryset=counties_queryset,
+    primary_key=("teryt",),
+    required=(
+        "teryt",
+        "name",
+        "kind",
+        "slug",
+        "voivodeship_teryt",
+        "cycles",
+        "agreements",
+        "events",
+        "project_ideas",
+        "project_ideas_adopted",
+    ),
+    # The counties themselves are reference data (TERYT), not dated; their counts change
+    # with the records counted, whose sources are cited.
+    changed_by=(PartnershipAgreement, WorkshopCycle, ProgrammeEvent, ProjectIdea),
+    sourced_by=(PartnershipAgreement, WorkshopCycle, ProgrammeEvent, ProjectIdea),
     columns=(
         Column(
             "teryt", _("TERYT code of the county (four digits)."), IDENTIFIER, "1419", attr("code")
@@ -746,6 +839,9 @@ PROGRAMMES = Dataset(
     title=_("Programme editions"),
     description=_("The editions of the programme, which the other datasets refer to."),
     queryset=programmes_queryset,
+    required=("id", "name"),
+    changed_by=(Programme, Organisation),
+    sourced_by=(Programme,),
     columns=(
         Column("id", _("Identifier of the edition."), IDENTIFIER, "wlosg-2017", attr("slug")),
         Column(

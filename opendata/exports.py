@@ -1,11 +1,21 @@
-"""CSV and JSON renderings of a dataset (see ``datasets.py``)."""
+"""CSV and JSON renderings of a dataset (see ``datasets.py``), the ZIP of all files, and
+the portal's one CSV dialect, shared by the staff report's CSVs (``reports.exports``).
+
+The dialect, stated in the data package (``opendata.package``): UTF-8 with a byte-order
+mark (so that Excel opens the Polish letters right; CSV readers skip it), a header row,
+fields separated by commas, rows ended by CR LF, fields quoted with double quotes where
+needed and a double quote inside one doubled (RFC 4180).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime
 import io
+import itertools
 import json
+import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 from .datasets import Dataset
@@ -14,6 +24,8 @@ from .datasets import Dataset
 # "=", "+", "-" and "@" start a formula; a tab or carriage return can hide one of them.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
+# ZIP dates start in 1980.
+ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 
 
 def neutralise_cell(value: str) -> str:
@@ -38,14 +50,47 @@ def csv_cell(value: Any) -> str:
     return neutralise_cell(str(value))
 
 
-def render_csv(dataset: Dataset) -> str:
-    """UTF-8 text (no BOM) with a header row, comma-separated, quoted as RFC 4180."""
+class PortalDialect(csv.Dialect):
+    """Every CSV the portal writes: comma-separated, CR LF, quoted as RFC 4180."""
+
+    delimiter = ","
+    quotechar = '"'
+    doublequote = True
+    lineterminator = "\r\n"
+    quoting = csv.QUOTE_MINIMAL
+    skipinitialspace = False
+
+
+CSV_ENCODING = "utf-8"
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def csv_dialect_descriptor() -> dict[str, Any]:
+    """The dialect as a Frictionless CSV Dialect (``header``: the first row names the
+    columns)."""
+    return {
+        "delimiter": PortalDialect.delimiter,
+        "lineTerminator": PortalDialect.lineterminator,
+        "quoteChar": PortalDialect.quotechar,
+        "doubleQuote": PortalDialect.doublequote,
+        "header": True,
+    }
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
+    """``rows`` (the header first) as CSV in the portal's dialect, with the byte-order
+    mark."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(column.name for column in dataset.columns)
-    for row in dataset.rows():
-        writer.writerow(csv_cell(value) for value in row.values())
-    return out.getvalue()
+    out.write(BYTE_ORDER_MARK)
+    csv.writer(out, dialect=PortalDialect).writerows(rows)
+    return out.getvalue().encode(CSV_ENCODING)
+
+
+def render_csv(dataset: Dataset) -> bytes:
+    """The dataset as CSV: a header row of column names, then one row per record."""
+    header = [column.name for column in dataset.columns]
+    rows = ((csv_cell(value) for value in row.values()) for row in dataset.rows())
+    return csv_bytes(itertools.chain([header], rows))
 
 
 def json_value(value: Any) -> Any:
@@ -54,7 +99,22 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def render_json(dataset: Dataset) -> str:
-    """A JSON list of objects, one per record, keyed by the column names."""
+def render_json(dataset: Dataset) -> bytes:
+    """A JSON list of objects, one per record, keyed by the column names (UTF-8)."""
     rows = [{name: json_value(value) for name, value in row.items()} for row in dataset.rows()]
-    return json.dumps(rows, ensure_ascii=False, indent=1)
+    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def render_zip(files: dict[str, bytes], *, modified: datetime.datetime | None) -> bytes:
+    """A ZIP of ``files`` (name -> content), each dated ``modified`` (the data's last
+    change, UTC): the same files give the same bytes, so the same ``ETag``."""
+    moment = (modified or ZIP_EPOCH).astimezone(datetime.UTC)
+    stamp = max(moment, ZIP_EPOCH).timetuple()[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return out.getvalue()

@@ -18,6 +18,10 @@ class Licence:
     spdx: str  # the SPDX identifier, as Frictionless and DCAT expect it
     title: str  # the licence's own name (not translated)
     url: str  # the licence's text
+    eu_uri: str  # the licence in the EU vocabulary of licences, as DCAT-AP expects it
+
+
+EU_LICENCES = "http://publications.europa.eu/resource/authority/licence/"
 
 
 LICENCES = {
@@ -27,16 +31,19 @@ LICENCES = {
             "CC-BY-4.0",
             "Creative Commons Uznanie autorstwa 4.0 Międzynarodowe (CC BY 4.0)",
             "https://creativecommons.org/licenses/by/4.0/legalcode.pl",
+            EU_LICENCES + "CC_BY_4_0",
         ),
         Licence(
             "CC0-1.0",
             "Creative Commons CC0 1.0 Universal (przekazanie do domeny publicznej)",
             "https://creativecommons.org/publicdomain/zero/1.0/legalcode.pl",
+            EU_LICENCES + "CC0",
         ),
         Licence(
             "CC-BY-SA-4.0",
             "Creative Commons Uznanie autorstwa – Na tych samych warunkach 4.0 (CC BY-SA 4.0)",
             "https://creativecommons.org/licenses/by-sa/4.0/legalcode.pl",
+            EU_LICENCES + "CC_BYSA_4_0",
         ),
     )
 }

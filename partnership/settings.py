@@ -318,6 +318,13 @@ ATTENDEE_RETENTION_YEARS = int(os.environ.get("ATTENDEE_RETENTION_YEARS", "5"))
 # CC0-1.0 or CC-BY-SA-4.0; opendata/licence.py).
 OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC-BY-4.0")
 
+# Who runs the portal: named as the publisher of the open data (the data package and the
+# DCAT-AP catalogue for dane.gov.pl). The defaults are placeholders (".invalid" addresses
+# and a name saying it is unset) for the operator to replace.
+OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Operator portalu (OPERATOR_NAME nieustawione)")
+OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "operator@example.invalid")
+OPERATOR_URL = os.environ.get("OPERATOR_URL", "https://operator.example.invalid/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -191,6 +191,8 @@ PUBLIC_QUERIES = [
     ("opendata:index", {}, ["format", "dataset"]),
     ("opendata:download", {"dataset": "projekty", "format": "csv"}, ["page", "format"]),
     ("opendata:download", {"dataset": "powiaty", "format": "json"}, ["page", "format"]),
+    ("opendata:datapackage", {}, ["format", "dataset"]),
+    ("opendata:catalogue", {"format": "rdf"}, ["format"]),
     ("sitemap", {}, ["p", "page"]),
     ("sitemap_section", {"section": "projects"}, ["p", "page"]),
     ("sitemap_section", {"section": "pages"}, ["p"]),

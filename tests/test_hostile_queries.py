@@ -92,6 +92,8 @@ LIST_URLS = [
     ("opendata:index", {}),
     ("opendata:download", {"dataset": "projekty", "format": "csv"}),
     ("opendata:download", {"dataset": "powiaty", "format": "json"}),
+    ("opendata:datapackage", {}),
+    ("opendata:catalogue", {"format": "jsonld"}),
     ("projects:detail", {"slug": "dojrzali-wspaniali"}),
 ]
 

@@ -37,7 +37,7 @@ def download(client, dataset, fmt, lang="pl"):
 
 
 def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def json_rows(response):
@@ -104,14 +104,16 @@ def test_the_required_datasets_exist():
 
 
 @pytest.mark.parametrize("slug", sorted(DATASETS))
-def test_csv_has_a_header_row_no_bom_and_one_row_per_record(client, slug):
+def test_csv_has_the_portal_dialect_a_header_row_and_one_row_per_record(client, slug):
     dataset = DATASETS[slug]
     response = download(client, slug, "csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f"partnerstwo-lokalne-{slug}.csv" in response["Content-Disposition"]
-    assert not response.content.startswith(b"\xef\xbb\xbf")
-    reader = csv.reader(io.StringIO(response.content.decode("utf-8")))
+    # The portal's one dialect (the staff reports' too): UTF-8 with a BOM, CR LF.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response.content.count(b"\r\n") >= 2
+    reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""))
     header = next(reader)
     assert header == [column.name for column in dataset.columns]
     rows = list(reader)
