@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from programmes.models import County, Programme
-from projects.catalogue_speed import FACETS, FastSelect, county_labeller, facet_counts
+from projects.catalogue_speed import FACETS, FastSelect, facet_counts
 from projects.filters import ProjectIdeaFilter
 from projects.models import ProjectIdea, Theme
 from workshops.models import WorkshopCycle
@@ -143,13 +143,27 @@ def test_the_catalogue_form_renders_every_county_with_ideas(client):
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
-def test_county_labels_are_the_counties_names_as_shown_everywhere(lang):
+def test_county_labels_are_the_counties_names_as_shown_everywhere(client, lang):
+    city = County.objects.filter(kind=County.Kind.CITY).first()
+    in_land_county, in_city = make_ideas(2, prefix="city")  # in the białobrzeski county
+    ProjectIdea.objects.filter(pk=in_city.pk).update(county=city)
     with translation.override(lang):
-        label = county_labeller()
-        counties = list(County.objects.all())
-        assert {c.kind for c in counties} == set(County.Kind.values)
-        for county in counties:
-            assert label(county.name, county.kind) == str(county)
+        address = reverse("projects:list")
+        counties = County.objects.filter(project_ideas__isnull=False).distinct()
+        expected = {county.slug: str(county) for county in counties}
+    assert {kind for kind in counties.values_list("kind", flat=True)} == set(County.Kind.values)
+    response = client.get(address, {"scope": "all"})
+    labels = {
+        value: re.sub(r" \([\d\s\xa0,.]+\)$", "", label)
+        for value, label in choice_labels(response, "county").items()
+        if value
+    }
+    assert labels == expected
+    written = {
+        "pl": ("powiat białobrzeski", f"{city.name} (miasto na prawach powiatu)"),
+        "en": ("białobrzeski county", f"{city.name} (city with county rights)"),
+    }
+    assert (labels["bialobrzeski"], labels[city.slug]) == written[lang]
 
 
 @pytest.mark.parametrize(
