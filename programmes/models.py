@@ -12,7 +12,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .facts import DatePrecision, Figure, FuzzyDate, Precision
@@ -216,11 +216,15 @@ class County(NaturalKeyMixin, models.Model):
         ]
 
     def __str__(self):
-        if self.kind == self.Kind.CITY:
-            return pgettext_lazy("county", "%(name)s (city with county rights)") % {
-                "name": self.name
-            }
-        return pgettext_lazy("county", "%(name)s county") % {"name": self.name}
+        return self.display_name(name=self.name, kind=self.kind)
+
+    @classmethod
+    def display_name(cls, *, name: str, kind: str) -> str:
+        """A county's name as shown everywhere (its ``str``), from its name and kind: a
+        list of hundreds of counties can be labelled from plain rows."""
+        if kind == cls.Kind.CITY:
+            return pgettext("county", "%(name)s (city with county rights)") % {"name": name}
+        return pgettext("county", "%(name)s county") % {"name": name}
 
 
 class Municipality(NaturalKeyMixin, models.Model):
