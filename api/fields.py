@@ -1,6 +1,7 @@
 """The building blocks of the API's records: figures and dates with their precision, links
 to other resources and to the portal's pages, each documented in the OpenAPI description
-by a small schema serializer (``*Schema``), which only describes what the field gives (``*RefSerializer``, ``FigureSerializer``…)."""
+by a small serializer that only describes what the field gives (``FigureSerializer``,
+``CountyRefSerializer``…)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rest_framework import serializers
 
 from programmes.facts import DatePrecision, Figure, FuzzyDate, Precision
 
-# -- shapes (for the OpenAPI description only) -------------------------------------------------------
+# -- shapes (for the OpenAPI description only) ------------------------------------------
 
 
 class FigureSerializer(serializers.Serializer):
@@ -81,7 +82,9 @@ class AgreementRefSerializer(serializers.Serializer):
 
 class SessionRefSerializer(serializers.Serializer):
     cycle = serializers.CharField(help_text=_("Identifier of the cycle."))
-    number = serializers.IntegerField(help_text=_("Number of the session within the cycle (1, 2, …)."))
+    number = serializers.IntegerField(
+        help_text=_("Number of the session within the cycle (1, 2, …).")
+    )
     url = _url()
 
 

@@ -45,7 +45,9 @@ DEFAULT_PROJECT_ORDERING = "title"
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 COUNTY_PATTERN = "^([0-9]{4}|[-a-zA-Z0-9_]+)$"
-slug_validator = RegexValidator(SLUG_PATTERN.replace("$", r"\Z"), _("Enter an identifier (a slug)."))
+slug_validator = RegexValidator(
+    SLUG_PATTERN.replace("$", r"\Z"), _("Enter an identifier (a slug).")
+)
 county_validator = RegexValidator(
     COUNTY_PATTERN.replace("$", r"\Z"), _("Enter a TERYT code (four digits) or a county's slug.")
 )
@@ -136,7 +138,9 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_scope",
     )
     county = CountyFilter()
-    programme = SlugFilter(label=_("Identifier of the programme edition."), method="filter_programme")
+    programme = SlugFilter(
+        label=_("Identifier of the programme edition."), method="filter_programme"
+    )
     year = YearFilter(
         label=_("Ideas from cycles or events whose period includes this year."),
         method="filter_year",

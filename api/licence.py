@@ -22,7 +22,9 @@ def licence_schema() -> dict:
     """The ``licence`` object in the OpenAPI description."""
     return {
         "type": "object",
-        "description": _("The licence of the data: its SPDX identifier, its title and the address of its text."),
+        "description": _(
+            "The licence of the data: its SPDX identifier, its title and the address of its text."
+        ),
         "required": ["id", "title", "url"],
         "properties": {
             "id": {"type": "string", "example": "CC-BY-4.0"},

@@ -5,9 +5,9 @@ answers every operation may give (304, 400 for lists, 404, 406, 429) and the hea
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.text import format_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 RESOURCES = {

@@ -111,12 +111,16 @@ class ProjectSerializer(serializers.Serializer):
     )
     municipalities = f.AreaListField(help_text=_("TERYT codes of the municipalities (gminy)."))
     edition = f.EditionField(compute=idea_programme, allow_null=True)
-    cycle = f.CycleField(allow_null=True, help_text=_("Identifier of the originating workshop cycle."))
+    cycle = f.CycleField(
+        allow_null=True, help_text=_("Identifier of the originating workshop cycle.")
+    )
     session = f.SessionField(
         allow_null=True,
         help_text=_("Number of the session in which the idea came up, when recorded."),
     )
-    event = f.EventField(allow_null=True, help_text=_("Identifier of the originating programme event."))
+    event = f.EventField(
+        allow_null=True, help_text=_("Identifier of the originating programme event.")
+    )
     period = f.DatesField(
         compute=idea_origin_dates,
         allow_null=True,
@@ -233,9 +237,7 @@ class CycleRoleSerializer(serializers.Serializer):
     )
     function = f.text()
     organisation = f.OrganisationField(allow_null=True)
-    session = serializers.IntegerField(
-        source="session.ordinal", read_only=True, allow_null=True
-    )
+    session = serializers.IntegerField(source="session.ordinal", read_only=True, allow_null=True)
 
 
 class CycleDetailSerializer(CycleSerializer):
@@ -348,7 +350,9 @@ class CountySerializer(serializers.Serializer):
         read_only=True, help_text=_("Identifier used in the portal's addresses.")
     )
     voivodeship = f.AreaField()
-    cycle_count = serializers.IntegerField(read_only=True, help_text=_("Number of workshop cycles."))
+    cycle_count = serializers.IntegerField(
+        read_only=True, help_text=_("Number of workshop cycles.")
+    )
     agreement_count = serializers.IntegerField(
         read_only=True, help_text=_("Number of partnership agreements.")
     )
@@ -388,7 +392,9 @@ class EditionSerializer(serializers.Serializer):
     goal = f.text(_("Main goal."))
     scheme = f.text()
     description = f.text()
-    cycle_count = serializers.IntegerField(read_only=True, help_text=_("Number of workshop cycles."))
+    cycle_count = serializers.IntegerField(
+        read_only=True, help_text=_("Number of workshop cycles.")
+    )
     event_count = serializers.IntegerField(
         read_only=True, help_text=_("Number of programme events.")
     )
