@@ -154,6 +154,18 @@ def postprocess(result, generator, **kwargs):
         for method, operation in path_item.items():
             if method != "get":
                 continue
+            operation.setdefault("parameters", []).append(
+                {
+                    "in": "header",
+                    "name": "Accept-Language",
+                    "required": False,
+                    "schema": {"type": "string", "enum": ["pl", "en"]},
+                    "description": _(
+                        "The language of the texts in the answer (labels, figures and dates "
+                        "as the pages write them): Polish unless English is asked for."
+                    ),
+                }
+            )
             responses = operation.setdefault("responses", {})
             responses.get("200", {}).setdefault("headers", {}).update(headers)
             responses["304"] = {"description": _("Not modified since the validators sent.")}

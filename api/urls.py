@@ -41,5 +41,6 @@ urlpatterns = [
     *resource("editions", "edition", views.EditionViewSet),
     *resource("themes", "theme", views.ThemeViewSet),
     *resource("sources", "source", views.SourceViewSet),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+    # Any character, a newline too (a hostile address must not reach the HTML 404).
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),
 ]
