@@ -3,7 +3,8 @@
 An attendee with a unique name, e-mail, phone and organisation is planted in a cycle of
 the records, with attendance and a certificate. Then every same-site link found from the
 home page is followed, in both languages (pages, project pages, open-data downloads,
-sitemap.xml, robots.txt, a 404 page), and none of it may appear anywhere.
+sitemap.xml, robots.txt, a 404 page), and none of it may appear anywhere; then every answer
+of the API (/api/v1/) and every address its answers link to, in both languages.
 """
 
 from __future__ import annotations
