@@ -55,7 +55,6 @@ def unlimited_wsgi_requests(settings):
     request_finished.connect(close_old_connections)
 
 
-
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES_PER_OPERATION,
