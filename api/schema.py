@@ -119,9 +119,8 @@ def _error(description) -> dict:
     }
 
 
-def postprocess(result, generator, **kwargs):
-    """Document what every operation may answer besides its 200."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+def _error_schema() -> dict:
+    return {
         "type": "object",
         "required": ["detail"],
         "properties": {
@@ -133,13 +132,23 @@ def postprocess(result, generator, **kwargs):
             },
         },
     }
-    result["info"]["description"] = _(
-        "The records of the Local Partnership programme in Mazovia, 2003–2017, read-only. "
-        "Answers are JSON, in Polish or in English (Accept-Language); identifiers are TERYT "
-        "codes and slugs, as in the open data; figures and dates keep their precision. "
-        "Attendees are never published, only counts of them."
-    )
-    headers = {
+
+
+def _language_parameter() -> dict:
+    return {
+        "in": "header",
+        "name": "Accept-Language",
+        "required": False,
+        "schema": {"type": "string", "enum": ["pl", "en"]},
+        "description": _(
+            "The language of the texts in the answer (labels, figures and dates "
+            "as the pages write them): Polish unless English is asked for."
+        ),
+    }
+
+
+def _headers_of_a_200() -> dict:
+    return {
         "ETag": {"schema": {"type": "string"}, "description": _("Validator for If-None-Match.")},
         "Last-Modified": {
             "schema": {"type": "string"},
@@ -150,36 +159,39 @@ def postprocess(result, generator, **kwargs):
             "description": _('The licence of the data (rel="license").'),
         },
     }
-    for path_item in result.get("paths", {}).values():
-        for method, operation in path_item.items():
-            if method != "get":
-                continue
-            operation.setdefault("parameters", []).append(
-                {
-                    "in": "header",
-                    "name": "Accept-Language",
-                    "required": False,
-                    "schema": {"type": "string", "enum": ["pl", "en"]},
-                    "description": _(
-                        "The language of the texts in the answer (labels, figures and dates "
-                        "as the pages write them): Polish unless English is asked for."
-                    ),
-                }
-            )
-            responses = operation.setdefault("responses", {})
-            responses.get("200", {}).setdefault("headers", {}).update(headers)
-            responses["304"] = {"description": _("Not modified since the validators sent.")}
-            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
-                responses["400"] = _error(_("Some query parameters are not valid."))
-            responses["404"] = _error(_("No such record, or no such page of the list."))
-            responses["406"] = _error(_("The answer can only be JSON."))
-            responses["429"] = {
-                **_error(_("Too many requests from this address; try again later.")),
-                "headers": {
-                    "Retry-After": {
-                        "schema": {"type": "integer"},
-                        "description": _("Seconds until requests are accepted again."),
-                    }
-                },
+
+
+def _complete(operation: dict) -> None:
+    """The language parameter, the 200's headers and the other answers of one GET."""
+    operation.setdefault("parameters", []).append(_language_parameter())
+    responses = operation.setdefault("responses", {})
+    responses.get("200", {}).setdefault("headers", {}).update(_headers_of_a_200())
+    responses["304"] = {"description": _("Not modified since the validators sent.")}
+    if any(p.get("in") == "query" for p in operation["parameters"]):
+        responses["400"] = _error(_("Some query parameters are not valid."))
+    responses["404"] = _error(_("No such record, or no such page of the list."))
+    responses["406"] = _error(_("The answer can only be JSON."))
+    responses["429"] = {
+        **_error(_("Too many requests from this address; try again later.")),
+        "headers": {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": _("Seconds until requests are accepted again."),
             }
+        },
+    }
+
+
+def postprocess(result, generator, **kwargs):
+    """Document what every operation may answer besides its 200."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = _error_schema()
+    result["info"]["description"] = _(
+        "The records of the Local Partnership programme in Mazovia, 2003–2017, read-only. "
+        "Answers are JSON, in Polish or in English (Accept-Language); identifiers are TERYT "
+        "codes and slugs, as in the open data; figures and dates keep their precision. "
+        "Attendees are never published, only counts of them."
+    )
+    for path_item in result.get("paths", {}).values():
+        if "get" in path_item:
+            _complete(path_item["get"])
     return result

@@ -418,9 +418,9 @@ class ThemeSerializer(serializers.Serializer):
     id = f.identifier(_("Identifier of the theme."))
     url = f.UrlLinkField(api_url("api:theme-detail", slug="slug"), help_text=API_URL)
     page = f.UrlLinkField(
-        lambda links, theme: links.url("projects:list")
-        + "?"
-        + urlencode({"scope": "all", "theme": theme.slug}),
+        lambda links, theme: (
+            links.url("projects:list") + "?" + urlencode({"scope": "all", "theme": theme.slug})
+        ),
         help_text=_("The catalogue of the theme's project ideas, in the answer's language."),
     )
     name = serializers.CharField(read_only=True, help_text=_("In the answer's language."))

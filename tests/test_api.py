@@ -443,3 +443,11 @@ def test_the_footer_links_the_api_documentation(client):
     with translation.override("en"):
         home = client.get(reverse("portal:home")).content.decode()
     assert 'href="/api/v1/docs/?lang=en"' in home
+
+
+def test_head_answers_like_get_without_a_body(client):
+    got = get(client, f"{API}themes/")
+    head = client.head(f"{API}themes/")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == got["ETag"]
+    assert head["Link"] == got["Link"]
