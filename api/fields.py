@@ -279,10 +279,22 @@ def identifier(help_text, source: str = "slug"):
     return serializers.CharField(source=source, read_only=True, help_text=help_text)
 
 
-def label(source: str):
-    return serializers.CharField(
-        source=source, read_only=True, help_text=_("The code's name, in the answer's language.")
-    )
+@extend_schema_field({"type": "string"})
+class MethodTextField(ReadOnlyField):
+    """The text a method of the record gives (``get_status_display``, ``__str__``), called
+    directly: DRF would inspect the method's signature for every record."""
+
+    def __init__(self, method: str, **kwargs):
+        self.method = method
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        return str(getattr(obj, self.method)())
+
+
+def label(method: str):
+    return MethodTextField(method, help_text=_("The code's name, in the answer's language."))
 
 
 def text(help_text=None):

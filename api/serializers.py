@@ -339,9 +339,7 @@ class CountySerializer(serializers.Serializer):
     url = f.UrlLinkField(api_url("api:county-detail", teryt="code"), help_text=API_URL)
     page = f.UrlLinkField(page_url("portal:county_detail", slug="slug"), help_text=PAGE_URL)
     name = f.text(_("Name, as in the TERC register."))
-    label = serializers.CharField(
-        source="__str__", read_only=True, help_text=_("The county's name as the pages write it.")
-    )
+    label = f.MethodTextField("__str__", help_text=_("The county's name as the pages write it."))
     kind = serializers.CharField(
         read_only=True, help_text=_("Land county or city with county rights.")
     )
