@@ -28,6 +28,7 @@ from django.utils.cache import (
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation.trans_real import parse_accept_lang_header
 from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework import exceptions, viewsets
@@ -72,13 +73,20 @@ def exception_handler(exc, context):
 
 def request_language(request, *, from_query: bool = False) -> str:
     """The language of an answer: ``?lang=`` where allowed (the schema and the docs page),
-    else the language cookie or ``Accept-Language`` (``/api/`` has no language prefix, so
-    ``LocaleMiddleware`` would always pick Polish), else Polish."""
-    if from_query:
-        lang = request.GET.get("lang")
-        if lang in dict(settings.LANGUAGES):
-            return lang
-    return translation.get_language_from_request(request, check_path=False)
+    else ``Accept-Language``, else Polish. Not the language cookie: an answer must depend
+    only on what ``Vary: Accept-Language`` names, as shared caches may keep it. (``/api/``
+    has no language prefix, so ``LocaleMiddleware`` alone would always pick Polish.)"""
+    languages = dict(settings.LANGUAGES)
+    if from_query and request.GET.get("lang") in languages:
+        return request.GET["lang"]
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 class PublicAPIMixin:

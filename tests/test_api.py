@@ -451,3 +451,17 @@ def test_head_answers_like_get_without_a_body(client):
     assert head.status_code == 200 and head.content == b""
     assert head["ETag"] == got["ETag"]
     assert head["Link"] == got["Link"]
+
+
+def test_the_language_cookie_does_not_change_an_answer(client):
+    """Answers vary by Accept-Language only (shared caches keep them by that header)."""
+    client.cookies["django_language"] = "en"
+    response = get(client, SESSION)
+    assert response["Content-Language"] == "pl"
+    assert response.json()["kind_label"] == "konferencja"
+    assert get(client, SESSION, Accept_Language="en-GB,en;q=0.9").json()["kind_label"] == (
+        "conference"
+    )
+    assert get(client, SESSION, Accept_Language="de, *;q=0.5").json()["kind_label"] == (
+        "konferencja"
+    )
