@@ -16,13 +16,16 @@ What it does, in order (each step bounded by a timeout):
    with 2 sync workers each on free ports of 127.0.0.1, ``DEBUG`` off, a random
    ``SECRET_KEY``, ``ALLOWED_HOSTS=127.0.0.1``: one as in production (cache on), one with
    ``CACHE_BACKEND=dummy``, which switches every cache off (page cache and report cache),
-   so each request does all its work: "uncached" and "cold" below.
+   so each request does all its work: "uncached" and "cold" below. ``API_ANON_RATE`` is
+   raised out of wrk's reach (the API's limit per address is still counted).
 4. For each page, a short warm-up and then ``wrk -t2 -c8 -d<duration>s --latency`` with
    ``benchmarks/wrk_status.lua`` (which reports wrk's figures as JSON): requests/s, p50, p99, errors
    (socket errors and responses other than 2xx/3xx) and CPU ms per request: the utime +
    stime of the gunicorn master and workers (``/proc/<pid>/stat``) over the run, divided
    by the requests; the PostgreSQL backends' CPU separately. Each page's requests/s is
-   given as a share of ``/ping``'s: the same middleware, no template, no database.
+   given as a share of ``/ping``'s: the same middleware, no template, no database. The
+   public API is measured too: a list with the catalogue's filters and a record, cached
+   and uncached (informative lines, no target).
 5. In-process, against the same database: the staff report's ``compute_report`` (median
    of uncached runs) against executing exactly the SQL it sends (captured once) with a raw
    cursor; the attendee import of 10,000 rows against a bare ``bulk_create``
@@ -415,9 +418,15 @@ def pick_pages() -> dict[str, str | None]:
             report = reverse("reports:overview")
         except NoReverseMatch:
             report = None
+        api_params = {key: value for key, value in params.items() if key != "page"}
         return {
             "catalogue": reverse("projects:list") + "?" + urlencode(params),
             "project": idea.get_absolute_url() if idea else None,
+            # The API's list with the catalogue's filters (a page of 50) and the same idea.
+            "api_list": reverse("api:project-list") + "?" + urlencode(api_params),
+            "api_detail": (
+                reverse("api:project-detail", kwargs={"slug": idea.slug}) if idea else None
+            ),
             "county": (
                 reverse("portal:county_detail", kwargs={"slug": county.slug}) if county else None
             ),
@@ -651,6 +660,9 @@ def setup_django(args, static_root: Path, secret_key: str) -> dict[str, str]:
         STATIC_ROOT=str(static_root),
         LOG_LEVEL="WARNING",
         PYTHONDONTWRITEBYTECODE="1",
+        # wrk asks from one address far more than the API's limit per address allows;
+        # the limit is still counted on every request (its cost is measured).
+        API_ANON_RATE="1000000000/m",
     )
     os.environ.clear()
     os.environ.update(env)
@@ -834,6 +846,10 @@ def main() -> int:
             Target("home (uncached)", "/", "uncached", "info"),
             Target("project page (uncached)", pages["project"], "uncached", "info"),
             Target("county page (uncached)", pages["county"], "uncached", "info"),
+            Target("API list (cached)", pages["api_list"], "cached", "info"),
+            Target("API record (cached)", pages["api_detail"], "cached", "info"),
+            Target("API list (uncached)", pages["api_list"], "uncached", "info"),
+            Target("API record (uncached)", pages["api_detail"], "uncached", "info"),
         ]
         if report:
             targets += [

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_ratelimit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "programmes",
     "workshops",
     "projects",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "accounts",
     "reports",
     "portal",
+    "api",
 ]
 
 # Order matters (README, "Security"): the header middleware come first so that every
@@ -309,6 +313,38 @@ LOGIN_FAILURES_PER_ADDRESS = env_rate("LOGIN_FAILURES_PER_ADDRESS", "30/15m")
 #   all: the limits are switched off there, so no benchmark request is ever refused.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 RATELIMIT_ENABLE = CACHES["default"]["BACKEND"] != "django.core.cache.backends.dummy.DummyCache"
+
+# The public API (api/, /api/v1/): read-only, anonymous, JSON only, throttled per address
+# like the limits above (partnership.ratelimits; off with the dummy cache). At most
+# API_ANON_RATE requests per address, then 429 with Retry-After until the window ends.
+API_ANON_RATE = env_rate("API_ANON_RATE", "120/m")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AddressRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+    "ORDERING_PARAM": "ordering",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal Partnerstwa Lokalnego — API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess",
+    ],
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+}
 
 # Personal data of attendees is anonymised this many years after their cycle ended
 # (manage.py anonymise_attendees, run daily from cron in production).

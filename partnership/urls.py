@@ -11,6 +11,7 @@ urlpatterns = [
     path("sitemap.xml", portal_views.sitemap, name="sitemap"),
     path("sitemap-<slug:section>.xml", portal_views.sitemap_section, name="sitemap_section"),
     path("robots.txt", portal_views.robots_txt, name="robots_txt"),
+    path("api/v1/", include("api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

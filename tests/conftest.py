@@ -22,14 +22,23 @@ _REPORT = pytest.StashKey[dict]()
 
 
 def pytest_configure(config):
-    config.stash[_REPORT] = {"inputs": Counter(), "server_errors": 0, "lines": []}
+    config.stash[_REPORT] = {
+        "inputs": Counter(),
+        "server_errors": 0,
+        "lines": [],
+        "api_cases": Counter(),  # Schemathesis: generated cases per API operation
+    }
 
 
 def pytest_sessionfinish(session):
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: hand the figures to the controller
         report = session.config.stash[_REPORT]
-        workeroutput["portal_report"] = {**report, "inputs": dict(report["inputs"])}
+        workeroutput["portal_report"] = {
+            **report,
+            "inputs": dict(report["inputs"]),
+            "api_cases": dict(report["api_cases"]),
+        }
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -38,13 +47,14 @@ def pytest_testnodedown(node, error):
     if received:
         report = node.config.stash[_REPORT]
         report["inputs"].update(received["inputs"])
+        report["api_cases"].update(received.get("api_cases", {}))
         report["server_errors"] += received["server_errors"]
         report["lines"].extend(received["lines"])
 
 
 def pytest_terminal_summary(terminalreporter, config):
     report = config.stash[_REPORT]
-    if not report["inputs"] and not report["lines"]:
+    if not report["inputs"] and not report["lines"] and not report["api_cases"]:
         return
     terminalreporter.section("fuzz and accessibility figures")
     if report["inputs"]:
@@ -52,6 +62,12 @@ def pytest_terminal_summary(terminalreporter, config):
             f"fuzz: {sum(report['inputs'].values())} inputs tried in "
             f"{len(report['inputs'])} tests, {report['server_errors']} × 5xx "
             f"(hypothesis profile {settings.get_current_profile_name()})"
+        )
+    if report["api_cases"]:
+        terminalreporter.write_line(
+            f"schemathesis: {sum(report['api_cases'].values())} generated cases over "
+            f"{len(report['api_cases'])} API operations (positive and negative), each answer "
+            "checked: no 5xx, documented status, content type, headers and body schema"
         )
     for line in report["lines"]:
         terminalreporter.write_line(line)
@@ -66,6 +82,17 @@ def fuzz_tally(request):
         report["inputs"][request.node.nodeid] += 1
         if status >= 500:
             report["server_errors"] += 1
+
+    return tally
+
+
+@pytest.fixture
+def api_case_tally(request):
+    """Count one Schemathesis case of an API operation (``"GET /api/v1/…"``)."""
+    cases = request.config.stash[_REPORT]["api_cases"]
+
+    def tally(operation: str) -> None:
+        cases[operation] += 1
 
     return tally
 

@@ -1,6 +1,6 @@
 """The apps depend one way (import-linter contracts in pyproject.toml).
 
-``portal``, ``reports`` and ``opendata`` may use the domain apps; ``projects`` may use
+``portal``, ``reports``, ``opendata`` and ``api`` may use the domain apps; ``projects`` may use
 ``workshops`` and ``programmes``; ``workshops`` may use ``programmes``; never the other way.
 ``accounts`` and the project's infrastructure modules use nothing above ``programmes``,
 and no template tag imports a view.
@@ -25,6 +25,7 @@ PACKAGES = [
     "portal",
     "reports",
     "opendata",
+    "api",
 ]
 
 

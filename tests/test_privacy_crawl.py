@@ -3,7 +3,8 @@
 An attendee with a unique name, e-mail, phone and organisation is planted in a cycle of
 the records, with attendance and a certificate. Then every same-site link found from the
 home page is followed, in both languages (pages, project pages, open-data downloads,
-sitemap.xml, robots.txt, a 404 page), and none of it may appear anywhere.
+sitemap.xml, robots.txt, a 404 page), and none of it may appear anywhere; then every answer
+of the API (/api/v1/) and every address its answers link to, in both languages.
 """
 
 from __future__ import annotations
@@ -201,3 +202,78 @@ def test_planted_attendee_is_in_the_data(planted_attendee):
     assert (attendee.full_name, attendee.email, attendee.phone) == (NAME, EMAIL, PHONE)
     assert attendee.attendances.count() == 6
     assert Certificate.objects.valid().filter(attendee=attendee).count() == 1
+
+
+def json_links(value) -> list[str]:
+    """Every address of this site in a JSON answer (links between resources, pages)."""
+    if isinstance(value, dict):
+        return [link for item in value.values() for link in json_links(item)]
+    if isinstance(value, list):
+        return [link for item in value for link in json_links(item)]
+    if isinstance(value, str) and value.startswith("http://testserver/"):
+        return [value]
+    return []
+
+
+def crawl_api(client, starts: list[str], language: str) -> dict[str, tuple[int, str]]:
+    """Breadth-first over the API's answers and every API address they link to."""
+    seen: dict[str, tuple[int, str]] = {}
+    queue, queued = deque(starts), set(starts)
+    while queue and len(seen) < PAGE_CAP:
+        path = queue.popleft()
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+        body = body_of(response)
+        seen[path] = (response.status_code, body)
+        if "json" not in response.get("Content-Type", "") or response.status_code != 200:
+            continue
+        for link in json_links(json.loads(body)):
+            target = same_site_path(path, link)
+            if target is None or target in queued or not target.startswith("/api/"):
+                continue
+            queued.add(target)
+            queue.append(target)
+    return seen
+
+
+def test_no_personal_data_in_any_api_answer(client, planted_attendee, settings, report):
+    """Every list (each of its pages, each filtered list a record links to) and every
+    record of the API, in both languages, the description and the documentation page."""
+    settings.API_ANON_RATE = "1000000/m"
+    starts = [
+        "/api/v1/",
+        "/api/v1/schema/",
+        "/api/v1/schema/?lang=en",
+        "/api/v1/docs/",
+        "/api/v1/docs/?lang=en",
+        "/api/v1/no-such-thing/",
+        # Small pages, so that every list's "next" links are followed too.
+        *(f"/api/v1/{kind}/?page_size=2" for kind in ("projects", "cycles", "sessions")),
+    ]
+    answers = {}
+    for language in ("pl", "en"):
+        for path, answer in crawl_api(client, starts, language).items():
+            answers[f"{language} {path}"] = answer
+    leaks = [
+        (path, needle)
+        for path, (_status, body) in answers.items()
+        for needle in needles()
+        if needle.lower() in body.lower()
+    ]
+    assert leaks == []
+    errors = {path: status for path, (status, _body) in answers.items() if status >= 500}
+    assert errors == {}
+    assert len(answers) < 2 * PAGE_CAP
+    # It reached every kind of record, the pages of the lists, the planted attendee's
+    # cycle (which counts her, and only counts her) and its sessions.
+    reached = {path.split(" ", 1)[1].split("?")[0] for path in answers}
+    for kind in ("projects", "cycles", "events", "agreements", "counties", "editions"):
+        assert any(
+            path.startswith(f"/api/v1/{kind}/") and path.count("/") == 5 for path in reached
+        ), kind
+    assert {"/api/v1/themes/transport/", "/api/v1/sources/001-da457f450f78d650/"} <= reached
+    assert any("page=2" in path for path in answers)
+    cycle = json.loads(answers["pl /api/v1/cycles/wlosg-2017-plocki/"][1])
+    assert (cycle["attendees_registered"], cycle["certificates_valid"]) == (1, 1)
+    session = json.loads(answers["en /api/v1/cycles/wlosg-2017-plocki/sessions/1/"][1])
+    assert session["attendance_registered"] == 1
+    report([f"privacy crawl of the API: {len(answers)} answers (pl and en), 0 leaks"])
