@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from programmes.facts import Figure, Precision
+from projects.filters import collation_key
 from projects.models import Status
 
 from .yearly import YearlyFigures
@@ -61,6 +62,10 @@ class Row:
     @property
     def table_value(self) -> str:
         return str(self.item.figure)
+
+    @property
+    def has_bar(self) -> bool:
+        return self.kind in ("exact", "approx", "lower")
 
 
 @dataclass(frozen=True)
@@ -132,29 +137,10 @@ def bar_chart(
             in_buckets = True
             if rows:  # a line between the years and the buckets
                 separator, y = y - GAP // 2, y + 4
-        # The label, wrapped, then the value in bold on its last line or a line of its own.
-        value = value_text(item.figure)
-        texts = textwrap.wrap(f"{item.label}:", WRAP) or [""]
-        if len(texts[-1]) + 1 + len(value) > WRAP:
-            texts.append("")
-        lines = [(y + 14 + i * LINE, line) for i, line in enumerate(texts)]
-        bar_y = y + len(lines) * LINE + 4
-        known = item.figure.value or 0
-        kind = kind_of(item.figure)
-        rows.append(
-            Row(
-                lines=lines,
-                value=value,
-                kind=kind,
-                bar_y=bar_y,
-                width=f"{max(TRACK * known / largest, 0.5 if known else 0):.2f}",
-                is_bucket=item.is_bucket,
-                separator_y=separator,
-                item=item,
-            )
-        )
+        row = _row(item, top=y, largest=largest, separator=separator)
+        rows.append(row)
         # A row without a bar (unknown, zero) takes no room for one.
-        y = (bar_y + BAR if kind in ("exact", "approx", "lower") else bar_y - 4) + GAP
+        y = (row.bar_y + BAR if row.has_bar else row.bar_y - 4) + GAP
     return BarChart(
         id=chart_id,
         title=title,
@@ -166,6 +152,27 @@ def bar_chart(
         height=y - GAP + 4,
         series=(series - 1) % SERIES + 1,
         note=note,
+    )
+
+
+def _row(item: ChartItem, *, top: int, largest: int, separator: int | None) -> Row:
+    """One row from ``top``: the label wrapped, then the value in bold on its last line
+    or a line of its own, then the bar."""
+    value = value_text(item.figure)
+    texts = textwrap.wrap(f"{item.label}:", WRAP) or [""]
+    if len(texts[-1]) + 1 + len(value) > WRAP:
+        texts.append("")
+    lines = [(top + 14 + i * LINE, line) for i, line in enumerate(texts)]
+    known = item.figure.value or 0
+    return Row(
+        lines=lines,
+        value=value,
+        kind=kind_of(item.figure),
+        bar_y=top + len(lines) * LINE + 4,
+        width=f"{max(TRACK * known / largest, 0.5 if known else 0):.2f}",
+        is_bucket=item.is_bucket,
+        separator_y=separator,
+        item=item,
     )
 
 
@@ -276,7 +283,7 @@ def theme_chart(counts: dict, labels: dict, *, chart_id: str = "theme-chart", no
             for slug, n in counts.items()
             if n and slug is not None and slug in labels
         ),
-        key=lambda item: (-item.figure.value, item.label),
+        key=lambda item: (-item.figure.value, collation_key(item.label)),
     )
     if counts.get(None):
         items.append(ChartItem(_("no theme recorded"), Figure(counts[None]), True))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from programmes.facts import Figure, Precision, sum_figures
 from workshops.models import Session, WorkshopCycle
@@ -63,7 +64,7 @@ class Period:
         if self.is_year:
             return str(self.first_year)
         if self.first_year is None:
-            return _("date unknown")
+            return pgettext("date", "date unknown")
         if self.last_year is None:
             return _("from %(start)s, end not recorded") % {"start": self.first_year}
         return _("%(start)s–%(end)s, year not known precisely") % {

@@ -35,8 +35,7 @@ import sys
 from collections import defaultdict
 
 ATTRIBUTION = (
-    "granice: PRG, Główny Urząd Geodezji i Kartografii; "
-    "opracowanie: ppatrzyk/polska-geojson (MIT)"
+    "granice: PRG, Główny Urząd Geodezji i Kartografii; opracowanie: ppatrzyk/polska-geojson (MIT)"
 )
 SOURCE = "https://github.com/ppatrzyk/polska-geojson"
 
