@@ -18,12 +18,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from programmes.facts import Figure, Precision, sum_figures
+from programmes.models import count_subquery
 from workshops.models import Session, WorkshopCycle
 
 
@@ -125,16 +126,11 @@ def figures_by_year(*, programme=None, county=None) -> YearlyFigures:
         for name, value in row.items():
             setattr(target, name, getattr(target, name) + value)
     for row in _session_rows(scope):
-        by_session = period(row["s_start"], row["s_end"])
-        by_session.sessions += row["n"]
+        target = period(row["s_start"], row["s_end"])
+        target.sessions += row["n"]
         for precision in Precision.values:
-            by_session.attendance[precision] += row[f"att_{precision}"] or 0
-            by_session.reported[precision] += row[f"rep_{precision}"]
-        by_cycle = period(row["c_start"], row["c_end"])
-        if row["unrecorded"] and row["planned"]:
-            by_cycle.planned_recorded += row["n"]
-        elif row["unrecorded"]:
-            by_cycle.lower_recorded += row["n"]
+            target.attendance[precision] += row[f"att_{precision}"] or 0
+            target.reported[precision] += row[f"rep_{precision}"]
     ordered = sorted(periods.values(), key=lambda p: p.sort_key)
     return YearlyFigures(
         cycle_periods=[p for p in ordered if p.cycles],
@@ -146,6 +142,7 @@ def _cycle_rows(scope: dict):
     planned = Q(status=WorkshopCycle.Status.PLANNED)
     unrecorded = Q(sessions_held__isnull=True)
     has_sessions = Q(Exists(Session.objects.filter(cycle_id=OuterRef("pk"))))
+    recorded = count_subquery(Session.objects.all(), "cycle")
     return (
         WorkshopCycle.objects.filter(**scope)
         .order_by()
@@ -155,15 +152,18 @@ def _cycle_rows(scope: dict):
             held=Coalesce(Sum("sessions_held"), 0),
             held_cycles=Count("sessions_held"),
             planned_unrecorded=Count("pk", filter=unrecorded & planned),
+            planned_recorded=Coalesce(Sum(recorded, filter=unrecorded & planned), 0),
             lower_cycles=Count("pk", filter=unrecorded & ~planned & has_sessions),
+            lower_recorded=Coalesce(Sum(recorded, filter=unrecorded & ~planned), 0),
             unknown_cycles=Count("pk", filter=unrecorded & ~planned & ~has_sessions),
         )
     )
 
 
 def _session_rows(scope: dict):
+    """Sessions and their reported attendance per period of the session (its own dates,
+    or its cycle's), as the staff report groups them."""
     own = Q(date_start__isnull=False)
-    flag = {"output_field": IntegerField(), "default": 0}
     by_precision = {}
     for precision in Precision.values:
         same = Q(attendance__isnull=False, attendance_precision=precision)
@@ -177,10 +177,6 @@ def _session_rows(scope: dict):
                 Case(When(own, then=F("date_start")), default=F("cycle__date_start"))
             ),
             s_end=ExtractYear(Case(When(own, then=F("date_end")), default=F("cycle__date_end"))),
-            c_start=ExtractYear("cycle__date_start"),
-            c_end=ExtractYear("cycle__date_end"),
-            unrecorded=Case(When(cycle__sessions_held__isnull=True, then=1), **flag),
-            planned=Case(When(cycle__status=WorkshopCycle.Status.PLANNED, then=1), **flag),
         )
         .annotate(n=Count("pk"), **by_precision)
     )
