@@ -65,3 +65,36 @@ def test_the_county_page_outlines_its_county(portal, page):
         "(p) => parseFloat(getComputedStyle(p).strokeWidth)"
     )
     assert width >= 3 * other
+
+
+def test_the_staff_report_charts_take_their_colours_from_the_shared_stylesheet(portal, staff_page):
+    """One visual language: the report's Chart.js bars use the custom properties of
+    css/charts.css that the public SVG charts use (a changed property changes the bars)."""
+    staff_page.goto(f"{portal}/raporty/")
+    staff_page.wait_for_function("window.Chart && Object.keys(Chart.instances).length > 0")
+    shared = staff_page.evaluate(
+        """() => [1, 2, 3].map((i) => getComputedStyle(document.documentElement)
+             .getPropertyValue("--chart-" + i).trim())"""
+    )
+    assert shared == ["#1f5f8b", "#c0392b", "#2e7d32"]
+    used = staff_page.evaluate(
+        """() => Object.values(Chart.instances).flatMap(
+             (chart) => chart.data.datasets.map((set) => set.borderColor))"""
+    )
+    assert shared[0] in used and set(used) <= {*shared, "#8e44ad", "#b9770e"}
+    # The first series' colour set on the page before the script runs: the bars follow.
+    staff_page.add_init_script(
+        """(() => {
+          const set = () => document.documentElement
+            && (document.documentElement.style.setProperty("--chart-1", "#123456"), true);
+          if (!set()) new MutationObserver((m, o) => set() && o.disconnect())
+            .observe(document, {childList: true});
+        })();"""
+    )
+    staff_page.reload()
+    staff_page.wait_for_function("window.Chart && Object.keys(Chart.instances).length > 0")
+    used = staff_page.evaluate(
+        """() => Object.values(Chart.instances).flatMap(
+             (chart) => chart.data.datasets.map((set) => set.borderColor))"""
+    )
+    assert "#123456" in used and shared[0] not in used
