@@ -270,6 +270,43 @@ def test_county_in_a_voivodeship_without_outlines_has_no_map(client):
     assert "county-map" not in content
 
 
+def test_another_voivodeship_is_added_as_a_data_file(client, tmp_path, monkeypatch):
+    """No code: a file named by the voivodeship's TERYT code gives its counties' pages a
+    map (here a made-up outline for a county of Dolnośląskie)."""
+    elsewhere = Voivodeship.objects.create(code="02", name="dolnośląskie", slug="dolnoslaskie")
+    county = County.objects.create(
+        code="0201", voivodeship=elsewhere, name="bolesławiecki", slug="boleslawiecki"
+    )
+    data = {
+        "voivodeship": "02",
+        "name": "dolnośląskie",
+        "view_box": [0, 0, 30, 20],
+        "attribution": "granice: PRG, Główny Urząd Geodezji i Kartografii",
+        "counties": {
+            "0201": {"name": "bolesławiecki", "d": "M1 1l10 0 0 10-10 0z"},
+            "0202": {"name": "dzierżoniowski", "d": "M11 1l10 0 0 10-10 0z"},
+        },
+    }
+    (tmp_path / "02.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr("programmes.boundaries.DIRECTORY", tmp_path)
+    boundaries.cache_clear()
+    try:
+        content = page(client, url("portal:county_detail", "en", slug=county.slug))
+    finally:
+        boundaries.cache_clear()
+    svg = the_map(content)
+    assert 'viewBox="0 0 30 20"' in svg
+    assert LINK.findall(svg) == [
+        (
+            url("portal:county_detail", "en", slug=county.slug),
+            ' aria-current="page"',
+            "bolesławiecki county: no record of taking part",
+        )
+    ]
+    assert 'class="county-map__county county-map__county--unlinked"' in svg  # no 0202 on record
+    assert "Dolnośląskie voivodeship: the counties by their part" in content
+
+
 def test_outline_without_a_county_in_the_database_is_drawn_but_not_a_link():
     counties = list(
         counties_with_participation(County.objects.in_voivodeship(MAZOVIA).exclude(code="1401"))
