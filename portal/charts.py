@@ -33,7 +33,7 @@ LINE = 18  # a line of text
 BAR = 16  # a bar's thickness
 GAP = 14  # between rows
 TRACK = 90  # the longest bar, in percent of the width (room for a lower bound's end)
-WRAP = 38  # characters on a line of a label (320 px at 14 px)
+WRAP = 34  # characters on a line of a label: 288 px at 320 px, 14 px text, wide letters
 
 SERIES = 5  # colours shared with the staff report's charts (--chart-1 … --chart-5)
 
@@ -209,7 +209,9 @@ def summary(title: str, items: list[ChartItem]) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def participants_chart(figures: YearlyFigures, *, chart_id: str = "participants-chart"):
+def participants_chart(
+    figures: YearlyFigures, *, chart_id: str = "participants-chart"
+) -> BarChart | None:
     """Attendance as reported per year of the sessions (``portal.yearly``)."""
     return bar_chart(
         chart_id=chart_id,
@@ -228,7 +230,7 @@ def participants_chart(figures: YearlyFigures, *, chart_id: str = "participants-
     )
 
 
-def sessions_chart(figures: YearlyFigures, *, chart_id: str = "sessions-chart"):
+def sessions_chart(figures: YearlyFigures, *, chart_id: str = "sessions-chart") -> BarChart | None:
     """Sessions held per period of their cycles (``portal.yearly``)."""
     return bar_chart(
         chart_id=chart_id,
@@ -257,8 +259,8 @@ def year_charts(figures: YearlyFigures) -> dict:
 
 
 def status_chart(
-    counts: dict, *, chart_id: str = "status-chart", note: str = "", all_statuses=True
-):
+    counts: dict, *, chart_id: str = "status-chart", note: str = "", all_statuses: bool = True
+) -> BarChart | None:
     """Project ideas per status, in the order of the statuses."""
     return bar_chart(
         chart_id=chart_id,
@@ -275,7 +277,9 @@ def status_chart(
     )
 
 
-def theme_chart(counts: dict, labels: dict, *, chart_id: str = "theme-chart", note: str = ""):
+def theme_chart(
+    counts: dict, labels: dict, *, chart_id: str = "theme-chart", note: str = ""
+) -> BarChart | None:
     """Project ideas per theme, the most frequent first; ideas with no theme last."""
     items = sorted(
         (

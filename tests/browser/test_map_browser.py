@@ -26,6 +26,25 @@ def test_map_and_charts_fit_320_px(portal, page, path):
             "(els) => els.map((e) => e.getBoundingClientRect().right)"
         ):
             assert box <= 320
+    # The charts' text is not clipped: every line ends inside its chart.
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll(".chart__svg text")]
+             .filter((t) => t.getBoundingClientRect().right
+                            > t.closest("svg").getBoundingClientRect().right)
+             .map((t) => t.textContent)"""
+    )
+    assert overflowing == []
+
+
+def test_catalogue_charts_fit_320_px(portal, page):
+    """The catalogue's charts (its filter form is another matter) at 320 px."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"{portal}/en/projects/?scope=all")
+    edges = page.evaluate(
+        """() => [...document.querySelectorAll(".chart__svg, .chart__svg text")]
+             .map((e) => e.getBoundingClientRect().right)"""
+    )
+    assert len(edges) > 10 and max(edges) <= 320 - 16
 
 
 def test_counties_on_the_map_show_the_keyboard_focus_and_say_their_part(portal, page):
