@@ -22,8 +22,9 @@ from programmes.models import County, Voivodeship
 
 from .participation import counties_with_participation, programme_names_by_county, took_part
 
-# The bands, from none to most; (key, the fewest cycles in the band). "other": named by an
-# agreement, event or idea but no workshop cycle.
+# The bands, from least to most: no record; named by an agreement, event or idea but no
+# workshop cycle; one, two, three or more cycles. Each has its colour and hatching in
+# css/charts.css and the map's <pattern>s.
 BANDS = ("none", "other", "one", "two", "more")
 
 
