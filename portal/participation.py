@@ -76,6 +76,26 @@ def programmes_with_counts(programmes: QuerySet[Programme]) -> QuerySet[Programm
     )
 
 
+def programme_names_by_county() -> dict[int, list[str]]:
+    """For each county, the names of the editions it took part in (through its cycles,
+    agreements and events), in the editions' order, in two queries."""
+    pairs = [
+        model.objects.filter(county__isnull=False)
+        .order_by()
+        .values_list("county_id", "programme_id")
+        for model in (WorkshopCycle, PartnershipAgreement, ProgrammeEvent)
+    ]
+    covered: dict[int, set[int]] = {}
+    for county_id, programme_id in pairs[0].union(*pairs[1:]):
+        covered.setdefault(county_id, set()).add(programme_id)
+    by_county: dict[int, list[str]] = {}
+    for programme_id, name in Programme.objects.values_list("pk", "name"):
+        for county_id, programme_ids in covered.items():
+            if programme_id in programme_ids:
+                by_county.setdefault(county_id, []).append(name)
+    return by_county
+
+
 def county_ids_by_programme(programmes: QuerySet[Programme]) -> dict[int, set[int]]:
     """For each edition, the ids of the counties it covered (through its cycles,
     agreements and events), in three queries."""

@@ -41,15 +41,19 @@ from workshops.models import (
     attendance_reported_aggregates,
 )
 
+from .charts import status_chart, year_charts
+from .maps import county_map
 from .participation import (
     counties_covered_by,
     counties_with_participation,
     county_ids_by_programme,
     participating_counties,
+    programme_names_by_county,
     programmes_with_counts,
     took_part,
 )
 from .sitemaps import SITEMAPS
+from .yearly import figures_by_year
 
 MAZOVIA = "14"
 HIGHLIGHTED_PROJECTS = 6
@@ -242,9 +246,9 @@ def _earliest(queryset, limit: int) -> tuple[list, bool]:
 @require_safe
 @public_cache
 def home(request):
-    """The programme in figures and on a timeline, in a fixed number of queries (8)
-    whatever the number of cycles, sessions and ideas: every total is counted by the
-    database, and the cycles appear on the timeline counted per period."""
+    """The programme in figures, on the map, in charts and on a timeline, in a fixed
+    number of queries (14) whatever the number of cycles, sessions and ideas: every total
+    is counted by the database, and the cycles appear on the timeline counted per period."""
     periods = cycle_periods()
     figures = headline_figures(periods=periods, sessions=session_totals())
     agreements, more_agreements = _earliest(PartnershipAgreement.objects.all(), TIMELINE_LIMIT)
@@ -264,6 +268,9 @@ def home(request):
         "more_events": more_events,
         "highlighted": highlighted,
         "programmes": Programme.objects.all(),
+        "county_map": county_map(voivodeship=MAZOVIA),
+        **year_charts(figures_by_year()),
+        "status_chart": status_chart(ProjectIdea.objects.status_counts()),
     }
     return render(request, "portal/home.html", context)
 
@@ -281,31 +288,20 @@ def county_url(county) -> str:
 @public_cache
 def county_list(request):
     only_participating = request.GET.get("took_part") == "1"
-    counties = counties_with_participation(County.objects.in_voivodeship(MAZOVIA))
-    if only_participating:
-        counties = participating_counties(counties)
-    counties = list(counties)
-    programme_names = _programme_names_by_county()
-    for county in counties:
+    every_county = list(counties_with_participation(County.objects.in_voivodeship(MAZOVIA)))
+    programme_names = programme_names_by_county()
+    for county in every_county:
         county.programme_names = programme_names.get(county.pk, [])
+    # The map shows every county; the table those the filter keeps.
+    counties = [c for c in every_county if took_part(c)] if only_participating else every_county
     context = {
         "trail": [(reverse("portal:county_list"), _("Counties"))],
         "counties": counties,
         "only_participating": only_participating,
         "participating_count": sum(1 for county in counties if took_part(county)),
+        "county_map": county_map(voivodeship=MAZOVIA, counties=every_county, table="below"),
     }
     return render(request, "portal/county_list.html", context)
-
-
-def _programme_names_by_county() -> dict[int, list[str]]:
-    programmes = Programme.objects.all()
-    names = {programme.pk: programme.name for programme in programmes}
-    covered = county_ids_by_programme(programmes)
-    by_county: dict[int, list[str]] = {}
-    for programme_id in names:  # in the editions' order
-        for county_id in covered.get(programme_id, ()):
-            by_county.setdefault(county_id, []).append(names[programme_id])
-    return by_county
 
 
 @require_safe
@@ -331,6 +327,9 @@ def county_detail(request, slug):
         "events": list(ProgrammeEvent.objects.in_county(county).for_display()),
         "ideas": ideas,
         "adopted_count": sum(1 for idea in ideas if idea.is_adopted),
+        "county_map": county_map(
+            voivodeship=county.voivodeship.code, current=county, table="elsewhere"
+        ),
     }
     return render(request, "portal/county_detail.html", context)
 
@@ -399,6 +398,7 @@ def programme_detail(request, slug):
         ),
         "idea_count": ideas["total"],
         "adopted_count": ideas["adopted"],
+        **year_charts(figures_by_year(programme=programme)),
     }
     return render(request, "portal/programme_detail.html", context)
 

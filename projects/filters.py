@@ -175,7 +175,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         """Append to each county, edition, status and theme choice the number of ideas
         it would list, given the other filters, and set ``total``, the number of ideas
         the filters list: all four facets in one query (``facet_counts``)."""
-        counts = facet_counts(self)
+        counts = self.counts = facet_counts(self)
         for name in FACETS:
             field = self.form.fields[name]
             field.choices = [

@@ -6,7 +6,12 @@
 (function () {
   "use strict";
 
-  var COLOURS = ["#1f5f8b", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e"];
+  // The series colours of css/charts.css (--chart-1 … --chart-5), shared with the public
+  // portal's SVG charts; these values if the stylesheet is missing.
+  var COLOURS = ["#1f5f8b", "#c0392b", "#2e7d32", "#8e44ad", "#b9770e"].map(function (fallback, i) {
+    var value = getComputedStyle(document.documentElement).getPropertyValue("--chart-" + (i + 1)).trim();
+    return /^#[0-9a-f]{6}$/i.test(value) ? value : fallback;
+  });
 
   function lighter(hex) {
     var n = parseInt(hex.slice(1), 16);

@@ -1,0 +1,187 @@
+"""The map of a voivodeship's counties, coloured by their part in the programme.
+
+Server-rendered inline SVG (``templates/includes/_county_map.html``): no script, no
+tiles, no request elsewhere. The outlines are reference data (``programmes.boundaries``,
+one file per voivodeship); this module joins them to the counties in the database and
+to what each took part in, and puts each county in a band. Each band has a colour *and*
+a pattern (hatching), and its name in the legend, so the map does not rely on colour;
+each county is a link whose accessible name says its participation; a table gives the
+same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from programmes.boundaries import Boundaries, boundaries
+from programmes.models import County, Voivodeship
+
+from .participation import counties_with_participation, programme_names_by_county, took_part
+
+# The bands, from least to most: no record; named by an agreement, event or idea but no
+# workshop cycle; one, two, three or more cycles. Each has its colour and hatching in
+# css/charts.css and the map's <pattern>s.
+BANDS = ("none", "other", "one", "two", "more")
+
+
+def band_of(county) -> str:
+    """The band of a county annotated by ``counties_with_participation``."""
+    if county.cycle_count >= 3:
+        return "more"
+    if county.cycle_count == 2:
+        return "two"
+    if county.cycle_count == 1:
+        return "one"
+    return "other" if took_part(county) else "none"
+
+
+def band_labels() -> dict[str, str]:
+    return {
+        "none": _("no record of taking part"),
+        "other": _("agreements, events or ideas, no workshop cycle"),
+        "one": _("1 workshop cycle"),
+        "two": _("2 workshop cycles"),
+        "more": _("3 or more workshop cycles"),
+    }
+
+
+@dataclass(frozen=True)
+class MapCounty:
+    code: str
+    name: str
+    url: str | None  # None: the outline has no county in the database
+    d: str
+    band: str
+    band_label: str
+    cycles: int
+    programmes: tuple[str, ...]
+    current: bool
+
+    @property
+    def label(self) -> str:
+        """The link's accessible name: the county and its participation."""
+        if self.cycles:
+            text = ngettext(
+                "%(county)s: %(count)s workshop cycle",
+                "%(county)s: %(count)s workshop cycles",
+                self.cycles,
+            ) % {"county": self.name, "count": self.cycles}
+        else:
+            text = f"{self.name}: {self.band_label}"
+        if self.programmes:
+            text += " (" + "; ".join(self.programmes) + ")"
+        return text
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    band: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CountyMap:
+    id: str
+    title: str
+    view_box: str
+    width: int
+    height: int
+    counties: list[MapCounty]  # in drawing order: the current county last
+    legend: list[LegendItem]
+    attribution: str
+    current: MapCounty | None
+    table: str  # "details": a table folded under the map; "below": the page has one;
+    # "elsewhere": a link to the counties' list
+
+    @property
+    def table_rows(self) -> list[MapCounty]:
+        return sorted(self.counties, key=lambda c: c.code)
+
+
+def county_map(
+    *,
+    voivodeship: str,
+    counties: list | None = None,
+    current: County | None = None,
+    table: str = "details",
+    map_id: str = "county-map",
+) -> CountyMap | None:
+    """The map of the voivodeship with this TERYT code, or None when the portal has no
+    outlines for it.
+
+    ``counties``: the voivodeship's counties annotated by ``counties_with_participation``
+    with their ``programme_names`` (a page that already has them passes them); otherwise
+    they are read here, in three queries. ``current``: the county to highlight.
+    """
+    shapes = boundaries(voivodeship)
+    if shapes is None:
+        return None
+    if counties is None:
+        counties = _counties(voivodeship)
+    by_code = {county.code: county for county in counties}
+    labels = band_labels()
+    drawn = [
+        _map_county(code, d, by_code.get(code), shapes, labels, current)
+        for code, d in shapes.shapes.items()
+    ]
+    # Land counties first, the cities inside them after, the highlighted county last so
+    # that its outline is drawn over its neighbours'.
+    drawn.sort(key=lambda c: (c.current, c.code))
+    counts = {band: 0 for band in BANDS}
+    for county in drawn:
+        counts[county.band] += 1
+    return CountyMap(
+        id=map_id,
+        title=_("%(voivodeship)s: the counties by their part in the programme")
+        % {"voivodeship": Voivodeship(name=shapes.name)},
+        view_box=" ".join(str(n) for n in shapes.view_box),
+        width=shapes.width,
+        height=shapes.height,
+        counties=drawn,
+        legend=[LegendItem(band, labels[band], counts[band]) for band in BANDS],
+        attribution=shapes.attribution,
+        current=next((c for c in drawn if c.current), None),
+        table=table,
+    )
+
+
+def _counties(voivodeship: str) -> list:
+    counties = list(counties_with_participation(County.objects.in_voivodeship(voivodeship)))
+    names = programme_names_by_county()
+    for county in counties:
+        county.programme_names = names.get(county.pk, [])
+    return counties
+
+
+def _map_county(
+    code: str, d: str, county, shapes: Boundaries, labels: dict, current: County | None
+) -> MapCounty:
+    if county is None:  # an outline with no county on record: drawn, not a link
+        return MapCounty(
+            code=code,
+            name=shapes.names.get(code, code),
+            url=None,
+            d=d,
+            band="none",
+            band_label=labels["none"],
+            cycles=0,
+            programmes=(),
+            current=False,
+        )
+    band = band_of(county)
+    return MapCounty(
+        code=code,
+        name=str(county),
+        url=reverse("portal:county_detail", kwargs={"slug": county.slug}),
+        d=d,
+        band=band,
+        band_label=labels[band],
+        cycles=county.cycle_count,
+        programmes=tuple(getattr(county, "programme_names", ())),
+        current=current is not None and current.code == code,
+    )

@@ -1,0 +1,182 @@
+"""Participants and sessions per year, for the public charts, in two queries.
+
+The definitions are those of the staff report (``reports.services``) and of the home
+page's headline figures, so that the figures agree (tests/test_charts.py checks it):
+
+- a record counts in a year only when its date window lies within that year; otherwise
+  in a bucket for its range of years, or "date unknown" — never spread over years;
+- participants as reported: the attendance reported for each session on record, in the
+  period of the session (a session without a date of its own has its cycle's); a
+  period with cycles but no session on record has unknown attendance, not 0; the total
+  of a period is as exact as its parts (``sum_figures``: "approx.", "at least");
+- sessions held: in the period of their cycle; the number a cycle's sources give, else
+  the sessions on record (a lower bound unless the cycle is only planned), else unknown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from programmes.facts import Figure, Precision, sum_figures
+from programmes.models import count_subquery
+from workshops.models import Session, WorkshopCycle
+
+
+@dataclass
+class Period:
+    """A calendar year (``first_year == last_year``) or a bucket of imprecise dates."""
+
+    first_year: int | None
+    last_year: int | None  # None with a first year: the end is not recorded
+    cycles: int = 0
+    # Sessions held, from the cycles of the period.
+    held: int = 0
+    held_cycles: int = 0
+    planned_unrecorded: int = 0
+    planned_recorded: int = 0
+    lower_cycles: int = 0
+    lower_recorded: int = 0
+    unknown_cycles: int = 0
+    # Attendance as reported, from the sessions of the period.
+    sessions: int = 0
+    attendance: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    reported: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def is_year(self) -> bool:
+        return self.first_year is not None and self.first_year == self.last_year
+
+    @property
+    def sort_key(self) -> tuple:
+        if self.is_year:
+            return (0, self.first_year, 0)
+        if self.first_year is not None:
+            return (1, self.first_year, self.last_year is None, self.last_year or 0)
+        return (2,)
+
+    @property
+    def label(self) -> str:
+        if self.is_year:
+            return str(self.first_year)
+        if self.first_year is None:
+            return pgettext("date", "date unknown")
+        if self.last_year is None:
+            return _("from %(start)s, end not recorded") % {"start": self.first_year}
+        return _("%(start)s–%(end)s, year not known precisely") % {
+            "start": self.first_year,
+            "end": self.last_year,
+        }
+
+    @property
+    def sessions_held(self) -> Figure:
+        parts = []
+        if self.held_cycles or self.planned_unrecorded:
+            parts.append(Figure(self.held + self.planned_recorded))
+        if self.lower_cycles:
+            parts.append(Figure(self.lower_recorded, Precision.AT_LEAST))
+        if self.unknown_cycles:
+            parts.append(Figure(None))
+        return sum_figures(parts)
+
+    @property
+    def participants(self) -> Figure:
+        """Attendance as reported; unknown for cycles without a session on record."""
+        if not self.sessions:
+            return Figure(None) if self.cycles else Figure(0)
+        parts = [
+            Figure(self.attendance[precision], precision)
+            for precision in Precision.values
+            if self.reported[precision]
+        ]
+        if self.sessions > sum(self.reported.values()):
+            parts.append(Figure(None))
+        return sum_figures(parts)
+
+
+@dataclass(frozen=True)
+class YearlyFigures:
+    cycle_periods: list[Period]  # the periods of the cycles (sessions held)
+    session_periods: list[Period]  # the periods of the sessions, and of cycles without
+
+
+def figures_by_year(*, programme=None, county=None) -> YearlyFigures:
+    """Participants and sessions per period for every cycle, or those of one edition or
+    one county, in two grouped queries whatever the number of cycles and sessions."""
+    scope = {}
+    if programme is not None:
+        scope["programme"] = programme
+    if county is not None:
+        scope["county"] = county
+    periods: dict[tuple, Period] = {}
+
+    def period(y_start, y_end) -> Period:
+        key = (y_start, y_end) if y_start is not None else (None, None)
+        if key not in periods:
+            periods[key] = Period(*key)
+        return periods[key]
+
+    for row in _cycle_rows(scope):
+        target = period(row.pop("y_start"), row.pop("y_end"))
+        for name, value in row.items():
+            setattr(target, name, getattr(target, name) + value)
+    for row in _session_rows(scope):
+        target = period(row["s_start"], row["s_end"])
+        target.sessions += row["n"]
+        for precision in Precision.values:
+            target.attendance[precision] += row[f"att_{precision}"] or 0
+            target.reported[precision] += row[f"rep_{precision}"]
+    ordered = sorted(periods.values(), key=lambda p: p.sort_key)
+    return YearlyFigures(
+        cycle_periods=[p for p in ordered if p.cycles],
+        session_periods=[p for p in ordered if p.sessions or p.cycles],
+    )
+
+
+def _cycle_rows(scope: dict):
+    planned = Q(status=WorkshopCycle.Status.PLANNED)
+    unrecorded = Q(sessions_held__isnull=True)
+    has_sessions = Q(Exists(Session.objects.filter(cycle_id=OuterRef("pk"))))
+    recorded = count_subquery(Session.objects.all(), "cycle")
+    return (
+        WorkshopCycle.objects.filter(**scope)
+        .order_by()
+        .values(y_start=ExtractYear("date_start"), y_end=ExtractYear("date_end"))
+        .annotate(
+            cycles=Count("pk"),
+            held=Coalesce(Sum("sessions_held"), 0),
+            held_cycles=Count("sessions_held"),
+            planned_unrecorded=Count("pk", filter=unrecorded & planned),
+            planned_recorded=Coalesce(Sum(recorded, filter=unrecorded & planned), 0),
+            lower_cycles=Count("pk", filter=unrecorded & ~planned & has_sessions),
+            lower_recorded=Coalesce(Sum(recorded, filter=unrecorded & ~planned), 0),
+            unknown_cycles=Count("pk", filter=unrecorded & ~planned & ~has_sessions),
+        )
+    )
+
+
+def _session_rows(scope: dict):
+    """Sessions and their reported attendance per period of the session (its own dates,
+    or its cycle's), as the staff report groups them."""
+    own = Q(date_start__isnull=False)
+    by_precision = {}
+    for precision in Precision.values:
+        same = Q(attendance__isnull=False, attendance_precision=precision)
+        by_precision[f"att_{precision}"] = Sum("attendance", filter=same)
+        by_precision[f"rep_{precision}"] = Count("pk", filter=same)
+    return (
+        Session.objects.filter(**{f"cycle__{name}": value for name, value in scope.items()})
+        .order_by()
+        .values(
+            s_start=ExtractYear(
+                Case(When(own, then=F("date_start")), default=F("cycle__date_start"))
+            ),
+            s_end=ExtractYear(Case(When(own, then=F("date_end")), default=F("cycle__date_end"))),
+        )
+        .annotate(n=Count("pk"), **by_precision)
+    )
