@@ -18,6 +18,7 @@ from accounts.models import StaffProfile
 from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from programmes.models import AgreementParty, AgreementSignatory, County, PartnershipAgreement
 from projects.models import ProjectIdea, StatusChange
+from tests.conftest import staff_login
 from workshops.models import (
     Attendance,
     Attendee,
@@ -89,7 +90,7 @@ def login(client):
 
     def as_role(role):
         if role != "anonymous":
-            client.force_login(users[role]())
+            staff_login(client, users[role]())
         return client
 
     return as_role
@@ -298,7 +299,7 @@ def test_county_choice_offers_only_own_counties(world, login):
 
 def test_a_permission_change_takes_effect_on_the_next_request(world, client):
     user = make_user("zmiana", COUNTY_STAFF, ["1419"])
-    client.force_login(user)
+    staff_login(client, user)
     assert client.get(admin_url(world["attendee"])).status_code == 200
     user.staff_profile.counties.set(County.objects.filter(code="1410"))
     assert client.get(admin_url(world["attendee"])).status_code == 404
