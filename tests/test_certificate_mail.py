@@ -125,7 +125,7 @@ def test_who_gets_one_needs_an_address_and_consent(staff_client, cycle, holders)
     }
     page = staff_client.get(screen(cycle)).content.decode()
     # The two others are counted and told to be printed.
-    assert "2 uczestników nie podało adresu e-mail lub nie zgodziło się na e-mail" in page
+    assert "2 osoby nie podały adresu e-mail lub nie zgodziły się na e-mail" in page
 
 
 def test_failure_listed_with_the_servers_answer_and_retried(

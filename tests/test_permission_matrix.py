@@ -23,6 +23,7 @@ from workshops.models import (
     Attendance,
     Attendee,
     Certificate,
+    CertificateDelivery,
     CycleRole,
     Session,
     WorkshopCycle,
@@ -39,7 +40,7 @@ def world():
     cycle.certificate_min_sessions = 1
     cycle.save()
     attendee = Attendee.objects.create(
-        cycle=cycle, full_name="Teodor Macierz", email="teodor@example.org"
+        cycle=cycle, full_name="Teodor Macierz", email="teodor@example.org", email_consent=True
     )
     second = Attendee.objects.create(cycle=cycle, full_name="Urszula Macierz")
     session = cycle.sessions.get(ordinal=1)
@@ -248,6 +249,16 @@ WRITES: dict[str, Write] = {
             pk=w["certificate"].pk, revoked_at__isnull=False
         ).exists(),
     ),
+    "e-mail the cycle's certificates": Write(
+        lambda w: reverse("admin:workshops_workshopcycle_certificates_email", args=[w["cycle"].pk]),
+        lambda w: {"action": "all"},
+        lambda w: CertificateDelivery.objects.filter(certificate=w["certificate"]).exists(),
+    ),
+    "e-mail one certificate": Write(
+        lambda w: admin_url(w["certificate"], "email"),
+        lambda w: {"action": "send"},
+        lambda w: CertificateDelivery.objects.filter(certificate=w["certificate"]).exists(),
+    ),
     "erase attendee": Write(
         lambda w: admin_url(w["attendee"], "anonymise"),
         lambda w: {},
@@ -305,4 +316,38 @@ def test_a_permission_change_takes_effect_on_the_next_request(world, client):
     assert client.get(admin_url(world["attendee"])).status_code == 404
 
 
-MATRIX_CELLS = len(READS) * len(ROLES) + len(WRITES) * len(ROLES)
+# -- Account pages: the second factor's screens and the password reset ----------------------
+
+ACCOUNT_PAGES = {
+    "second factor: code": lambda: reverse("accounts:otp_verify"),
+    "second factor: set up": lambda: reverse("accounts:otp_setup"),
+    "second factor: recovery codes": lambda: reverse("accounts:otp_recovery_codes"),
+    "password reset": lambda: reverse("admin_password_reset"),
+    "password reset sent": lambda: reverse("password_reset_done"),
+    "password reset done": lambda: reverse("password_reset_complete"),
+}
+# The code screen sends everyone logged in on (to the set-up screen when they have no
+# authenticator); the set-up screen opens for anyone logged in; the recovery codes for
+# those who gave a second factor (here the coordinator); the reset pages for anyone.
+_CLERK = {
+    "second factor: code": 302,
+    "second factor: set up": 200,
+    "second factor: recovery codes": 302,
+}
+ACCOUNT_EXPECTED = {
+    "anonymous": dict.fromkeys(_CLERK, 302),
+    "deactivated": dict.fromkeys(_CLERK, 302),
+    "own_staff": _CLERK,
+    "other_staff": _CLERK,
+    "coordinator": _CLERK | {"second factor: recovery codes": 200},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(ACCOUNT_PAGES))
+def test_account_pages(login, role, name):
+    response = login(role).get(ACCOUNT_PAGES[name]())
+    assert response.status_code == ACCOUNT_EXPECTED[role].get(name, 200)
+
+
+MATRIX_CELLS = len(READS) * len(ROLES) + len(WRITES) * len(ROLES) + len(ACCOUNT_PAGES) * len(ROLES)
