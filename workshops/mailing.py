@@ -191,7 +191,7 @@ def certificate_message(certificate: Certificate) -> EmailMessage:
         ) % {
             "number": certificate.number,
             "cycle": cycle.title,
-            "county": cycle.county.name,
+            "county": str(cycle.county),
             "url": verify_url,
             "portal": portal_url("/"),
         }

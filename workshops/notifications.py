@@ -34,7 +34,7 @@ def cycle_completion_messages(cycle: WorkshopCycle) -> list[EmailMessage]:
         return []
     with translation.override("pl"):
         values = {
-            "county": cycle.county.name,
+            "county": str(cycle.county),
             "cycle": cycle.title,
             "period": str(cycle.dates),
             "attendees": Attendee.objects.filter(cycle=cycle).count(),
