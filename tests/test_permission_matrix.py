@@ -325,6 +325,9 @@ ACCOUNT_PAGES = {
     "password reset": lambda: reverse("admin_password_reset"),
     "password reset sent": lambda: reverse("password_reset_done"),
     "password reset done": lambda: reverse("password_reset_complete"),
+    "password reset link (not valid)": lambda: reverse(
+        "password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-def"}
+    ),
 }
 # The code screen sends everyone logged in on (to the set-up screen when they have no
 # authenticator); the set-up screen opens for anyone logged in; the recovery codes for

@@ -144,7 +144,7 @@ def retryable(queryset: QuerySet[CertificateDelivery]) -> QuerySet[CertificateDe
 @transaction.atomic
 def deliveries_retry(*, deliveries: QuerySet[CertificateDelivery]) -> int:
     """Queue failed (or interrupted) deliveries again; returns how many."""
-    again = list(retryable(deliveries).select_for_update())
+    again = list(retryable(deliveries).select_for_update(of=("self",)))
     for delivery in again:
         delivery.status = Status.QUEUED
         delivery.error = ""
