@@ -49,10 +49,16 @@ def _next_url(request) -> str:
 
 
 def _render(request, template, title, **context):
+    # No admin sidebar: before the code is given, not even the list of what there is.
     return TemplateResponse(
         request,
         template,
-        {**admin.site.each_context(request), "title": title, **context},
+        {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,
+            "title": title,
+            **context,
+        },
     )
 
 

@@ -175,6 +175,7 @@ def test_enrolment_then_the_code_opens_the_admin(client, coordinator):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'src="data:image/svg+xml' in html  # the QR code, from this site (CSP)
+    assert 'id="nav-sidebar"' not in html  # not even the list of the admin's models
     key = re.search(r'<code id="otp-key">([A-Z2-7 ]+)</code>', html).group(1)
     device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
     assert key.replace(" ", "") in _base32(device)
