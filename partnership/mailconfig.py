@@ -82,3 +82,33 @@ def email_config(url: str) -> EmailConfig:
         use_ssl=use_ssl,
         timeout=int(timeout),
     )
+
+
+def check_portal_base_url(app_configs=None, **kwargs):
+    """``manage.py check --deploy``: links in e-mails must lead to the portal as its users
+    reach it, not to the development default on this machine."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.core import checks
+
+    parts = urlsplit(settings.PORTAL_BASE_URL)
+    warnings = []
+    if parts.hostname in {"127.0.0.1", "localhost", "::1"}:
+        warnings.append(
+            checks.Warning(
+                f"PORTAL_BASE_URL is {settings.PORTAL_BASE_URL!r}: the links in e-mails "
+                "(certificates, password resets) would lead to this machine.",
+                hint="Set PORTAL_BASE_URL to the portal's public address, e.g. "
+                "https://partnerstwo.example.pl.",
+                id="partnership.W001",
+            )
+        )
+    elif getattr(settings, "SECURE_SSL_REDIRECT", False) and parts.scheme != "https":
+        warnings.append(
+            checks.Warning(
+                "PORTAL_BASE_URL is not https:// while the portal redirects to HTTPS.",
+                id="partnership.W002",
+            )
+        )
+    return warnings
