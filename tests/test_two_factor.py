@@ -194,6 +194,10 @@ def test_enrolment_then_the_code_opens_the_admin(client, coordinator):
     assert StaticToken.objects.filter(device__user=coordinator).count() == 10
     assert client.get("/admin/").status_code == 200
     assert client.get(reverse("reports:overview")).status_code == 200
+    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    attendee = Attendee.objects.create(cycle=cycle, full_name="Teodor Jawny")
+    page = client.get(reverse("admin:workshops_attendee_change", args=[attendee.pk]))
+    assert page.status_code == 200 and "Teodor Jawny" in page.content.decode()
 
     # Next time: password, then the code.
     client.post(reverse("admin:logout"))
