@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 SECRET_FILE := .local-secret-key
 
-.PHONY: run test lint audit format superuser reset-db messages clean check-open-data
+.PHONY: run worker test lint audit format superuser reset-db messages clean check-open-data
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,14 @@ run: $(STAMP) $(SECRET_FILE)
 	echo "" && \
 	echo "Portal: http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)" && \
 	echo "Admin:  http://127.0.0.1:$(PORT)/admin/ — create an account with: make superuser" && \
+	echo "E-mail: sent (without EMAIL_URL, printed) by the worker: make worker, in a second terminal" && \
 	echo "" && \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## worker: the background worker that sends e-mail (certificates, password resets, notices);
+## run it beside `make run`; without EMAIL_URL it prints each e-mail instead of sending it
+worker: $(STAMP) $(SECRET_FILE)
+	@SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py db_worker --interval 2
 
 ## superuser: create an administrator account for the admin
 superuser: $(STAMP) $(SECRET_FILE)

@@ -5,6 +5,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import StaffProfile
+from .security import log_event
+from .twofactor import second_factor_reset
 
 User = get_user_model()
 
@@ -26,8 +28,26 @@ class StaffUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "roles"]
     list_filter = ["is_active", "is_superuser", "groups", "staff_profile__counties"]
 
+    actions = ["second_factor_reset"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.action(
+        description=_("Reset two-factor authentication (a lost phone)"), permissions=["change"]
+    )
+    def second_factor_reset(self, request, queryset):
+        for user in queryset:
+            second_factor_reset(user=user)
+            log_event("otp_reset", request, reset_user=user.pk)
+        self.message_user(
+            request,
+            _(
+                "Two-factor authentication reset for %(count)d account(s): they set up an "
+                "authenticator again at their next login."
+            )
+            % {"count": queryset.count()},
+        )
 
     @admin.display(description=_("roles"))
     def roles(self, obj):

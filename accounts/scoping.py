@@ -15,6 +15,7 @@ narrows its lists, choices and forms to the user's counties (``admin_mixins``).
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import QuerySet
 
@@ -112,3 +113,17 @@ def may_use_county(user, county: County | None) -> bool:
     if county is None:
         return sees_all_counties(user)
     return counties_for_user(user).filter(pk=county.pk).exists()
+
+
+def coordinators_to_notify(*, county: County) -> QuerySet:
+    """Who hears about ``county``'s cycles (one closed): the active voivodeship
+    coordinators who have an e-mail address. Every coordinator for now; once coordinators
+    are tied to voivodeships, only those of ``county``'s — this is the one place to say so.
+    """
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=GROUP_NAMES[COORDINATOR])
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
 from .security import log_event
+from .twofactor import note_enrolment
 
 
 def _account_id(credentials: dict) -> str:
@@ -31,6 +32,9 @@ def _account_id(credentials: dict) -> str:
 
 def on_logged_in(sender, request, user, **kwargs):
     log_event("login", request, user_id=user.pk)
+    if request is not None and hasattr(request, "session"):
+        # Whether this login must be followed by a code (twofactor.py).
+        note_enrolment(request, user)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):

@@ -1,4 +1,4 @@
-"""Keep certificate codes and query strings out of the server's logs.
+"""Keep certificate codes, password-reset tokens and query strings out of the server's logs.
 
 A certificate's verification code identifies its holder, and query strings may carry
 what a visitor typed (a code in the certificate lookup, a search). Django's request
@@ -17,12 +17,15 @@ import re
 _CERTIFICATE_CODE = re.compile(
     r"((?:^|(?<=[\s\"']))(?:/en)?/(?:certyfikaty|certificates)/)[^/\s?\"']+"
 )
+# A password-reset link's account and token (accounts/password_reset.py).
+_RESET_TOKEN = re.compile(r"((?:^|(?<=[\s\"']))(?:/en)?/admin/reset/)[^/\s?\"']+/[^/\s?\"']+")
 _QUERY_STRING = re.compile(r"(/[^\s?\"']*)\?[^\s\"']*")
 
 
 def redact(text: str) -> str:
     """``text`` with certificate codes replaced by "…" and query strings by "?…"."""
     text = _CERTIFICATE_CODE.sub(r"\1…", text)
+    text = _RESET_TOKEN.sub(r"\1…/…", text)
     return _QUERY_STRING.sub(r"\1?…", text)
 
 

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from partnership.mailconfig import email_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -65,6 +67,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "programmes",
     "workshops",
     "projects",
@@ -88,6 +95,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor (accounts/twofactor.py): django-otp reads the verified device from
+    # the session; a user who needs one and has not given it reaches no staff page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.twofactor.SecondFactorMiddleware",
     "partnership.middleware.StaffResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -360,6 +371,53 @@ OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC-BY-4.0")
 OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Operator portalu (OPERATOR_NAME nieustawione)")
 OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "operator@example.invalid")
 OPERATOR_URL = os.environ.get("OPERATOR_URL", "https://operator.example.invalid/")
+# E-mail (partnership/mailconfig.py): EMAIL_URL names the SMTP server, e.g.
+# smtp+tls://user:password@mail.example.org:587; unset, messages are printed to the
+# console (the embedded default sends nothing).
+_EMAIL = email_config(os.environ.get("EMAIL_URL", ""))
+EMAIL_BACKEND = _EMAIL.backend
+EMAIL_HOST = _EMAIL.host
+EMAIL_PORT = _EMAIL.port
+EMAIL_HOST_USER = _EMAIL.user
+EMAIL_HOST_PASSWORD = _EMAIL.password
+EMAIL_USE_TLS = _EMAIL.use_tls
+EMAIL_USE_SSL = _EMAIL.use_ssl
+EMAIL_TIMEOUT = _EMAIL.timeout
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Portal Partnerstwa Lokalnego <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address as its users reach it, for the links in e-mails sent by the
+# background worker, which has no request to take it from.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/?#\s]+", PORTAL_BASE_URL):
+    raise ImproperlyConfigured(
+        f"PORTAL_BASE_URL must be http(s)://host[:port], not {PORTAL_BASE_URL!r}."
+    )
+
+# Background tasks (django-tasks): e-mails are queued in the database and sent by the
+# worker, `manage.py db_worker` (`make worker`; a systemd service in production), never
+# within a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Password reset for staff (accounts/password_reset.py): requests per client address,
+# and reset e-mails per account (further requests are answered alike but send nothing).
+PASSWORD_RESET_RATE = env_rate("PASSWORD_RESET_RATE", "10/h")
+PASSWORD_RESET_EMAILS_PER_ACCOUNT = env_rate("PASSWORD_RESET_EMAILS_PER_ACCOUNT", "3/h")
+# A reset link works for this long (and once).
+LOGIN_URL = "admin:login"
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 60 * 60)))
+
+# Two-factor authentication (accounts/twofactor.py): a code from an authenticator app
+# after the password, always for superusers, administrators and coordinators; for county
+# staff when STAFF_2FA_REQUIRED is on.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED")
+OTP_TOTP_ISSUER = "Portal Partnerstwa Lokalnego"
+# Neither a device's secret nor its recovery codes are shown in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes in one login before the session ends and the password is asked again (on
+# top of django-otp's growing delay after each wrong code of a device).
+OTP_FAILURES_PER_LOGIN = int(os.environ.get("OTP_FAILURES_PER_LOGIN", "5"))
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import password_reset
 from portal import health
 from portal import views as portal_views
 
@@ -15,6 +16,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    path("admin/2fa/", include("accounts.urls")),
+    *password_reset.urls(),
     path("admin/", admin.site.urls),
     path("", include("portal.urls")),
     path("", include("workshops.urls")),

@@ -1,3 +1,4 @@
+import logging
 import os
 from collections import Counter
 
@@ -146,6 +147,43 @@ def county_staff_user(username: str, county_code: str = "1419"):
     return user
 
 
+def verified_login(client, user):
+    """Log ``user`` in as ``force_login`` does, with the second factor given: a confirmed
+    authenticator (TOTP device) recorded in the session as django-otp's ``login`` does.
+    Superusers, administrators and coordinators reach no staff page without it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def staff_login(client, user):
+    """Log ``user`` in as they end up after the login form: with the second factor given
+    when their role needs one (``accounts.twofactor``), without it otherwise."""
+    from accounts.twofactor import second_factor_required
+
+    if second_factor_required(user):
+        return verified_login(client, user)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's ``admin_client`` (a client of its own, not ``client``), with the
+    second factor a superuser needs."""
+    from django.test import Client
+
+    return verified_login(Client(), admin_user)
+
+
 @pytest.fixture
 def staff_client(client):
     """A client logged in as a county staff member of Płock county (code 1419)."""
@@ -161,3 +199,33 @@ def second_staff_client():
     other = Client()
     other.force_login(county_staff_user("bartek.plock"))
     return other
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free local port, with Django's SMTP backend
+    pointed at it; the fixture's value is the ``Inbox`` of what arrived."""
+    from aiosmtpd.controller import Controller
+
+    from tests.mailserver import Inbox, free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's chatter
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run the background worker (``manage.py db_worker --batch``) over the queued tasks."""
+    from tests.mailserver import run_worker
+
+    return run_worker

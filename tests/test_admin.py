@@ -89,13 +89,19 @@ def admin_user(django_user_model):
 
 
 @pytest.fixture
-def objects():
+def objects(admin_user, django_user_model):
     """Records the fixtures do not hold: personal data is never part of them."""
     register_attendees(1, prefix="Smoke")
     # A failed-login counter of django-axes (its admin list is where a lockout is lifted).
     AccessAttempt.objects.create(
         username="smoke", ip_address="192.0.2.1", user_agent="pytest", failures_since_start=1
     )
+    # A queued background task (django-tasks) and a set of recovery codes (django-otp).
+    from accounts.twofactor import recovery_codes_replace
+    from workshops.tasks import cycle_completed_notify
+
+    cycle_completed_notify.enqueue(cycle_id=cycle_with_sessions().pk)
+    recovery_codes_replace(user=django_user_model.objects.get(username="admin"))
 
 
 def existing(model):
@@ -213,7 +219,8 @@ def more_municipalities(n):
     batch = next(BATCHES)
     county = County.objects.get(code="1419")
     Municipality.objects.bulk_create(
-        Municipality(code=f"99{batch:02}{i:03}", county=county, name=f"Gmina {i}", kind="2")
+        # Seven digits, however many batches ran before in this process.
+        Municipality(code=f"99{batch % 100:02}{i:03}", county=county, name=f"Gmina {i}", kind="2")
         for i in range(n)
     )
 

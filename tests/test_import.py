@@ -178,6 +178,7 @@ def test_rows_payload_survives_json(cycle):
         "sector": "culture",
         "email": "lukasz@example.org",
         "phone": "",
+        "email_consent": False,
         "sessions": [1, 2],
         "attendee_id": None,
     }
@@ -808,9 +809,10 @@ def test_template_reads_back_as_one_valid_row(cycle, file_format):
 
 def test_template_has_the_polish_headings():
     text = attendee_template_file(format="csv").decode("utf-8")
-    assert text.startswith("\ufeffImię i nazwisko;Organizacja;Sektor;E-mail;Telefon;Sesje\r\n")
+    headings = "Imię i nazwisko;Organizacja;Sektor;E-mail;Telefon;Zgoda na e-mail;Sesje"
+    assert text.startswith(f"\ufeff{headings}\r\n")
     sheet = openpyxl.load_workbook(io.BytesIO(attendee_template_file(format="xlsx"))).active
-    assert [cell.value for cell in sheet[1]] == HEADER
+    assert [cell.value for cell in sheet[1]] == headings.split(";")
     assert sheet.max_row == 2
 
 

@@ -19,11 +19,13 @@ from accounts.models import StaffProfile
 from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from programmes.models import AgreementParty, AgreementSignatory, County, PartnershipAgreement
 from projects.models import ProjectIdea, StatusChange
+from tests.conftest import staff_login
 from workshops.import_previews import IMPORT_PREVIEW_RETENTION
 from workshops.models import (
     Attendance,
     Attendee,
     Certificate,
+    CertificateDelivery,
     CycleRole,
     ImportPreviewUpload,
     Session,
@@ -41,7 +43,7 @@ def world():
     cycle.certificate_min_sessions = 1
     cycle.save()
     attendee = Attendee.objects.create(
-        cycle=cycle, full_name="Teodor Macierz", email="teodor@example.org"
+        cycle=cycle, full_name="Teodor Macierz", email="teodor@example.org", email_consent=True
     )
     second = Attendee.objects.create(cycle=cycle, full_name="Urszula Macierz")
     session = cycle.sessions.get(ordinal=1)
@@ -92,7 +94,7 @@ def login(client):
 
     def as_role(role):
         if role != "anonymous":
-            client.force_login(users[role]())
+            staff_login(client, users[role]())
         return client
 
     return as_role
@@ -275,6 +277,16 @@ WRITES: dict[str, Write] = {
         lambda w: {"token": _import_preview_token(w)},
         lambda w: Attendee.objects.filter(full_name="Wiktor Importowany").exists(),
     ),
+    "e-mail the cycle's certificates": Write(
+        lambda w: reverse("admin:workshops_workshopcycle_certificates_email", args=[w["cycle"].pk]),
+        lambda w: {"action": "all"},
+        lambda w: CertificateDelivery.objects.filter(certificate=w["certificate"]).exists(),
+    ),
+    "e-mail one certificate": Write(
+        lambda w: admin_url(w["certificate"], "email"),
+        lambda w: {"action": "send"},
+        lambda w: CertificateDelivery.objects.filter(certificate=w["certificate"]).exists(),
+    ),
     "erase attendee": Write(
         lambda w: admin_url(w["attendee"], "anonymise"),
         lambda w: {},
@@ -326,10 +338,47 @@ def test_county_choice_offers_only_own_counties(world, login):
 
 def test_a_permission_change_takes_effect_on_the_next_request(world, client):
     user = make_user("zmiana", COUNTY_STAFF, ["1419"])
-    client.force_login(user)
+    staff_login(client, user)
     assert client.get(admin_url(world["attendee"])).status_code == 200
     user.staff_profile.counties.set(County.objects.filter(code="1410"))
     assert client.get(admin_url(world["attendee"])).status_code == 404
 
 
-MATRIX_CELLS = len(READS) * len(ROLES) + len(WRITES) * len(ROLES)
+# -- Account pages: the second factor's screens and the password reset ----------------------
+
+ACCOUNT_PAGES = {
+    "second factor: code": lambda: reverse("accounts:otp_verify"),
+    "second factor: set up": lambda: reverse("accounts:otp_setup"),
+    "second factor: recovery codes": lambda: reverse("accounts:otp_recovery_codes"),
+    "password reset": lambda: reverse("admin_password_reset"),
+    "password reset sent": lambda: reverse("password_reset_done"),
+    "password reset done": lambda: reverse("password_reset_complete"),
+    "password reset link (not valid)": lambda: reverse(
+        "password_reset_confirm", kwargs={"uidb64": "MQ", "token": "abc-def"}
+    ),
+}
+# The code screen sends everyone logged in on (to the set-up screen when they have no
+# authenticator); the set-up screen opens for anyone logged in; the recovery codes for
+# those who gave a second factor (here the coordinator); the reset pages for anyone.
+_CLERK = {
+    "second factor: code": 302,
+    "second factor: set up": 200,
+    "second factor: recovery codes": 302,
+}
+ACCOUNT_EXPECTED = {
+    "anonymous": dict.fromkeys(_CLERK, 302),
+    "deactivated": dict.fromkeys(_CLERK, 302),
+    "own_staff": _CLERK,
+    "other_staff": _CLERK,
+    "coordinator": _CLERK | {"second factor: recovery codes": 200},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(ACCOUNT_PAGES))
+def test_account_pages(login, role, name):
+    response = login(role).get(ACCOUNT_PAGES[name]())
+    assert response.status_code == ACCOUNT_EXPECTED[role].get(name, 200)
+
+
+MATRIX_CELLS = len(READS) * len(ROLES) + len(WRITES) * len(ROLES) + len(ACCOUNT_PAGES) * len(ROLES)

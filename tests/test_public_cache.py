@@ -16,6 +16,7 @@ from django.utils import translation
 from programmes.models import PartnershipAgreement, Programme, ProgrammeEvent, Source
 from projects.models import ProjectIdea, Status
 from projects.services import project_idea_set_status
+from tests.conftest import staff_login
 from tests.htmlforms import BrowserForm, admin_change_form
 from workshops.models import Session, WorkshopCycle
 
@@ -75,7 +76,7 @@ def test_languages_and_query_strings_are_cached_apart(client):
 
 def test_logged_in_requests_are_not_cached(client):
     user = get_user_model().objects.create_user("editor", password="x")  # noqa: S106
-    client.force_login(user)
+    staff_login(client, user)
     assert "X-Cache" not in client.get(url("portal:home"))
     assert "X-Cache" not in client.get(url("portal:home"))
 
@@ -91,7 +92,7 @@ def admin(admin_user):
     from django.test import Client
 
     client = Client()
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     return client
 
 

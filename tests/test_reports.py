@@ -15,6 +15,7 @@ from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from programmes.facts import Figure, Precision
 from programmes.models import County, Programme
 from reports.services import ReportFilters, compute_report
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ def test_anonymous_export_is_sent_to_the_login(client):
     ],
 )
 def test_users_without_a_staff_role_get_403(client, kwargs):
-    client.force_login(make_user("someone", **kwargs))
+    staff_login(client, make_user("someone", **kwargs))
     assert client.get(report_url()).status_code == 403
     with translation.override("en"):
         address = reverse("reports:export", kwargs={"table": "summary", "fmt": "csv"})
@@ -111,7 +112,7 @@ def test_users_without_a_staff_role_get_403(client, kwargs):
 
 
 def test_inactive_user_sees_nothing(client):
-    client.force_login(make_user("former", COUNTY_STAFF, ["1419"], active=False))
+    staff_login(client, make_user("former", COUNTY_STAFF, ["1419"], active=False))
     response = client.get(report_url())
     assert response.status_code in (302, 403)
     assert b"report-table" not in response.content
@@ -123,7 +124,7 @@ def test_coordinators_administrators_and_superusers_see_every_county(client, rol
         user = make_user("root", superuser=True)
     else:
         user = make_user("someone", role)
-    client.force_login(user)
+    staff_login(client, user)
     response = client.get(report_url())
     assert response.status_code == 200
     content = response.content.decode()
@@ -132,7 +133,7 @@ def test_coordinators_administrators_and_superusers_see_every_county(client, rol
 
 
 def test_county_staff_see_their_own_county_only(client, plock_staff):
-    client.force_login(plock_staff)
+    staff_login(client, plock_staff)
     response = client.get(report_url())
     assert response.status_code == 200
     report = response.context["report"]
@@ -145,7 +146,7 @@ def test_county_staff_see_their_own_county_only(client, plock_staff):
 
 
 def test_county_staff_asking_for_another_county_get_a_form_error_and_no_data(client, plock_staff):
-    client.force_login(plock_staff)
+    staff_login(client, plock_staff)
     response = client.get(report_url(county=county("1410").pk))
     assert response.status_code == 400
     assert response.context["report"] is None
@@ -161,22 +162,22 @@ def test_county_staff_asking_for_another_county_get_a_form_error_and_no_data(cli
 
 
 def test_report_link_in_the_admin_for_staff_only(client, coordinator, plock_staff):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get("/en/admin/").content.decode()
     assert f'href="{report_url()}"' in page
-    client.force_login(plock_staff)
+    staff_login(client, plock_staff)
     assert f'href="{report_url()}"' in client.get("/en/admin/").content.decode()
 
 
 def test_no_report_link_on_public_pages(client, coordinator):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     for address in ("/en/", "/"):
         content = client.get(address).content.decode()
         assert "/reports/" not in content and "/raporty/" not in content
 
 
 def test_report_pages_are_never_cached(client, coordinator):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     for address in (
         report_url(),
         reverse("reports:export", kwargs={"table": "summary", "fmt": "csv"}),
@@ -227,7 +228,7 @@ def test_summary_by_edition(coordinator):
 
 
 def test_page_shows_the_figures_with_their_precision(client, coordinator):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     content = client.get(report_url()).content.decode()
     assert "approx. 1800" in content
     assert "at least 12" in content
@@ -240,7 +241,7 @@ def test_page_shows_the_figures_with_their_precision(client, coordinator):
 
 
 def test_polish_page(client, coordinator):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(report_url("pl"))
     assert response.status_code == 200
     with translation.override("pl"):
@@ -281,7 +282,7 @@ def test_year_filter_reports_records_that_may_fall_in_the_range(client, coordina
     assert report.total.cycles == 0
     assert report.notes.cycles_overlapping == 16
     assert report.total.events == 2
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     content = client.get(report_url(year_from=2005, year_to=2005)).content.decode()
     assert "16 workshop cycles may fall in this range; their dates are not known precisely." in (
         content
@@ -295,7 +296,7 @@ def test_year_filter_reports_records_that_may_fall_in_the_range(client, coordina
 
 def test_programme_and_county_filters(client, coordinator):
     edition = Programme.objects.get(slug="wlosg-2017")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(report_url(programme=edition.pk, county=county("1410").pk))
     assert response.status_code == 200
     report = response.context["report"]
@@ -381,7 +382,7 @@ def test_register_figures_sector_and_rate_bands(plock_staff):
     ],
 )
 def test_bad_filters_are_field_errors(client, coordinator, query, field):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(report_url(), query)
     assert response.status_code == 400
     assert field in response.context["form"].errors
@@ -390,7 +391,7 @@ def test_bad_filters_are_field_errors(client, coordinator, query, field):
 
 
 def test_unknown_query_parameters_are_ignored(client, coordinator):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(report_url(), {"utm": "x", "<script>": "1"})
     assert response.status_code == 200
     assert response.context["report"].total.cycles == 18
@@ -403,7 +404,7 @@ def test_charts_read_their_data_from_json_without_inline_script(client, coordina
     import json
     import re
 
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     content = client.get(report_url()).content.decode()
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", content, flags=re.S)
     for attributes, _body in scripts:
@@ -448,7 +449,7 @@ def test_print_header_and_stylesheet(client, coordinator):
 
     from django.conf import settings
 
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     content = client.get(report_url()).content.decode()
     assert "/static/css/reports.css" in content
     assert 'class="print-header"' in content and "Generated on" in content
@@ -471,7 +472,7 @@ def test_one_sided_year_filters():
 
 def test_programme_filter_in_polish_page(client, coordinator):
     edition = Programme.objects.get(slug="wlog-2003-2010")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(report_url("pl", programme=edition.pk))
     assert response.status_code == 200
     report = response.context["report"]

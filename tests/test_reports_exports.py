@@ -15,6 +15,7 @@ from accounts.models import StaffProfile
 from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from programmes.models import County
 from reports.exports import TABLES
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def export_url(table, fmt, lang="en"):
 
 @pytest.fixture
 def coordinator_client(client):
-    client.force_login(make_user("koordynator", COORDINATOR))
+    staff_login(client, make_user("koordynator", COORDINATOR))
     return client
 
 
@@ -160,7 +161,7 @@ def test_formula_injection_is_neutralised(coordinator_client):
 
 
 def test_county_staff_export_only_their_county(client):
-    client.force_login(make_user("plock", COUNTY_STAFF, ["1419"]))
+    staff_login(client, make_user("plock", COUNTY_STAFF, ["1419"]))
     rows = read_csv(client.get(export_url("counties", "csv")))
     assert [row[0] for row in rows[1:]] == ["1419", ""]
     summary = read_csv(client.get(export_url("summary", "csv")))

@@ -8,6 +8,7 @@ from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from accounts.scoping import counties_for_user, may_use_county, scope_queryset
 from programmes.models import County, PartnershipAgreement
 from projects.models import ProjectIdea
+from tests.conftest import staff_login
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -122,9 +123,9 @@ def test_administrators_may_lift_a_login_lockout_and_no_one_else(client):
     attempt = AccessAttempt.objects.create(
         username="locked.out", ip_address="127.0.0.9", user_agent="", failures_since_start=5
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assert client.get(f"/admin/axes/accessattempt/{attempt.pk}/delete/").status_code == 403
-    client.force_login(administrator)
+    staff_login(client, administrator)
     response = client.post(f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()

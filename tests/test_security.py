@@ -707,6 +707,7 @@ def production_env(**changes) -> dict:
         HTTPS="1",
         ALLOWED_HOSTS="portal.example.gov.pl",
         CSRF_TRUSTED_ORIGINS="https://portal.example.gov.pl",
+        PORTAL_BASE_URL="https://portal.example.gov.pl",
     )
     env.update(changes)
     return {key: value for key, value in env.items() if value is not None}
@@ -727,6 +728,22 @@ def test_production_settings_pass_check_deploy():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_links_in_e_mails_would_lead_to_this_machine():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_env(PORTAL_BASE_URL=None)
+    )
+    assert result.returncode != 0
+    assert "partnership.W001" in result.stdout + result.stderr
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(PORTAL_BASE_URL="http://portal.example.gov.pl"),
+    )
+    assert "partnership.W002" in result.stdout + result.stderr
 
 
 def test_check_deploy_fails_without_https():

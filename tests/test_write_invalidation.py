@@ -29,6 +29,7 @@ from projects.models import ProjectIdea, Status
 from projects.services import project_idea_set_status
 from reports import services as report_services
 from reports.services import ReportFilters, cached_report
+from tests.conftest import staff_login
 from tests.htmlforms import admin_change_form
 from workshops.attendance import attendance_register_save
 from workshops.certificates import certificate_reissue, certificate_revoke, certificates_issue
@@ -91,7 +92,7 @@ def visitor():
 @pytest.fixture
 def admin(admin_user):
     client = Client()
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     return client
 
 

@@ -29,10 +29,11 @@ from programmes.admin import (
     date_fieldset,
 )
 
-from . import staff_views
+from . import mail_views, staff_views
 from .attendee_fields import attendee_field_clean
 from .importing import attendee_duplicates
 from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
+from .notifications import cycle_completion_notify
 
 
 def record_screen_urls(model_admin, screens):
@@ -170,6 +171,13 @@ class WorkshopCycleAdmin(
             *[item for link in links for item in link],
         )
 
+    def save_model(self, request, obj, form, change):
+        completed = change and "status" in form.changed_data and obj.status == obj.Status.COMPLETED
+        super().save_model(request, obj, form, change)
+        if completed:
+            # The county closed the cycle: the coordinators hear of it (in the background).
+            cycle_completion_notify(cycle=obj)
+
     def get_urls(self):
         return [
             *record_screen_urls(
@@ -181,6 +189,7 @@ class WorkshopCycleAdmin(
                     "import/confirm": staff_views.attendee_import_confirm,
                     "certificates": staff_views.certificates_overview,
                     "certificates/pdf": staff_views.certificates_bulk_pdf,
+                    "certificates/email": mail_views.certificates_email,
                 },
             ),
             *super().get_urls(),
@@ -305,6 +314,7 @@ class AttendeeForm(forms.ModelForm):
             "organisation_name",
             "sector",
             "email",
+            "email_consent",
             "phone",
             "consent_note",
         ]
@@ -360,7 +370,7 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
             None,
             {"fields": ["cycle", "full_name", "different_person", "organisation_name", "sector"]},
         ),
-        (_("Contact"), {"fields": ["email", "phone"]}),
+        (_("Contact"), {"fields": ["email", "email_consent", "phone"]}),
         (_("Consent"), {"fields": ["consent_note", "anonymised_at", "personal_data_actions"]}),
         RECORD_FIELDSET,
     ]
@@ -393,6 +403,7 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
                 "email",
                 "phone",
                 "consent_note",
+                "email_consent",
                 "cycle",
             ]
         return self.readonly_fields
@@ -543,6 +554,7 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
                 {
                     "pdf": staff_views.certificate_pdf,
                     "revoke": staff_views.certificate_revoke_view,
+                    "email": mail_views.certificate_email,
                 },
             ),
             *super().get_urls(),

@@ -10,6 +10,9 @@
   starting with “+” is a phone number, not a formula;
 * ``max_length``, ``required`` (the name), ``email``, ``phone``, ``sector``.
 
+``consent_clean`` reads a yes/no cell (the consent to e-mail): “tak”/“nie” (or yes/no, 1/0,
+x), empty meaning no; anything else is refused with the code ``consent``.
+
 Runs of spaces, tabs and line breaks become one space, text is stored in Unicode NFC, and a
 value of dashes only (“-”, “—”) means none. The import checks every cell with it and the
 attendee admin form every field it edits, so both refuse and store the same values.
@@ -121,6 +124,22 @@ def attendee_field_clean(
     if text and field == "sector":
         return _sector_value(text, sectors if sectors is not None else sector_lookup())
     return text
+
+
+CONSENT_YES = frozenset({"tak", "t", "yes", "y", "1", "x", "true", "prawda", "zgoda"})
+CONSENT_NO = frozenset({"", "nie", "n", "no", "0", "false", "fałsz", "brak"})
+
+
+def consent_clean(value: str) -> bool:
+    """A yes/no cell (the import's “Zgoda na e-mail”): “tak”, “nie”, or empty for no."""
+    text = text_clean(value).casefold()
+    if text in CONSENT_YES:
+        return True
+    if text in CONSENT_NO:
+        return False
+    raise ValidationError(
+        _("Write “tak” (yes) or “nie” (no), or leave the cell empty for no."), code="consent"
+    )
 
 
 def _sector_value(text: str, sectors: Mapping[str, str]) -> str:

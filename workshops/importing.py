@@ -63,6 +63,7 @@ from .attendee_fields import (
     CONTROL,
     TEXT_FIELDS,
     attendee_field_clean,
+    consent_clean,
     name_key,
     sector_lookup,
     text_clean,
@@ -74,7 +75,7 @@ IMPORT_CHANGE_REASON = "Import listy uczestników"
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
-MAX_COLUMNS = 100  # the template has 6
+MAX_COLUMNS = 100  # the template has 7
 # What an XLSX workbook may ask of openpyxl (workbook_scan checks it first). A list of
 # 10,000 people unpacks to about 4 MB (14 MB with every field at its length limit in
 # two-byte letters) and holds 60,000 cells and texts, a few hundred other elements.
@@ -114,10 +115,16 @@ COLUMNS = (
     Column("sector", "Sektor", "sector", frozenset({"sektor", "sector"})),
     Column("email", "E-mail", "e-mail", frozenset({"e-mail", "email"})),
     Column("phone", "Telefon", "phone", frozenset({"telefon", "phone"})),
+    Column(
+        "email_consent",
+        "Zgoda na e-mail",
+        "e-mail consent",
+        frozenset({"zgoda na e-mail", "zgoda na email", "e-mail consent", "email consent"}),
+    ),
     Column("sessions", "Sesje", "sessions", frozenset({"sesje", "sessions"})),
 )
 COLUMN_BY_ALIAS = {alias: column for column in COLUMNS for alias in column.aliases}
-FILLABLE_FIELDS = ("organisation_name", "sector", "email", "phone")
+FILLABLE_FIELDS = ("organisation_name", "sector", "email", "phone", "email_consent")
 
 TEMPLATE_EXAMPLE = {
     "full_name": "Jan Kowalski",
@@ -125,6 +132,7 @@ TEMPLATE_EXAMPLE = {
     "sector": Sector.NGO,
     "email": "jan.kowalski@example.org",
     "phone": "+48 600 100 200",
+    "email_consent": "tak",
     "sessions": "1; 2; 3",
 }
 
@@ -163,6 +171,7 @@ class ImportRow:
     sector: str = ""
     email: str = ""
     phone: str = ""
+    email_consent: bool = False  # agreed to receive e-mail (the certificate)
     sessions: tuple[int, ...] = ()  # session numbers (ordinals) in the cycle
     attendee_id: int | None = None
 
@@ -170,6 +179,7 @@ class ImportRow:
         return {
             "row": self.row,
             **{name: getattr(self, name) for name in TEXT_FIELDS},
+            "email_consent": self.email_consent,
             "sessions": list(self.sessions),
             "attendee_id": self.attendee_id,
         }
@@ -450,6 +460,8 @@ def _clean_cell(key: str, raw: str, *, ordinals, sectors) -> tuple[Any, str | No
     try:
         if key == "sessions":
             return _session_numbers(text_clean(raw), ordinals)
+        if key == "email_consent":
+            return consent_clean(raw), None
         return attendee_field_clean(field=key, value=raw, sectors=sectors), None
     except ValidationError as error:
         return None, error.messages[0]
@@ -732,6 +744,10 @@ def _rows_from_payload(
             cells = {key: payload.get(key) or "" for key in TEXT_FIELDS}
             if not all(isinstance(value, str) for value in cells.values()):
                 raise TypeError
+            consent = payload.get("email_consent", False)
+            if not isinstance(consent, bool):
+                raise TypeError
+            cells["email_consent"] = "tak" if consent else ""
             cells["sessions"] = " ".join(str(int(n)) for n in payload.get("sessions") or ())
             attendee_id = payload.get("attendee_id")
             previewed[number] = int(attendee_id) if attendee_id is not None else None
@@ -917,6 +933,7 @@ def _import_attendees_create(
         Attendee(
             cycle=cycle,
             **{name: getattr(record, name) for name in TEXT_FIELDS},
+            email_consent=record.email_consent,
             consent_note=consent_note.strip()[:2000],
             created_at=audit["now"],
             updated_at=audit["now"],

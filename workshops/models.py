@@ -15,6 +15,7 @@ from django.db import IntegrityError, models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import ExtractYear, NullIf
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -409,6 +410,13 @@ class Attendee(TimeStampedModel):
         blank=True,
         help_text=_("How and when the person agreed to the processing of their data."),
     )
+    email_consent = models.BooleanField(
+        _("agrees to e-mail"),
+        default=False,
+        help_text=_(
+            "The person agreed to receive e-mail from the office, such as their certificate."
+        ),
+    )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = AttendeeQuerySet.as_manager()
@@ -538,6 +546,8 @@ class Certificate(TimeStampedModel):
         ordering = ["cycle", "number"]
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
+        # Sending certificates to their holders by e-mail (the Certificates screen).
+        permissions = [("email_certificate", _("Can e-mail certificates to their holders"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["attendee"],
@@ -651,3 +661,87 @@ class ImportPreviewUpload(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class CertificateMailing(models.Model):
+    """A request to e-mail certificates, one or the whole cycle's: who asked and when. The
+    e-mails themselves are its ``deliveries``, sent in the background (``mailing.py``)."""
+
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "cycle__county"
+
+    cycle = models.ForeignKey(
+        WorkshopCycle, on_delete=models.CASCADE, related_name="mailings", verbose_name=_("cycle")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    whole_cycle = models.BooleanField(_("whole cycle"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("certificate mailing")
+        verbose_name_plural = _("certificate mailings")
+
+    def __str__(self):
+        return f"{self.cycle} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class CertificateDelivery(models.Model):
+    """One certificate e-mailed to its holder, and how that went. The latest delivery of a
+    certificate is its state on the Certificates screen."""
+
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "certificate__cycle__county"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("delivery status", "queued")
+        SENDING = "sending", pgettext_lazy("delivery status", "sending")
+        SENT = "sent", pgettext_lazy("delivery status", "sent")
+        FAILED = "failed", pgettext_lazy("delivery status", "failed")
+        SKIPPED = "skipped", pgettext_lazy("delivery status", "not sent")
+
+    mailing = models.ForeignKey(
+        CertificateMailing,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("mailing"),
+    )
+    certificate = models.ForeignKey(
+        Certificate,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("certificate"),
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
+
+    objects = CountyScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("certificate e-mail")
+        verbose_name_plural = _("certificate e-mails")
+        indexes = [models.Index(fields=["certificate", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "certificate"], name="delivery_once_per_mailing"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} – {self.get_status_display()}"

@@ -32,6 +32,7 @@ def attendee_personal_data(*, attendee: Attendee) -> dict:
             "email": attendee.email,
             "phone": attendee.phone,
             "consent_note": attendee.consent_note,
+            "email_consent": attendee.email_consent,
             "registered_at": attendee.created_at.isoformat(),
             "updated_at": attendee.updated_at.isoformat(),
         },
@@ -50,6 +51,10 @@ def attendee_personal_data(*, attendee: Attendee) -> dict:
                 "issued_on": c.issued_on.isoformat(),
                 "issued_by": c.issued_by,
                 "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+                "emailed_at": [
+                    d.sent_at.isoformat()
+                    for d in c.deliveries.filter(sent_at__isnull=False).order_by("sent_at")
+                ],
             }
             for c in attendee.certificates.order_by("number")
         ],
@@ -60,7 +65,9 @@ def _scrub_history(attendee_ids) -> None:
     history = getattr(Attendee, "history", None)
     if history is None:
         return
-    history.model.objects.filter(id__in=attendee_ids).update(**dict.fromkeys(PERSONAL_FIELDS, ""))
+    history.model.objects.filter(id__in=attendee_ids).update(
+        **dict.fromkeys(PERSONAL_FIELDS, ""), email_consent=False
+    )
 
 
 @transaction.atomic
@@ -73,6 +80,7 @@ def attendee_anonymise(*, attendee: Attendee) -> Attendee:
         return attendee
     for field in PERSONAL_FIELDS:
         setattr(attendee, field, "")
+    attendee.email_consent = False
     attendee.anonymised_at = timezone.now()
     attendee.save()
     _scrub_history([attendee.pk])
@@ -105,7 +113,10 @@ def attendees_anonymise_expired(*, years: int | None = None) -> int:
         return 0
     now = timezone.now()
     Attendee.objects.filter(pk__in=ids).update(
-        **dict.fromkeys(PERSONAL_FIELDS, ""), anonymised_at=now, updated_at=now
+        **dict.fromkeys(PERSONAL_FIELDS, ""),
+        email_consent=False,
+        anonymised_at=now,
+        updated_at=now,
     )
     _scrub_history(ids)
     public_data_changed()
