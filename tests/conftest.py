@@ -229,3 +229,17 @@ def run_tasks():
     from tests.mailserver import run_worker
 
     return run_worker
+
+
+@pytest.fixture
+def frozen_rate_windows():
+    """The per-address limits count in fixed windows (a minute, a quarter of an hour); a test
+    that makes sixty requests must not see its count restart because a loaded CI machine's
+    clock crossed a window's end meanwhile. django-ratelimit's clock stands still instead."""
+    import time
+    from unittest import mock
+
+    now = time.time()
+    with mock.patch("django_ratelimit.core.time") as clock:
+        clock.time.return_value = now
+        yield

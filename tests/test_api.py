@@ -323,6 +323,7 @@ def test_english_is_given_when_asked_for(client):
 # -- the limit per address ------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("frozen_rate_windows")
 def test_over_the_limit_the_answer_is_429_with_retry_after(client, settings):
     settings.API_ANON_RATE = "3/m"
     for _ in range(3):

@@ -28,7 +28,7 @@ from workshops.import_previews import (
 )
 from workshops.models import Attendance, Attendee, ImportPreviewUpload, WorkshopCycle
 
-from .conftest import county_staff_user
+from .conftest import county_staff_user, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,7 @@ def test_the_session_keeps_nothing_of_the_list(staff_client, cycle):
         "sector": "",
         "email": "osoba0@example.org",
         "phone": "",
+        "email_consent": False,
         "sessions": [1, 2],
         "attendee_id": None,
     }
@@ -325,7 +326,7 @@ def test_each_import_screen_needs_the_import_permissions(client, cycle, suffix, 
     """A coordinator sees the cycle but may not add attendees: 403 on every screen."""
     user = django_user_model.objects.create_user("koordynator", is_staff=True)
     user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
-    client.force_login(user)
+    staff_login(client, user)
     assert client.post(url(cycle, suffix), {"format": "csv"}).status_code == 403
     assert client.get(url(cycle, suffix), {"format": "csv"}).status_code == 403
 

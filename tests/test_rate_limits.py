@@ -27,7 +27,7 @@ from partnership.ratelimits import address_key
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, WorkshopCycle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_rate_windows")]
 
 ROOT = Path(__file__).resolve().parents[1]
 IP = "203.0.113.7"
