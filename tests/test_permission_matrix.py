@@ -11,15 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import StaffProfile
-from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.roles import COORDINATOR, COUNTY_STAFF
 from programmes.models import AgreementParty, AgreementSignatory, County, PartnershipAgreement
 from projects.models import ProjectIdea, StatusChange
 from tests.conftest import staff_login
+from tests.factories import make_user
 from workshops.import_previews import IMPORT_PREVIEW_RETENTION
 from workshops.models import (
     Attendance,
@@ -74,22 +74,13 @@ def world():
     }
 
 
-def make_user(name, role=None, counties=(), active=True):
-    user = User.objects.create_user(name, is_staff=True, is_active=active)
-    if role:
-        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
-    profile = StaffProfile.objects.create(user=user)
-    profile.counties.set(County.objects.filter(code__in=counties))
-    return user
-
-
 @pytest.fixture
 def login(client):
     users = {
         "own_staff": lambda: make_user("plock", COUNTY_STAFF, ["1419"]),
         "other_staff": lambda: make_user("losice", COUNTY_STAFF, ["1410"]),
         "coordinator": lambda: make_user("koordynator", COORDINATOR),
-        "deactivated": lambda: make_user("byly", COUNTY_STAFF, ["1419"], active=False),
+        "deactivated": lambda: make_user("byly", COUNTY_STAFF, ["1419"], is_active=False),
     }
 
     def as_role(role):

@@ -6,27 +6,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import StaffProfile
-from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF
 from programmes.facts import Figure, Precision
 from programmes.models import County, Programme
 from reports.services import ReportFilters, compute_report
 from tests.conftest import staff_login
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(name, role=None, counties=(), *, active=True, staff=True, superuser=False):
-    user = User.objects.create_user(name, is_staff=staff, is_active=active, is_superuser=superuser)
-    if role:
-        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
-    profile = StaffProfile.objects.create(user=user)
-    profile.counties.set(County.objects.filter(code__in=counties))
-    return user
 
 
 def report_url(lang="en", **query):
@@ -99,8 +89,8 @@ def test_anonymous_export_is_sent_to_the_login(client):
     "kwargs",
     [
         {"role": None},  # staff flag but no role
-        {"role": None, "staff": False},  # an ordinary account
-        {"role": COUNTY_STAFF, "counties": ["1419"], "staff": False},  # role, no staff flag
+        {"role": None, "is_staff": False},  # an ordinary account
+        {"role": COUNTY_STAFF, "counties": ["1419"], "is_staff": False},  # role, no staff flag
     ],
 )
 def test_users_without_a_staff_role_get_403(client, kwargs):
@@ -112,7 +102,7 @@ def test_users_without_a_staff_role_get_403(client, kwargs):
 
 
 def test_inactive_user_sees_nothing(client):
-    staff_login(client, make_user("former", COUNTY_STAFF, ["1419"], active=False))
+    staff_login(client, make_user("former", COUNTY_STAFF, ["1419"], is_active=False))
     response = client.get(report_url())
     assert response.status_code in (302, 403)
     assert b"report-table" not in response.content
@@ -121,7 +111,7 @@ def test_inactive_user_sees_nothing(client):
 @pytest.mark.parametrize("role", [COORDINATOR, ADMINISTRATOR, "superuser"])
 def test_coordinators_administrators_and_superusers_see_every_county(client, role):
     if role == "superuser":
-        user = make_user("root", superuser=True)
+        user = make_user("root", is_superuser=True)
     else:
         user = make_user("someone", role)
     staff_login(client, user)

@@ -7,24 +7,16 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import StaffProfile
-from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.roles import COORDINATOR, COUNTY_STAFF
 from programmes.models import County
 from reports.exports import TABLES
 from tests.conftest import staff_login
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(name, role, counties=()):
-    user = User.objects.create_user(name, is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code__in=counties))
-    return user
 
 
 def export_url(table, fmt, lang="en"):

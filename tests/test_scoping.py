@@ -1,27 +1,17 @@
 """Who may touch which county's records: one function, both sides of every rule."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
-from accounts.models import StaffProfile
-from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF
 from accounts.scoping import counties_for_user, may_use_county, scope_queryset
 from programmes.models import County, PartnershipAgreement
 from projects.models import ProjectIdea
 from tests.conftest import staff_login
+from tests.factories import make_user
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(username, role=None, counties=(), **extra):
-    user = User.objects.create_user(username, password="x-unused-x", is_staff=True, **extra)
-    if role:
-        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
-    if counties:
-        profile = StaffProfile.objects.create(user=user)
-        profile.counties.set(County.objects.filter(code__in=counties))
-    return User.objects.get(pk=user.pk)
 
 
 def slugs(queryset):

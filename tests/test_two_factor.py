@@ -6,21 +6,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import StaffProfile
-from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF
 from accounts.twofactor import (
     authenticator_confirm,
     pending_authenticator,
     second_factor_required,
 )
-from programmes.models import County
+from tests.factories import make_user
 from tests.test_permission_matrix import READS
 from tests.test_permission_matrix import world as world  # noqa: F401 - the fixture
 from workshops.models import Attendee, WorkshopCycle
@@ -34,22 +32,14 @@ VERIFY = reverse("accounts:otp_verify")
 SETUP = reverse("accounts:otp_setup")
 
 
-def make_user(name, role, counties=(), **extra):
-    user = User.objects.create_user(name, password=PASSWORD, is_staff=True, **extra)
-    if role:
-        user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code__in=counties))
-    return user
-
-
 @pytest.fixture
 def coordinator():
-    return make_user("koordynatorka", COORDINATOR)
+    return make_user("koordynatorka", COORDINATOR, password=PASSWORD)
 
 
 @pytest.fixture
 def clerk():
-    return make_user("urzedniczka.plock", COUNTY_STAFF, ["1419"])
+    return make_user("urzedniczka.plock", COUNTY_STAFF, ["1419"], password=PASSWORD)
 
 
 def login(client, user, password=PASSWORD, next_url="/admin/"):
@@ -90,9 +80,11 @@ def enrolled(user):
 def test_who_must_give_a_second_factor(settings, role, setting, required):
     settings.STAFF_2FA_REQUIRED = setting
     if role == "superuser":
-        user = make_user("root", None, is_superuser=True)
+        user = make_user("root", None, is_superuser=True, password=PASSWORD)
     else:
-        user = make_user("someone", role, ["1419"] if role == COUNTY_STAFF else ())
+        user = make_user(
+            "someone", role, ["1419"] if role == COUNTY_STAFF else (), password=PASSWORD
+        )
     assert second_factor_required(user) is required
     user.is_active = False
     assert second_factor_required(user) is False
@@ -118,7 +110,7 @@ def test_a_password_alone_reaches_no_staff_page_when_county_staff_must_use_it(
     name,
 ):
     settings.STAFF_2FA_REQUIRED = True
-    clerk = make_user("plock.2fa", COUNTY_STAFF, ["1419"])
+    clerk = make_user("plock.2fa", COUNTY_STAFF, ["1419"], password=PASSWORD)
     enrolled(clerk)
     login(client, clerk)
     response = client.get(READS[name](world))
@@ -303,7 +295,7 @@ def test_an_administrator_resets_a_lost_phone(client, coordinator):
     from tests.conftest import verified_login
 
     enrolled(coordinator)
-    admin = make_user("administratorka", ADMINISTRATOR)
+    admin = make_user("administratorka", ADMINISTRATOR, password=PASSWORD)
     verified_login(client, admin)
     response = client.post(
         reverse("admin:auth_user_changelist"),
