@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from hypothesis import HealthCheck, settings
 
+from tests.records import PLOCK, PLOCK_2017
+
 # Hypothesis profiles for the fuzz tests (tests/test_fuzz*.py): "ci" (the default) keeps
 # them to about a minute on one core; HYPOTHESIS_PROFILE=thorough tries many more inputs.
 _FUZZ_SETTINGS = {
@@ -133,18 +135,11 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
-def county_staff_user(username: str, county_code: str = "1419"):
+def county_staff_user(username: str, county_code: str = PLOCK):
     """A county staff member working for one county (Płock, 1419, unless told)."""
-    from django.contrib.auth.models import Group, User
+    from tests.factories import CountyStaffFactory
 
-    from accounts.models import StaffProfile
-    from accounts.roles import COUNTY_STAFF, GROUP_NAMES
-    from programmes.models import County
-
-    user = User.objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code=county_code))
-    return user
+    return CountyStaffFactory(username=username, counties=[county_code])
 
 
 def verified_login(client, user):
@@ -243,3 +238,32 @@ def frozen_rate_windows():
     with mock.patch("django_ratelimit.core.time") as clock:
         clock.time.return_value = now
         yield
+
+
+@pytest.fixture
+def english():
+    """Messages and labels made outside a request in English, whatever the Polish catalogue
+    says; a module asks for it with ``pytestmark = pytest.mark.usefixtures("english")``."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def certificate_min_sessions():
+    """The sessions the ``cycle`` fixture asks for a certificate; None keeps the records'
+    value. A module overrides it with a fixture of the same name returning its number."""
+    return None
+
+
+@pytest.fixture
+def cycle(certificate_min_sessions):
+    """The 2017 workshop cycle of Płock county (``PLOCK_2017``), from the records."""
+    from workshops.models import WorkshopCycle
+
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
+    if certificate_min_sessions is not None:
+        cycle.certificate_min_sessions = certificate_min_sessions
+        cycle.save()
+    return cycle

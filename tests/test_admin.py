@@ -32,6 +32,7 @@ from programmes.models import (
     Sector,
 )
 from projects.models import ProjectIdea, Status, StatusChange, Theme
+from tests.records import PLOCK, PLOCK_2017
 from workshops.models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def url(model, view, *args):
 
 
 def cycle_with_sessions():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    return WorkshopCycle.objects.get(slug=PLOCK_2017)
 
 
 def register_attendees(n, prefix="Test"):
@@ -193,7 +194,7 @@ def test_the_site_is_called_local_partnership_portal():
 
 def more_organisations(n):
     batch = next(BATCHES)
-    county = County.objects.get(code="1419")
+    county = County.objects.get(code=PLOCK)
     parent = Organisation.objects.order_by("pk").first()
     return Organisation.objects.bulk_create(
         Organisation(
@@ -217,7 +218,7 @@ def more_people(n):
 
 def more_municipalities(n):
     batch = next(BATCHES)
-    county = County.objects.get(code="1419")
+    county = County.objects.get(code=PLOCK)
     Municipality.objects.bulk_create(
         # Seven digits, however many batches ran before in this process.
         Municipality(code=f"99{batch % 100:02}{i:03}", county=county, name=f"Gmina {i}", kind="2")
@@ -245,7 +246,7 @@ def more_programmes(n):
 def more_agreements(n):
     batch = next(BATCHES)
     programme = Programme.objects.order_by("pk").first()
-    county = County.objects.get(code="1419")
+    county = County.objects.get(code=PLOCK)
     return PartnershipAgreement.objects.bulk_create(
         PartnershipAgreement(
             slug=f"test-agreement-{batch}-{i}",
@@ -281,7 +282,7 @@ def more_signatories(n):
 def more_events(n):
     batch = next(BATCHES)
     programme = Programme.objects.order_by("pk").first()
-    county = County.objects.get(code="1419")
+    county = County.objects.get(code=PLOCK)
     organiser = Organisation.objects.order_by("pk").first()
     return ProgrammeEvent.objects.bulk_create(
         ProgrammeEvent(

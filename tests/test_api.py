@@ -22,6 +22,7 @@ from django.utils import translation
 from opendata.licence import open_data_licence
 from projects.models import ProjectIdea, Status
 from projects.services import project_idea_set_status
+from tests.records import PLOCK, PLOCK_2017, PROGRAMME_2017
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,11 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/"
 LISTS = {
     "projects": "dowozik",
-    "cycles": "wlosg-2017-plocki",
+    "cycles": PLOCK_2017,
     "events": "2005-05-17-spotkanie-w-serpelicach",
     "agreements": "2003-11-18-porozumienie-powiat-plocki",
-    "counties": "1419",
-    "editions": "wlosg-2017",
+    "counties": PLOCK,
+    "editions": PROGRAMME_2017,
     "themes": "transport",
     "sources": "001-da457f450f78d650",
 }
@@ -147,12 +148,12 @@ def test_identifiers_are_teryt_codes_and_slugs_with_links_between_records(client
     idea = get(client, f"{API}projects/dowozik/").json()
     assert idea["id"] == "dowozik"
     assert idea["county"] == {
-        "teryt": "1419",
+        "teryt": PLOCK,
         "name": "płocki",
         "url": "http://testserver/api/v1/counties/1419/",
     }
     assert idea["cycle"]["url"] == "http://testserver/api/v1/cycles/wlosg-2017-plocki/"
-    assert idea["edition"]["id"] == "wlosg-2017"
+    assert idea["edition"]["id"] == PROGRAMME_2017
     assert [theme["id"] for theme in idea["themes"]] == ["transport"]
     county = get(client, f"{API}counties/1419/").json()
     assert county["links"]["projects"] == "http://testserver/api/v1/projects/?county=1419"
@@ -168,7 +169,7 @@ def test_the_catalogue_filters(client):
     everything = ids(client, f"{API}projects/")
     assert len(everything) == ProjectIdea.objects.count()
     assert set(ids(client, f"{API}projects/?county=1419")) == set(
-        ProjectIdea.objects.filter(county__code="1419").values_list("slug", flat=True)
+        ProjectIdea.objects.filter(county__code=PLOCK).values_list("slug", flat=True)
     )
     assert ids(client, f"{API}projects/?county=plocki") == ids(
         client, f"{API}projects/?county=1419"
@@ -180,7 +181,7 @@ def test_the_catalogue_filters(client):
     assert ids(client, f"{API}projects/?{urlencode({'q': 'dowiozę'})}") == ["dowozik"]
     assert ids(client, f"{API}projects/?{urlencode({'q': 'Dowozik tam'})}") == ["dowozik"]
     assert set(ids(client, f"{API}projects/?programme=wlosg-2017")) == set(
-        ProjectIdea.objects.in_programme("wlosg-2017").values_list("slug", flat=True)
+        ProjectIdea.objects.in_programme(PROGRAMME_2017).values_list("slug", flat=True)
     )
     assert "dowozik" in ids(client, f"{API}projects/?year=2017")
     assert "dowozik" not in ids(client, f"{API}projects/?year=2004")
@@ -247,15 +248,15 @@ def test_page_size_is_bounded(client):
 
 def test_other_lists_filter_by_county_edition_and_year(client):
     plock = get(client, f"{API}cycles/?county=1419").json()
-    assert plock["count"] == WorkshopCycle.objects.filter(county__code="1419").count() > 0
-    assert all(cycle["county"]["teryt"] == "1419" for cycle in plock["results"])
+    assert plock["count"] == WorkshopCycle.objects.filter(county__code=PLOCK).count() > 0
+    assert all(cycle["county"]["teryt"] == PLOCK for cycle in plock["results"])
     cycles_2017 = get(client, f"{API}cycles/?year=2017&programme=wlosg-2017").json()["results"]
-    assert cycles_2017 and all(c["edition"]["id"] == "wlosg-2017" for c in cycles_2017)
+    assert cycles_2017 and all(c["edition"]["id"] == PROGRAMME_2017 for c in cycles_2017)
     sessions = get(client, f"{API}sessions/?cycle=wlosg-2017-plocki").json()["results"]
     assert [s["number"] for s in sessions] == [1, 2, 3, 4, 5, 6]
     assert get(client, f"{API}sessions/?county=1402").json()["count"] == 0
     events = get(client, f"{API}events/?county=1419&year=2005").json()["results"]
-    assert events and all(e["county"]["teryt"] == "1419" for e in events)
+    assert events and all(e["county"]["teryt"] == PLOCK for e in events)
     assert get(client, f"{API}agreements/?year=1999").json()["count"] == 0
     took_part = get(client, f"{API}counties/?took_part=true").json()["count"]
     did_not = get(client, f"{API}counties/?took_part=false").json()["count"]

@@ -12,17 +12,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.htmlforms import BrowserForm
+from tests.records import LOSICE_2017
 from workshops.attendance import attendance_register_save, register_page, rows_per_page
 from workshops.importing import attendees_import
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 from workshops.privacy import attendee_anonymise
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 @pytest.fixture
@@ -118,7 +114,7 @@ def test_the_same_change_by_two_clerks_is_counted_once(cycle, people):
 
 
 def test_foreign_session_refused_and_nothing_saved(cycle, people):
-    foreign = Session.objects.get(cycle__slug="wlosg-2017-losicki", ordinal=1)
+    foreign = Session.objects.get(cycle__slug=LOSICE_2017, ordinal=1)
     shown = {**shown_as(cycle, people[:1]), (people[0].pk, foreign.pk): False}
     with pytest.raises(ValidationError):
         attendance_register_save(cycle=cycle, shown=shown, ticked=set(shown))
@@ -127,7 +123,7 @@ def test_foreign_session_refused_and_nothing_saved(cycle, people):
 
 def test_foreign_attendee_refused(cycle):
     other = Attendee.objects.create(
-        cycle=WorkshopCycle.objects.get(slug="wlosg-2017-losicki"), full_name="Obcy"
+        cycle=WorkshopCycle.objects.get(slug=LOSICE_2017), full_name="Obcy"
     )
     shown = shown_as(cycle, [other])
     with pytest.raises(ValidationError):

@@ -2,28 +2,16 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from workshops.importing import attendee_file_parse
-from workshops.models import Attendee, WorkshopCycle
+from workshops.models import Attendee
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HYPERLINK = '=HYPERLINK("http://x","y")'
 FORMULA_REASON = (
     "Starts with “=”, which a spreadsheet would run as a formula; remove that character."
 )
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 def admin_add(client, cycle, **fields):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from accounts.models import StaffProfile
 from accounts.roles import COUNTY_STAFF, GROUP_NAMES
 from programmes.models import County
-from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
+from tests.records import PLOCK
+from workshops.models import Attendance, Attendee, Certificate
 from workshops.privacy import attendee_anonymise
 
 pytestmark = pytest.mark.django_db
@@ -17,17 +18,15 @@ pytestmark = pytest.mark.django_db
 def staff(client):
     user = User.objects.create_user("kasia.plock", is_staff=True)
     user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
+    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code=PLOCK))
     client.force_login(user)
     return user
 
 
 @pytest.fixture
-def cycle():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
-    cycle.certificate_min_sessions = 1
-    cycle.save()
-    return cycle
+def certificate_min_sessions():
+    """The ``cycle`` fixture's (Płock 2017) sessions needed for a certificate."""
+    return 1
 
 
 def attendee_form(attendee, **changes):

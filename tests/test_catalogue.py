@@ -12,6 +12,15 @@ from django.utils import translation
 from programmes.models import County, Programme
 from projects.models import ProjectIdea, StatusChange, Theme
 from projects.services import project_idea_set_status
+from tests.records import (
+    BIALOBRZEGI,
+    LOSICE_2017,
+    PLOCK,
+    PLOCK_2003,
+    PLOCK_2017,
+    PROGRAMME_2003,
+    PROGRAMME_2017,
+)
 from workshops.models import Attendee, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +49,12 @@ def fresh_cache():
     cache.clear()
 
 
-def make_ideas(n, *, county_code="1401", status="selected", slug_prefix="bulk"):
+def make_ideas(n, *, county_code=BIALOBRZEGI, status="selected", slug_prefix="bulk"):
     """``n`` ideas with themes and a status history, in one new cycle of one county."""
     county = County.objects.get(code=county_code)
     cycle = WorkshopCycle.objects.create(
         slug=f"{slug_prefix}-cycle",
-        programme=Programme.objects.get(slug="wlosg-2017"),
+        programme=Programme.objects.get(slug=PROGRAMME_2017),
         county=county,
         title=f"Cykl testowy {slug_prefix}",
         date_start=datetime.date(2017, 3, 1),
@@ -113,9 +122,9 @@ def test_filter_by_county(client):
 
 
 def test_filter_by_programme_edition_covers_cycles_and_events(client):
-    response = get_list(client, scope="all", programme="wlog-2003-2010")
+    response = get_list(client, scope="all", programme=PROGRAMME_2003)
     assert listed_slugs(response) == {SERPELICE}  # from an event of that edition
-    response = get_list(client, scope="all", programme="wlosg-2017")
+    response = get_list(client, scope="all", programme=PROGRAMME_2017)
     assert listed_slugs(response) == PLOCK_SELECTED | LOSICE_PROPOSED
 
 
@@ -126,7 +135,7 @@ def test_filter_by_year_matches_overlapping_periods(client):
     ProjectIdea.objects.create(
         slug="z-okresu",
         title="Pomysł z lat 2003–2010",
-        cycle=WorkshopCycle.objects.get(slug="wlog-2003-2010-plocki"),
+        cycle=WorkshopCycle.objects.get(slug=PLOCK_2003),
         status="selected",
     )
     for year in (2003, 2007, 2010):
@@ -160,7 +169,7 @@ def test_filters_combine(client):
     response = get_list(client, scope="all", county="plocki", theme="przedsiebiorczosc", year=2017)
     expected = set(
         ProjectIdea.objects.filter(
-            county__code="1419", themes__slug="przedsiebiorczosc"
+            county__code=PLOCK, themes__slug="przedsiebiorczosc"
         ).values_list("slug", flat=True)
     )
     assert len(expected) >= 2
@@ -184,7 +193,7 @@ def test_each_choice_shows_how_many_ideas_it_lists(client):
     assert counties["losicki"].endswith("(5)")
     assert choice_labels(response, "status")["proposed"].endswith("(6)")
     assert choice_labels(response, "status")["completed"].endswith("(0)")
-    assert choice_labels(response, "programme")["wlog-2003-2010"].endswith("(1)")
+    assert choice_labels(response, "programme")[PROGRAMME_2003].endswith("(1)")
     assert choice_labels(response, "theme")["seniorzy"].endswith("(1)")
     assert choice_labels(response, "county")[""] == "all counties"
 
@@ -294,7 +303,7 @@ def test_plural_forms_of_the_result_count(client):
 
 def test_dates_are_shown_honestly(client):
     response = get_list(client, scope="all", county="losicki")
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    cycle = WorkshopCycle.objects.get(slug=LOSICE_2017)
     with translation.override("en"):
         assert str(cycle.dates) in response.text
 
@@ -324,7 +333,7 @@ def test_works_without_javascript(client):
 
 def test_no_personal_data_of_attendees(client):
     Attendee.objects.create(
-        cycle=WorkshopCycle.objects.get(slug="wlosg-2017-plocki"),
+        cycle=WorkshopCycle.objects.get(slug=PLOCK_2017),
         full_name="Zenobia Przykładowa-Ćwik",
         organisation_name="Stowarzyszenie Sekretne",
         email="zenobia@example.org",

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from programmes.models import County, Programme
+from tests.records import PLOCK
 from workshops.certificate_pdf import (
     BODY,
     BOLD,
@@ -161,7 +162,7 @@ def test_every_line_of_the_longest_certificate_stays_in_its_place(filler):
 
 
 def longest_certificate() -> Certificate:
-    county = County(code="1419", name=filled("Ż", max_length(County, "name")), kind="city")
+    county = County(code=PLOCK, name=filled("Ż", max_length(County, "name")), kind="city")
     cycle = WorkshopCycle(
         title=filled("Ł", max_length(WorkshopCycle, "title")),
         programme=Programme(name=filled("W", max_length(Programme, "name"))),

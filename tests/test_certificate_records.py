@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portal.synthetic import synthetic_data_delete
 from programmes.models import Programme
+from tests.records import PLOCK_2017, PROGRAMME_2017
 from workshops.certificates import certificate_revoke, certificates_issue
 from workshops.models import (
     Attendance,
@@ -31,11 +32,9 @@ ISSUED_FIELDS = ["attendee_id", "cycle_id", "number", "verification_code", "issu
 
 
 @pytest.fixture
-def cycle():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
-    cycle.certificate_min_sessions = 1
-    cycle.save()
-    return cycle
+def certificate_min_sessions():
+    """The ``cycle`` fixture's (Płock 2017) sessions needed for a certificate."""
+    return 1
 
 
 def register(cycle, name):
@@ -182,7 +181,7 @@ def test_the_database_refuses_deleting_a_certificate(issued):
 
 
 def test_synthetic_certificates_are_removed_with_their_generated_data(issued):
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     synthetic = Programme.objects.create(slug="syntetyczny", name="Syntetyczny", is_synthetic=True)
     cycle = WorkshopCycle.objects.create(
         slug="syntetyczny-cykl", title="Cykl", programme=synthetic, county=issued[0].cycle.county
@@ -213,7 +212,7 @@ def test_flush_empties_a_database_holding_certificates(issued, monkeypatch, firs
     assert not Attendee.objects.exists()
     monkeypatch.undo()
     call_command("loadrecords", verbosity=0)
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     cycle.certificate_min_sessions = 1
     cycle.save()
     register(cycle, "Cezary Nowy")

@@ -22,20 +22,13 @@ from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, Programme
 from projects.models import ProjectIdea, Status
 from reports.services import ReportFilters, compute_report
+from tests.records import PROGRAMME_2003, PROGRAMME_2017
 from workshops.models import Session, WorkshopCycle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PRECISIONS = list(Precision.values)
 STATUSES = list(WorkshopCycle.Status.values)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    # Labels built outside a request are in the active language: English here (pages
-    # choose theirs by their address).
-    with translation.override("en"):
-        yield
 
 
 def url(name, lang="en", **kwargs):
@@ -111,7 +104,7 @@ def add_cycle(n, *, start, end, status="completed", held=None, sessions=()):
     """A cycle of łosicki county with sessions given as (attendance, precision, own date)."""
     cycle = WorkshopCycle.objects.create(
         slug=f"chart-{n}",
-        programme=Programme.objects.get(slug="wlosg-2017"),
+        programme=Programme.objects.get(slug=PROGRAMME_2017),
         county=County.objects.get(slug="losicki"),
         title=f"Cykl {n}",
         status=status,
@@ -374,11 +367,11 @@ def test_theme_chart_leaves_out_themes_without_ideas():
 
 
 def test_edition_page_charts_its_own_years(client):
-    content = page(client, url("portal:programme_detail", slug="wlog-2003-2010"))
+    content = page(client, url("portal:programme_detail", slug=PROGRAMME_2003))
     participants = figure(content, "participants-chart")
     assert "2017" not in participants.split("<tbody>")[1]
     assert "2003–2010, year not known precisely" in participants
-    content = page(client, url("portal:programme_detail", slug="wlosg-2017"))
+    content = page(client, url("portal:programme_detail", slug=PROGRAMME_2017))
     assert "2003–2010" not in figure(content, "sessions-chart")
 
 

@@ -18,6 +18,7 @@ from portal.maps import BANDS, band_of, county_map
 from portal.participation import counties_with_participation
 from programmes.boundaries import DIRECTORY, PATH_DATA, boundaries
 from programmes.models import County, Voivodeship
+from tests.records import BIALOBRZEGI, PLOCK, PROGRAMME_2003
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_cities_with_county_rights_are_holes_in_the_land_counties_around_them():
     data = boundaries(MAZOVIA)
     rings = {code: d.count("M") for code, d in data.shapes.items()}
     # Płock in płocki, Radom in radomski, Siedlce in siedlecki, Ostrołęka in ostrołęcki.
-    for land in ("1419", "1425", "1426", "1415"):
+    for land in (PLOCK, "1425", "1426", "1415"):
         assert rings[land] == 2
     assert rings["1465"] == 1  # Warsaw borders several counties, inside none
 
@@ -85,12 +86,12 @@ def test_a_voivodeship_without_a_file_has_no_map():
 
 def test_a_file_with_anything_but_path_data_is_refused(tmp_path, monkeypatch):
     data = json.loads((DIRECTORY / "14.json").read_text(encoding="utf-8"))
-    data["counties"]["1401"]["d"] = 'M0 0l1 1z"/><script>alert(1)</script>'
+    data["counties"][BIALOBRZEGI]["d"] = 'M0 0l1 1z"/><script>alert(1)</script>'
     (tmp_path / "14.json").write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr("programmes.boundaries.DIRECTORY", tmp_path)
     boundaries.cache_clear()
     try:
-        with pytest.raises(ValueError, match="1401"):
+        with pytest.raises(ValueError, match=BIALOBRZEGI):
             boundaries(MAZOVIA)
     finally:
         boundaries.cache_clear()
@@ -170,10 +171,10 @@ def test_bands_by_the_number_of_cycles_and_other_records():
     counties = {
         c.code: c for c in counties_with_participation(County.objects.in_voivodeship(MAZOVIA))
     }
-    assert band_of(counties["1401"]) == "none"  # białobrzeski: nothing on record
+    assert band_of(counties[BIALOBRZEGI]) == "none"  # białobrzeski: nothing on record
     assert band_of(counties["1402"]) == "one"
-    assert band_of(counties["1419"]) == "two"
-    county = counties["1401"]
+    assert band_of(counties[PLOCK]) == "two"
+    county = counties[BIALOBRZEGI]
     county.event_count = 1
     assert band_of(county) == "other"
     county.cycle_count = 7
@@ -309,11 +310,13 @@ def test_another_voivodeship_is_added_as_a_data_file(client, tmp_path, monkeypat
 
 def test_outline_without_a_county_in_the_database_is_drawn_but_not_a_link():
     counties = list(
-        counties_with_participation(County.objects.in_voivodeship(MAZOVIA).exclude(code="1401"))
+        counties_with_participation(
+            County.objects.in_voivodeship(MAZOVIA).exclude(code=BIALOBRZEGI)
+        )
     )
     drawn = county_map(voivodeship=MAZOVIA, counties=counties)
     unlinked = [c for c in drawn.counties if c.url is None]
-    assert [c.code for c in unlinked] == ["1401"] and unlinked[0].band == "none"
+    assert [c.code for c in unlinked] == [BIALOBRZEGI] and unlinked[0].band == "none"
     assert unlinked[0].name == "białobrzeski"
 
 
@@ -322,7 +325,7 @@ MAP_PAGES = [
     ("portal:county_list", {}),
     ("portal:county_detail", {"slug": "plocki"}),
     ("portal:county_detail", {"slug": "radom"}),
-    ("portal:programme_detail", {"slug": "wlog-2003-2010"}),
+    ("portal:programme_detail", {"slug": PROGRAMME_2003}),
     ("projects:list", {}),
 ]
 

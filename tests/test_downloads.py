@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from partnership.downloads import ascii_slug, transliterate
+from tests.records import PLOCK_2017
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, WorkshopCycle
 
@@ -30,7 +31,7 @@ def test_slug_keeps_the_l_with_stroke():
 
 @pytest.fixture
 def plock_cycle_with_certificate():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     cycle.certificate_min_sessions = 1
     cycle.save()
     attendee = Attendee.objects.create(cycle=cycle, full_name="Łucja Żak")

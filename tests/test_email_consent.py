@@ -12,17 +12,12 @@ from django.urls import reverse
 from tests.test_import import csv_file, parse
 from workshops.attendee_fields import consent_clean
 from workshops.importing import attendee_template_file, attendees_import
-from workshops.models import Attendee, WorkshopCycle
+from workshops.models import Attendee
 from workshops.privacy import attendee_anonymise, attendees_anonymise_expired
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["Imię i nazwisko", "E-mail", "Zgoda na e-mail", "Sesje"]
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 @pytest.mark.parametrize(

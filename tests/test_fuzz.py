@@ -22,6 +22,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.records import PLOCK_2017, PROGRAMME_2017
+
 pytestmark = pytest.mark.django_db
 
 
@@ -89,7 +91,7 @@ NASTY = [
 REAL = [
     "plocki",
     "losicki",
-    "wlosg-2017",
+    PROGRAMME_2017,
     "selected",
     "implemented",
     "all",
@@ -183,10 +185,10 @@ PUBLIC_QUERIES = [
     ("portal:county_list", {}, ["took_part", "page"]),
     ("portal:county_detail", {"slug": "plocki"}, ["page"]),
     ("portal:programme_list", {}, ["page"]),
-    ("portal:programme_detail", {"slug": "wlosg-2017"}, ["page"]),
+    ("portal:programme_detail", {"slug": PROGRAMME_2017}, ["page"]),
     ("portal:source_list", {}, ["page"]),
     ("workshops:cycle_list", {}, ["year", "page"]),
-    ("workshops:cycle_detail", {"slug": "wlosg-2017-plocki"}, ["page"]),
+    ("workshops:cycle_detail", {"slug": PLOCK_2017}, ["page"]),
     ("workshops:certificate_lookup", {}, ["code"]),
     ("opendata:index", {}, ["format", "dataset"]),
     ("opendata:download", {"dataset": "projekty", "format": "csv"}, ["page", "format"]),

@@ -28,7 +28,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 
 from workshops import importing
 from workshops.importing import ImportPreview, attendee_file_parse, attendees_import
-from workshops.models import Attendance, Attendee, WorkshopCycle
+from workshops.models import Attendance, Attendee
 
 from .test_fuzz import huge_text, nasty_text
 
@@ -110,11 +110,6 @@ headers = st.one_of(
     ),
 )
 tables = st.tuples(headers, rows)
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 def stored() -> tuple[int, ...]:

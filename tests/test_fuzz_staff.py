@@ -16,7 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programmes.models import County, Programme
+from tests.factories import AttendanceFactory, AttendeeFactory, CycleFactory, SessionFactory
+from tests.records import PLOCK_2017
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
 
@@ -27,31 +28,27 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cycle():
-    """A Płock cycle of three sessions with four attendees and two certificates."""
-    cycle = WorkshopCycle.objects.create(
+    """A Płock cycle of three sessions with four attendees and two certificates (instead
+    of the shared fixture's cycle from the records)."""
+    cycle = CycleFactory(
         slug="2025-plocki-fuzz",
         title="Cykl do testów",
-        programme=Programme.objects.get(slug="wlosg-2017"),
-        county=County.objects.get(code="1419"),
-        status="in_progress",
         sessions_planned=3,
         certificate_min_sessions=2,
         date_start=datetime.date(2025, 3, 1),
         date_end=datetime.date(2025, 5, 30),
     )
     sessions = [
-        cycle.sessions.create(ordinal=n, kind="workshop", date_start=datetime.date(2025, 2 + n, 1))
+        SessionFactory(cycle=cycle, ordinal=n, date_start=datetime.date(2025, 2 + n, 1))
         for n in (1, 2, 3)
     ]
     for i, name in enumerate(["Ala Nowak", "Jan Zięba", "Ola Żak", "Piotr Łoś"]):
-        attendee = Attendee.objects.create(cycle=cycle, full_name=name)
+        attendee = AttendeeFactory(cycle=cycle, full_name=name)
         for session in sessions[: 3 - i % 2]:
-            Attendance.objects.create(attendee=attendee, session=session)
+            AttendanceFactory(attendee=attendee, session=session)
     certificates_issue(cycle=cycle, issued_by="Dyrektor")
     # Someone registered for another cycle, whom this cycle's register must not mark.
-    Attendee.objects.create(
-        cycle=WorkshopCycle.objects.get(slug="wlosg-2017-plocki"), full_name="Obca Osoba"
-    )
+    AttendeeFactory(cycle=WorkshopCycle.objects.get(slug=PLOCK_2017), full_name="Obca Osoba")
     return cycle
 
 

@@ -24,6 +24,7 @@ from programmes.facts import DatePrecision, Precision, sum_figures
 from programmes.models import County, Programme, ProgrammeEvent
 from projects.models import ProjectIdea
 from tests.figures import held_sessions_rule
+from tests.records import PLOCK_2017, PROGRAMME_2017
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def add_cycles(count: int, *, years=(2011, 2012, 2013), start: int = 0, sessions
     """``count`` cycles over three counties and ``years``, each with ``sessions``
     sessions, mixing every status, recorded and unrecorded sessions held, and reported
     attendance of every precision (or none)."""
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     counties = list(County.objects.filter(slug__in=["plocki", "losicki", "sierpecki"]))
     cycles = WorkshopCycle.objects.bulk_create(
         WorkshopCycle(
@@ -147,7 +148,7 @@ cycle_strategy = st.fixed_dictionaries(
 def test_figures_match_adding_one_by_one_for_any_records(cycles):
     """Any mix of cycles (none at all, only planned ones, only unknown numbers, every
     precision) gives the same figures as adding them up one by one."""
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     county = County.objects.get(slug="plocki")
     with transaction.atomic():
         ProjectIdea.objects.all().delete()
@@ -209,7 +210,7 @@ def test_home_timeline_counts_cycles_with_unknown_dates_last(client):
     county = County.objects.get(slug="plocki")
     WorkshopCycle.objects.create(
         slug="undated",
-        programme=Programme.objects.get(slug="wlosg-2017"),
+        programme=Programme.objects.get(slug=PROGRAMME_2017),
         county=county,
         title="Bez daty",
     )
@@ -223,7 +224,7 @@ def test_home_timeline_counts_cycles_with_unknown_dates_last(client):
 
 
 def test_home_timeline_lists_at_most_the_limit_of_events(client):
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     existing = ProgrammeEvent.objects.count()
     ProgrammeEvent.objects.bulk_create(
         ProgrammeEvent(
@@ -330,7 +331,7 @@ def test_cycles_in_a_year_are_those_running_in_it_while_the_report_counts_each_o
     on purpose."""
     from reports.services import ReportFilters, compute_report
 
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     county = County.objects.get(slug="plocki")
     spans = {
         "open-ended": (datetime.date(2012, 3, 1), None),
@@ -413,7 +414,7 @@ def test_highlighted_projects_are_those_carried_furthest_then_by_title(client):
 
     from projects.models import ADOPTED_STATUSES, Status
 
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     statuses = [Status.SELECTED, Status.IN_PROGRESS, Status.COMPLETED, Status.PROPOSED]
     ProjectIdea.objects.bulk_create(
         ProjectIdea(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from programmes.models import Sector
+from tests.records import LOSICE_2017
 from workshops import importing
 from workshops.importing import (
     IMPORT_CHANGE_REASON,
@@ -21,7 +22,7 @@ from workshops.importing import (
 )
 from workshops.models import Attendance, Attendee, WorkshopCycle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HEADER = ["Imię i nazwisko", "Organizacja", "Sektor", "E-mail", "Telefon", "Sesje"]
 GOOD_ROWS = [
@@ -36,18 +37,6 @@ GOOD_ROWS = [
     ["Anna Nowak", "", "", "", "+48 600 100 200", "I; III"],
     ["Zofia Wiśniewska", "Stowarzyszenie Źródło", "", "zofia@example.org", "(24) 555-10-20", ""],
 ]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English, whatever the Polish catalogue says."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 def csv_file(rows, *, encoding="utf-8", newline="\r\n", delimiter=",", header=HEADER):
@@ -637,7 +626,7 @@ def test_two_rows_matching_one_attendee_is_an_error(cycle):
 
 
 def test_other_cycles_and_anonymised_attendees_are_not_matched(cycle):
-    other = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    other = WorkshopCycle.objects.get(slug=LOSICE_2017)
     Attendee.objects.create(cycle=other, full_name="Anna Nowak")
     Attendee.objects.create(cycle=cycle, full_name="Anna Nowak", anonymised_at=timezone.now())
     preview = parse_one(cycle, ["Anna Nowak"], header=["name"])

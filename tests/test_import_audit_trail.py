@@ -10,16 +10,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from simple_history.models import HistoricalRecords
 
+from tests.records import LOSICE_2017
 from workshops import importing
 from workshops.importing import IMPORT_CHANGE_REASON, attendees_import
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 @pytest.fixture
@@ -100,7 +96,7 @@ def test_the_copies_match_what_bulk_create_with_history_writes(cycle, as_user):
     attendees_import(cycle=cycle, rows=rows(5))
     ours = list(Attendee.history.filter(cycle=cycle).order_by("full_name"))
 
-    other = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    other = WorkshopCycle.objects.get(slug=LOSICE_2017)
     original = importing._bulk_create_audited
 
     def the_old_way(objs, model, *, reason, user, now):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.roles import COORDINATOR, GROUP_NAMES
 from partnership import caching
+from tests.records import LOSICE, PLOCK_2017
 from workshops.import_previews import (
     IMPORT_PREVIEW_RETENTION,
     import_preview_confirm,
@@ -34,11 +35,6 @@ pytestmark = pytest.mark.django_db
 
 # The screens are the Polish admin (/admin/...), so their messages are in Polish.
 EXPIRED = "Podgląd wygasł. Prześlij plik ponownie."  # "The preview has expired. …"
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 @pytest.fixture
@@ -333,6 +329,6 @@ def test_each_import_screen_needs_the_import_permissions(client, cycle, suffix, 
 
 @pytest.mark.parametrize("suffix", ["", "_template", "_confirm"])
 def test_each_import_screen_is_a_404_for_another_county(client, suffix):
-    client.force_login(county_staff_user("ewa.losice", "1410"))
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    client.force_login(county_staff_user("ewa.losice", LOSICE))
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     assert client.get(url(cycle, suffix), {"format": "csv"}).status_code == 404

@@ -19,22 +19,11 @@ from tests import hostile_xlsx
 from tests.hostile_xlsx import HEADINGS, MAIN, text_row, workbook
 from workshops import importing, workbook_scan
 from workshops.importing import attendee_file_parse
-from workshops.models import Attendee, WorkshopCycle
+from workshops.models import Attendee
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ISSUE_BOUND_S = 2.0
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 def refused(cycle, content):

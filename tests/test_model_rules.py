@@ -8,16 +8,12 @@ from django.db import IntegrityError, transaction
 
 from programmes.models import County, ProgrammeEvent
 from projects.models import ProjectIdea
+from tests.records import LOSICE_2017, PLOCK, PLOCK_2017
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
 
 
 @pytest.fixture
@@ -37,7 +33,7 @@ def test_county_code_must_be_four_digits():
 def test_county_code_unique():
     refused(
         lambda: County.objects.create(
-            code="1419", voivodeship=County.objects.get(code="1419").voivodeship, slug="dup"
+            code=PLOCK, voivodeship=County.objects.get(code=PLOCK).voivodeship, slug="dup"
         )
     )
 
@@ -70,7 +66,7 @@ def test_one_attendance_per_attendee_and_session(cycle, attendee):
 
 
 def test_attendance_in_another_cycles_session_is_invalid(attendee):
-    other = Session.objects.get(cycle__slug="wlosg-2017-losicki", ordinal=1)
+    other = Session.objects.get(cycle__slug=LOSICE_2017, ordinal=1)
     with pytest.raises(ValidationError):
         Attendance(attendee=attendee, session=other).full_clean()
 
@@ -148,7 +144,7 @@ def test_session_date_outside_the_cycle_period_is_invalid(cycle):
 
 
 def test_session_date_inside_a_month_precision_period_is_valid():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    cycle = WorkshopCycle.objects.get(slug=LOSICE_2017)
     session = Session(cycle=cycle, ordinal=7, date_start=D(2017, 12, 20), date_end=D(2017, 12, 20))
     session.full_clean()
 
@@ -158,6 +154,6 @@ def test_project_idea_needs_an_origin():
 
 
 def test_project_idea_session_needs_its_cycle():
-    session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=6)
+    session = Session.objects.get(cycle__slug=PLOCK_2017, ordinal=6)
     event = ProgrammeEvent.objects.get(kind=ProgrammeEvent.Kind.INTERREGIONAL)
     refused(lambda: ProjectIdea.objects.create(slug="x", title="x", event=event, session=session))

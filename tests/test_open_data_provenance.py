@@ -16,6 +16,7 @@ from opendata.datasets import DATASETS, Dataset
 from opendata.provenance import dataset_sources, last_changes, latest_change
 from programmes.models import PartnershipAgreement, Source
 from projects.models import ProjectIdea
+from tests.records import PLOCK_2017
 from tests.test_catalogue import make_ideas
 from workshops.models import Certificate, Session
 
@@ -30,7 +31,7 @@ def test_the_dates_are_the_records_not_the_clock():
 
 
 def test_a_saved_row_changes_its_dataset_and_those_that_show_it():
-    session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=1)
+    session = Session.objects.get(cycle__slug=PLOCK_2017, ordinal=1)
     session.topic = "Nowy temat"
     session.save()
     changes = last_changes()

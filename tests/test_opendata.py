@@ -14,6 +14,7 @@ from django.utils import translation
 from opendata.datasets import DATASETS, EXPORT_TYPES
 from opendata.exports import csv_cell, neutralise_cell
 from projects.models import ProjectIdea
+from tests.records import LOSICE, PLOCK, PLOCK_2003, PLOCK_2017, PROGRAMME_2003, PROGRAMME_2017
 from tests.test_catalogue import make_ideas
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 
@@ -157,19 +158,19 @@ def test_unknown_dataset_or_format_is_404(client):
 def test_counties_by_teryt_code(client):
     rows = {row["teryt"]: row for row in csv_rows(download(client, "powiaty", "csv"))}
     assert len(rows) == 42
-    assert rows["1419"]["name"] == "płocki" and rows["1419"]["slug"] == "plocki"
-    assert rows["1419"]["voivodeship_teryt"] == "14"
-    assert rows["1419"]["project_ideas"] == "7" and rows["1419"]["project_ideas_adopted"] == "7"
-    assert rows["1410"]["project_ideas"] == "5" and rows["1410"]["project_ideas_adopted"] == "0"
+    assert rows[PLOCK]["name"] == "płocki" and rows[PLOCK]["slug"] == "plocki"
+    assert rows[PLOCK]["voivodeship_teryt"] == "14"
+    assert rows[PLOCK]["project_ideas"] == "7" and rows[PLOCK]["project_ideas_adopted"] == "7"
+    assert rows[LOSICE]["project_ideas"] == "5" and rows[LOSICE]["project_ideas_adopted"] == "0"
 
 
 def test_projects_refer_to_other_records_by_identifier(client):
     rows = {row["id"]: row for row in csv_rows(download(client, "projekty", "csv"))}
     assert set(rows) == set(ProjectIdea.objects.values_list("slug", flat=True))
     idea = rows["dojrzali-wspaniali"]
-    assert idea["county_teryt"] == "1419"
-    assert idea["cycle"] == "wlosg-2017-plocki"
-    assert idea["programme"] == "wlosg-2017"
+    assert idea["county_teryt"] == PLOCK
+    assert idea["cycle"] == PLOCK_2017
+    assert idea["programme"] == PROGRAMME_2017
     assert idea["status"] == "selected"
     assert idea["status_date_start"] == "2017-12-07"
     assert set(idea["themes"].split(";")) == {"seniorzy", "kultura"}
@@ -177,12 +178,12 @@ def test_projects_refer_to_other_records_by_identifier(client):
     assert event_idea["county_teryt"] == ""
     assert event_idea["voivodeships_teryt"] == "10;14;20"
     assert event_idea["event"] == "2005-05-17-spotkanie-w-serpelicach"
-    assert event_idea["programme"] == "wlog-2003-2010"
+    assert event_idea["programme"] == PROGRAMME_2003
 
 
 def test_periods_keep_their_precision(client):
     rows = {row["id"]: row for row in json_rows(download(client, "cykle", "json"))}
-    cycle = rows["wlog-2003-2010-plocki"]
+    cycle = rows[PLOCK_2003]
     assert (cycle["period_start"], cycle["period_end"], cycle["period_precision"]) == (
         "2003-01-01",
         "2010-12-31",
@@ -220,7 +221,7 @@ def test_sessions_keep_approximate_attendance(client):
 
 
 def test_attendees_are_only_counted(client):
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     attendee = Attendee.objects.create(
         cycle=cycle,
         full_name="Zenobia Przykładowa-Ćwik",
@@ -237,7 +238,7 @@ def test_attendees_are_only_counted(client):
             for secret in SECRETS:
                 assert secret not in body, (slug, fmt, secret)
     cycles = {row["id"]: row for row in json_rows(download(client, "cykle", "json"))}
-    assert cycles["wlosg-2017-plocki"]["attendees_registered"] == 1
+    assert cycles[PLOCK_2017]["attendees_registered"] == 1
     sessions = json_rows(download(client, "sesje", "json"))
     row = next(r for r in sessions if r["cycle"] == cycle.slug and r["number"] == session.ordinal)
     assert row["attendance_registered"] == 1

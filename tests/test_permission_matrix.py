@@ -20,6 +20,7 @@ from programmes.models import AgreementParty, AgreementSignatory, County, Partne
 from projects.models import ProjectIdea, StatusChange
 from tests.conftest import staff_login
 from tests.factories import make_user
+from tests.records import LOSICE, LOSICE_2017, PLOCK, PLOCK_2017
 from workshops.import_previews import IMPORT_PREVIEW_RETENTION
 from workshops.models import (
     Attendance,
@@ -39,7 +40,7 @@ ROLES = ["anonymous", "own_staff", "other_staff", "coordinator", "deactivated"]
 
 @pytest.fixture
 def world():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     cycle.certificate_min_sessions = 1
     cycle.save()
     attendee = Attendee.objects.create(
@@ -77,10 +78,10 @@ def world():
 @pytest.fixture
 def login(client):
     users = {
-        "own_staff": lambda: make_user("plock", COUNTY_STAFF, ["1419"]),
-        "other_staff": lambda: make_user("losice", COUNTY_STAFF, ["1410"]),
+        "own_staff": lambda: make_user("plock", COUNTY_STAFF, [PLOCK]),
+        "other_staff": lambda: make_user("losice", COUNTY_STAFF, [LOSICE]),
         "coordinator": lambda: make_user("koordynator", COORDINATOR),
-        "deactivated": lambda: make_user("byly", COUNTY_STAFF, ["1419"], is_active=False),
+        "deactivated": lambda: make_user("byly", COUNTY_STAFF, [PLOCK], is_active=False),
     }
 
     def as_role(role):
@@ -312,7 +313,7 @@ def test_write(world, login, role, name):
 
 def test_saving_into_another_county_is_refused_with_a_message(world, login):
     client = login("own_staff")
-    losice_cycle = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    losice_cycle = WorkshopCycle.objects.get(slug=LOSICE_2017)
     response = client.post(
         admin_url(world["attendee"]), _attendee_form(world, cycle=losice_cycle.pk)
     )
@@ -324,14 +325,14 @@ def test_saving_into_another_county_is_refused_with_a_message(world, login):
 def test_county_choice_offers_only_own_counties(world, login):
     client = login("own_staff")
     form = client.get(reverse("admin:workshops_workshopcycle_add")).context["adminform"].form
-    assert set(form.fields["county"].queryset.values_list("code", flat=True)) == {"1419"}
+    assert set(form.fields["county"].queryset.values_list("code", flat=True)) == {PLOCK}
 
 
 def test_a_permission_change_takes_effect_on_the_next_request(world, client):
-    user = make_user("zmiana", COUNTY_STAFF, ["1419"])
+    user = make_user("zmiana", COUNTY_STAFF, [PLOCK])
     staff_login(client, user)
     assert client.get(admin_url(world["attendee"])).status_code == 200
-    user.staff_profile.counties.set(County.objects.filter(code="1410"))
+    user.staff_profile.counties.set(County.objects.filter(code=LOSICE))
     assert client.get(admin_url(world["attendee"])).status_code == 404
 
 

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
+from tests.records import PLOCK_2017
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def same_site_path(base: str, href: str) -> str | None:
 
 @pytest.fixture
 def planted_attendee():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     attendee = Attendee.objects.create(
         cycle=cycle,
         full_name=NAME,
@@ -175,14 +176,14 @@ def test_no_personal_data_on_any_public_url(client, planted_attendee):
                     reverse("portal:county_detail", kwargs={"slug": "plocki"}),
                     reverse("portal:programme_list"),
                     reverse("portal:source_list"),
-                    reverse("workshops:cycle_detail", kwargs={"slug": "wlosg-2017-plocki"}),
+                    reverse("workshops:cycle_detail", kwargs={"slug": PLOCK_2017}),
                     reverse("projects:list"),
                     reverse("projects:detail", kwargs={"slug": "dowozik"}),
                     reverse("opendata:index"),
                 ]
             assert set(expected) <= reached, set(expected) - reached
     with translation.override("en"):
-        cycle_page = reverse("workshops:cycle_detail", kwargs={"slug": "wlosg-2017-plocki"})
+        cycle_page = reverse("workshops:cycle_detail", kwargs={"slug": PLOCK_2017})
         opendata = reverse("opendata:index")
     assert "<dt>Registered attendees</dt><dd>1</dd>" in pages[cycle_page][2]
     assert "<dt>Certificates issued</dt><dd>1</dd>" in pages[cycle_page][2]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from portal.views import PROGRAMME_CYCLES_SHOWN
 from programmes.models import Programme
+from tests.helpers import count_queries
+from tests.records import PROGRAMME_2003, PROGRAMME_2017
 from tests.test_home_scale import add_cycles
 from workshops.models import WorkshopCycle
 
@@ -28,25 +28,20 @@ def cycle_rows(content: bytes) -> int:
     return table.count('<th scope="row">')
 
 
-def count_queries(client, address, **query) -> tuple[int, object]:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(address, query)
-    return len(captured.captured_queries), response
-
-
 def test_a_small_edition_lists_all_its_cycles_without_a_link(client):
-    response = client.get(url("portal:programme_detail", slug="wlosg-2017"))
+    response = client.get(url("portal:programme_detail", slug=PROGRAMME_2017))
     assert response.status_code == 200
     assert cycle_rows(response.content) == 2
     assert "All workshop cycles of this edition" not in response.content.decode()
 
 
 def test_a_large_edition_shows_the_first_cycles_and_links_to_all(client):
-    address = url("portal:programme_detail", slug="wlosg-2017")
-    before, _ = count_queries(client, address)
+    address = url("portal:programme_detail", slug=PROGRAMME_2017)
+    before = count_queries(client, address)
     add_cycles(PROGRAMME_CYCLES_SHOWN + 10)
     cache.clear()  # bulk_create sends no signal to invalidate the cached page
-    after, response = count_queries(client, address)
+    after = count_queries(client, address)
+    response = client.get(address)
     assert after == before + 1  # the cycles beyond the first ones are counted, not loaded
     page = response.content.decode()
     assert cycle_rows(response.content) == PROGRAMME_CYCLES_SHOWN
@@ -57,20 +52,20 @@ def test_a_large_edition_shows_the_first_cycles_and_links_to_all(client):
 def test_the_cycle_list_of_one_edition(client):
     add_cycles(PROGRAMME_CYCLES_SHOWN + 10)
     address = url("workshops:cycle_list")
-    response = client.get(address, {"programme": "wlosg-2017"})
+    response = client.get(address, {"programme": PROGRAMME_2017})
     assert response.status_code == 200
     page = response.content.decode()
     assert "62 workshop cycles" in page
     assert "Workshop cycles of “Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego" in page
-    second = client.get(address, {"programme": "wlosg-2017", "page": 2}).content.decode()
+    second = client.get(address, {"programme": PROGRAMME_2017, "page": 2}).content.decode()
     assert "programme=wlosg-2017&amp;page=1" in second
     assert cycle_rows(second.encode()) == 12
-    others = WorkshopCycle.objects.exclude(programme__slug="wlosg-2017").first()
+    others = WorkshopCycle.objects.exclude(programme__slug=PROGRAMME_2017).first()
     assert others.title not in page
 
 
 def test_the_cycle_list_of_one_edition_in_polish(client):
-    response = client.get(url("workshops:cycle_list", lang="pl"), {"programme": "wlosg-2017"})
+    response = client.get(url("workshops:cycle_list", lang="pl"), {"programme": PROGRAMME_2017})
     assert response.status_code == 200
     assert "Cykle warsztatów edycji „" in response.content.decode()
 
@@ -84,7 +79,7 @@ def test_an_unknown_edition_is_not_found(client, value):
 
 
 def test_the_edition_filter_combines_with_the_year(client):
-    programme = Programme.objects.get(slug="wlog-2003-2010")
+    programme = Programme.objects.get(slug=PROGRAMME_2003)
     response = client.get(url("workshops:cycle_list"), {"programme": programme.slug, "year": 2005})
     assert response.status_code == 200
     assert "16 workshop cycles" in response.content.decode()

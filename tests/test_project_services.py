@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from programmes.models import Source
 from projects.models import ProjectIdea, Status, StatusChange
 from projects.services import project_idea_set_status, project_idea_sync_status
+from tests.records import PLOCK_2017
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ D = datetime.date
 
 @pytest.fixture
 def idea():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     return ProjectIdea.objects.create(
         slug="test-idea", title="Idea under test", cycle=cycle, county=cycle.county
     )

@@ -18,11 +18,10 @@ from projects.models import ProjectIdea, Status
 from projects.services import project_idea_set_status
 from tests.conftest import staff_login
 from tests.htmlforms import BrowserForm, admin_change_form
+from tests.records import PLOCK_2017, PROGRAMME_2017
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
-
-PLOCKI_CYCLE = "wlosg-2017-plocki"
 
 
 @pytest.fixture(autouse=True)
@@ -43,12 +42,12 @@ PUBLIC_PAGES = [
     url("portal:county_list"),
     url("portal:county_detail", slug="plocki"),
     url("portal:programme_list"),
-    url("portal:programme_detail", slug="wlosg-2017"),
+    url("portal:programme_detail", slug=PROGRAMME_2017),
     url("portal:event_detail", slug="2005-05-17-spotkanie-w-serpelicach"),
     url("portal:source_list"),
     url("portal:source_detail", slug="001-da457f450f78d650"),
     url("workshops:cycle_list"),
-    url("workshops:cycle_detail", slug=PLOCKI_CYCLE),
+    url("workshops:cycle_detail", slug=PLOCK_2017),
     "/sitemap.xml",
 ]
 
@@ -119,7 +118,7 @@ def _admin_saves(admin, obj, **changes):
 
 
 def test_editing_a_cycle_invalidates_pages(client, admin, django_capture_on_commit_callbacks):
-    cycle = WorkshopCycle.objects.get(slug=PLOCKI_CYCLE)
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     _assert_change_shows(
         client,
         url("workshops:cycle_detail", slug=cycle.slug),
@@ -138,10 +137,10 @@ def test_editing_a_cycle_invalidates_pages(client, admin, django_capture_on_comm
 def test_editing_a_session_invalidates_the_cycle_page(
     client, admin, django_capture_on_commit_callbacks
 ):
-    session = Session.objects.get(cycle__slug=PLOCKI_CYCLE, ordinal=6)
+    session = Session.objects.get(cycle__slug=PLOCK_2017, ordinal=6)
     _assert_change_shows(
         client,
-        url("workshops:cycle_detail", slug=PLOCKI_CYCLE),
+        url("workshops:cycle_detail", slug=PLOCK_2017),
         "Hotel TiM",
         _admin_saves(admin, session, venue="Sala Zmieniona"),
         "Sala Zmieniona",
@@ -171,7 +170,7 @@ def test_adopting_a_project_invalidates_the_home_page(client, django_capture_on_
 def test_deleting_and_m2m_changes_invalidate_pages(
     client, admin, django_capture_on_commit_callbacks
 ):
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     address = url("portal:programme_detail", slug=programme.slug)
     source = Source.objects.get(slug="004-eb775dcf153606b9")
     sources = [str(pk) for pk in programme.sources.values_list("pk", flat=True)]
@@ -211,8 +210,8 @@ def test_agreement_change_invalidates_the_county_page(
 def test_registering_an_attendee_invalidates_the_count(
     client, admin, django_capture_on_commit_callbacks
 ):
-    cycle = WorkshopCycle.objects.get(slug=PLOCKI_CYCLE)
-    address = url("workshops:cycle_detail", slug=PLOCKI_CYCLE)
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
+    address = url("workshops:cycle_detail", slug=PLOCK_2017)
 
     def register():
         add = reverse("admin:workshops_attendee_add")

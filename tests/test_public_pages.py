@@ -7,19 +7,19 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, ProgrammeEvent, Source
 from projects.models import ProjectIdea, Status
+from tests.helpers import count_queries
+from tests.records import LOSICE_2003, PLOCK, PLOCK_2017, PROGRAMME_2003, PROGRAMME_2017
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
 
-PLOCKI_CYCLE = "wlosg-2017-plocki"
+PLOCKI_CYCLE = PLOCK_2017
 SERPELICE = "2005-05-17-spotkanie-w-serpelicach"
 SOURCE_2017 = "001-da457f450f78d650"
 
@@ -46,8 +46,8 @@ PAGES = [
     ("portal:county_detail", {"slug": "losicki"}),
     ("portal:county_detail", {"slug": "radomski"}),  # took no part
     ("portal:programme_list", {}),
-    ("portal:programme_detail", {"slug": "wlog-2003-2010"}),
-    ("portal:programme_detail", {"slug": "wlosg-2017"}),
+    ("portal:programme_detail", {"slug": PROGRAMME_2003}),
+    ("portal:programme_detail", {"slug": PROGRAMME_2017}),
     ("portal:event_detail", {"slug": SERPELICE}),
     ("portal:event_detail", {"slug": "szkolenie-pracownikow-pup-w-plocku"}),
     ("portal:source_list", {}),
@@ -55,7 +55,7 @@ PAGES = [
     ("portal:source_detail", {"slug": "003-440399db2bdf33c2"}),
     ("workshops:cycle_list", {}),
     ("workshops:cycle_detail", {"slug": PLOCKI_CYCLE}),
-    ("workshops:cycle_detail", {"slug": "wlog-2003-2010-losicki"}),
+    ("workshops:cycle_detail", {"slug": LOSICE_2003}),
 ]
 
 
@@ -251,7 +251,7 @@ def test_county_page_shows_agreement_parties_and_signatories(client):
 def test_county_list_shows_what_each_county_took_part_in(client):
     content = client.get(url("portal:county_list", "en")).content.decode()
     assert content.count('<th scope="row">') == County.objects.in_voivodeship("14").count()
-    assert "1419" in content and "Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego" in content
+    assert PLOCK in content and "Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego" in content
     only = client.get(url("portal:county_list", "en") + "?took_part=1").content.decode()
     assert only.count('<th scope="row">') == 16
     # The table lists only the counties that took part; the map above it shows them all.
@@ -261,9 +261,7 @@ def test_county_list_shows_what_each_county_took_part_in(client):
 
 
 def test_programme_page_shows_scheme_counties_events_and_cycles(client):
-    content = client.get(
-        url("portal:programme_detail", "en", slug="wlog-2003-2010")
-    ).content.decode()
+    content = client.get(url("portal:programme_detail", "en", slug=PROGRAMME_2003)).content.decode()
     assert "pięć Warsztatów Lokalnego Ożywienia Gospodarczego" in content  # the scheme
     assert content.count('href="/en/counties/') >= 16
     assert "Spotkanie dyrektorów Wojewódzkich i Powiatowych Urzędów Pracy" in content
@@ -311,9 +309,7 @@ def test_cycle_page_counts_valid_certificates_and_attendees_only(client):
 
 
 def test_descriptive_cycle_with_unknown_period(client):
-    content = client.get(
-        url("workshops:cycle_detail", "en", slug="wlog-2003-2010-losicki")
-    ).content.decode()
+    content = client.get(url("workshops:cycle_detail", "en", slug=LOSICE_2003)).content.decode()
     assert "Descriptive title" in content
     assert "<dt>Period</dt><dd>2003–2010</dd>" in content
     assert "<dt>Sessions held</dt><dd>unknown" in content
@@ -341,14 +337,14 @@ def test_every_record_links_to_its_sources(client):
     source_url = url("portal:source_detail", "en", slug=source.slug)
     for name, kwargs in [
         ("workshops:cycle_detail", {"slug": PLOCKI_CYCLE}),
-        ("portal:programme_detail", {"slug": "wlosg-2017"}),
+        ("portal:programme_detail", {"slug": PROGRAMME_2017}),
         ("portal:county_detail", {"slug": "losicki"}),
     ]:
         assert source_url in client.get(url(name, "en", **kwargs)).content.decode()
     content = client.get(source_url).content.decode()
     assert "Jolanta Wanielista" in content
     assert url("workshops:cycle_detail", "en", slug=PLOCKI_CYCLE) in content
-    assert url("portal:programme_detail", "en", slug="wlosg-2017") in content
+    assert url("portal:programme_detail", "en", slug=PROGRAMME_2017) in content
     assert "#agreement-2017-umowa-partnerstwa-powiat-losicki" in content
     sources = client.get(url("portal:source_list", "en")).content.decode()
     assert sources.count('<th scope="row">') == Source.objects.count()
@@ -535,7 +531,7 @@ BOUNDED_PAGES = [
     ("portal:county_list", {}),
     ("portal:county_detail", {"slug": "plocki"}),
     ("portal:programme_list", {}),
-    ("portal:programme_detail", {"slug": "wlosg-2017"}),
+    ("portal:programme_detail", {"slug": PROGRAMME_2017}),
     ("portal:event_detail", {"slug": SERPELICE}),
     ("portal:source_list", {}),
     ("portal:source_detail", {"slug": SOURCE_2017}),
@@ -572,22 +568,14 @@ def add_project_ideas(count: int, *, start: int = 0) -> None:
     )
 
 
-def count_queries(client, address) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(address)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize(("name", "kwargs"), BOUNDED_PAGES)
 def test_queries_do_not_grow_with_project_ideas(client, name, kwargs):
     address = url(name, "en", **kwargs) if name != "sitemap" else "/sitemap.xml"
     add_project_ideas(5)
-    with_5 = count_queries(client, address)
+    with_5 = count_queries(client, address, fresh=True)
     add_project_ideas(495, start=5)
     assert ProjectIdea.objects.filter(slug__startswith="volume-").count() == 500
-    with_500 = count_queries(client, address)
+    with_500 = count_queries(client, address, fresh=True)
     assert with_5 == with_500
     assert with_500 <= QUERY_BOUNDS[name]
 

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partnership.ratelimits import address_key
+from tests.records import PLOCK_2017
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, WorkshopCycle
 
@@ -48,7 +49,7 @@ def _keep_the_active_language():
 
 @pytest.fixture
 def certificate():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     cycle.certificate_min_sessions = 1
     cycle.save()
     attendee = Attendee.objects.create(cycle=cycle, full_name=HOLDER)

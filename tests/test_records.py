@@ -23,6 +23,15 @@ from programmes.models import (
     Voivodeship,
 )
 from projects.models import ProjectIdea, Status
+from tests.records import (
+    LOSICE,
+    LOSICE_2017,
+    PLOCK,
+    PLOCK_2003,
+    PLOCK_2017,
+    PROGRAMME_2003,
+    PROGRAMME_2017,
+)
 from workshops.models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +115,8 @@ def test_code_1431_is_unused():
 
 
 def test_gminy_of_powiat_plocki_and_losicki():
-    assert Municipality.objects.filter(county__code="1419").count() == 15
-    assert Municipality.objects.filter(county__code="1410").count() == 6
+    assert Municipality.objects.filter(county__code=PLOCK).count() == 15
+    assert Municipality.objects.filter(county__code=LOSICE).count() == 6
 
 
 def test_municipality_codes_follow_teryt():
@@ -182,11 +191,11 @@ def test_agreement_parties_and_four_signatories_with_functions():
 
 def test_agreement_concerns_powiat_plocki_in_the_2003_2010_edition():
     agreement = PartnershipAgreement.objects.get(slug="2003-11-18-porozumienie-powiat-plocki")
-    assert (agreement.county.code, agreement.programme.slug) == ("1419", "wlog-2003-2010")
+    assert (agreement.county.code, agreement.programme.slug) == (PLOCK, PROGRAMME_2003)
 
 
 def test_implementing_institute_in_katowice():
-    institute = Programme.objects.get(slug="wlog-2003-2010").implementing_institution
+    institute = Programme.objects.get(slug=PROGRAMME_2003).implementing_institution
     assert (institute.name, institute.seat, institute.other_names) == (
         "Instytut Współpracy i Partnerstwa Lokalnego w Katowicach",
         "Katowice",
@@ -232,7 +241,7 @@ def test_presentation_started_the_promotion_in_the_county():
 def test_promotional_meetings_in_every_gmina_of_powiat_plocki():
     event = ProgrammeEvent.objects.get(kind=ProgrammeEvent.Kind.PROMOTION)
     assert set(event.municipalities.values_list("code", flat=True)) == set(
-        Municipality.objects.filter(county__code="1419").values_list("code", flat=True)
+        Municipality.objects.filter(county__code=PLOCK).values_list("code", flat=True)
     )
 
 
@@ -253,7 +262,7 @@ def test_about_30_percent_of_invited_attended():
 
 
 def test_first_edition_period_2003_2010_known_to_the_year():
-    programme = Programme.objects.get(slug="wlog-2003-2010")
+    programme = Programme.objects.get(slug=PROGRAMME_2003)
     assert (programme.date_start.year, programme.date_end.year, programme.date_precision) == (
         2003,
         2010,
@@ -262,18 +271,18 @@ def test_first_edition_period_2003_2010_known_to_the_year():
 
 
 def test_first_edition_five_workshop_scheme():
-    programme = Programme.objects.get(slug="wlog-2003-2010")
+    programme = Programme.objects.get(slug=PROGRAMME_2003)
     assert programme.sessions_per_cycle == 5
     assert "pięć Warsztatów Lokalnego Ożywienia Gospodarczego" in programme.scheme
 
 
 def test_first_edition_ran_in_the_sixteen_counties():
-    cycles = WorkshopCycle.objects.filter(programme__slug="wlog-2003-2010")
+    cycles = WorkshopCycle.objects.filter(programme__slug=PROGRAMME_2003)
     assert {c.county.code: c.county.name for c in cycles} == WLOG_COUNTIES
 
 
 def test_first_edition_cycles_honest_about_what_is_unknown():
-    cycles = WorkshopCycle.objects.filter(programme__slug="wlog-2003-2010")
+    cycles = WorkshopCycle.objects.filter(programme__slug=PROGRAMME_2003)
     assert {
         (c.sessions_planned, c.sessions_held, c.date_precision, c.title_is_descriptive)
         for c in cycles
@@ -282,7 +291,7 @@ def test_first_edition_cycles_honest_about_what_is_unknown():
 
 
 def test_plock_workshops_planned_for_the_following_year_in_2005():
-    cycle = WorkshopCycle.objects.get(slug="wlog-2003-2010-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2003)
     assert "w przyszłym roku" in cycle.description
 
 
@@ -343,7 +352,7 @@ def test_serpelice_participants_of_the_planned_project():
 
 
 def test_2017_edition_name_and_six_session_scheme():
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     assert (programme.name, programme.sessions_per_cycle) == (
         "Warsztaty Lokalnego Ożywienia Społeczno-Gospodarczego",
         6,
@@ -351,13 +360,11 @@ def test_2017_edition_name_and_six_session_scheme():
 
 
 def test_2017_cycles_in_plocki_and_losicki():
-    cycles = WorkshopCycle.objects.filter(programme__slug="wlosg-2017")
-    assert set(cycles.values_list("county__code", flat=True)) == {"1419", "1410"}
+    cycles = WorkshopCycle.objects.filter(programme__slug=PROGRAMME_2017)
+    assert set(cycles.values_list("county__code", flat=True)) == {PLOCK, LOSICE}
 
 
-@pytest.mark.parametrize(
-    ("slug", "county"), [("wlosg-2017-plocki", "płockim"), ("wlosg-2017-losicki", "łosickim")]
-)
+@pytest.mark.parametrize(("slug", "county"), [(PLOCK_2017, "płockim"), (LOSICE_2017, "łosickim")])
 def test_2017_cycle_titles(slug, county):
     assert WorkshopCycle.objects.get(slug=slug).title == (
         "Budowanie partnerstwa lokalnego na rzecz ożywienia społeczno-gospodarczego i "
@@ -369,11 +376,11 @@ def test_2017_cycle_titles(slug, county):
     ("slug", "functions"),
     [
         (
-            "wlosg-2017-plocki",
+            PLOCK_2017,
             ["Starosta Powiatu Płockiego", "Dyrektor Powiatowego Urzędu Pracy w Płocku"],
         ),
         (
-            "wlosg-2017-losicki",
+            LOSICE_2017,
             ["Starosta Powiatu Łosickiego", "Dyrektor Powiatowego Urzędu Pracy w Łosicach"],
         ),
     ],
@@ -384,7 +391,7 @@ def test_2017_cycle_initiators(slug, functions):
 
 
 def test_plock_2017_period_25_may_to_7_december():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     assert (cycle.date_start, cycle.date_end, cycle.date_precision) == (
         D(2017, 5, 25),
         D(2017, 12, 7),
@@ -393,7 +400,7 @@ def test_plock_2017_period_25_may_to_7_december():
 
 
 def test_losice_2017_period_known_only_as_may_to_december():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    cycle = WorkshopCycle.objects.get(slug=LOSICE_2017)
     assert (cycle.date_start, cycle.date_end, cycle.date_precision) == (
         D(2017, 5, 1),
         D(2017, 12, 31),
@@ -401,15 +408,13 @@ def test_losice_2017_period_known_only_as_may_to_december():
     )
 
 
-@pytest.mark.parametrize("slug", ["wlosg-2017-plocki", "wlosg-2017-losicki"])
+@pytest.mark.parametrize("slug", [PLOCK_2017, LOSICE_2017])
 def test_2017_cycles_six_conferences_held(slug):
     cycle = WorkshopCycle.objects.get(slug=slug)
     assert (cycle.sessions_planned, cycle.sessions_held, cycle.sessions.count()) == (6, 6, 6)
 
 
-@pytest.mark.parametrize(
-    ("slug", "about"), [("wlosg-2017-plocki", 100), ("wlosg-2017-losicki", 200)]
-)
+@pytest.mark.parametrize(("slug", "about"), [(PLOCK_2017, 100), (LOSICE_2017, 200)])
 def test_2017_participants_approximately_per_conference(slug, about):
     sessions = Session.objects.filter(cycle__slug=slug)
     assert {(s.attendance, s.attendance_precision) for s in sessions} == {
@@ -418,7 +423,7 @@ def test_2017_participants_approximately_per_conference(slug, about):
 
 
 def test_plock_closing_conference_7_december_2017_at_hotel_tim_cekanow():
-    session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=6)
+    session = Session.objects.get(cycle__slug=PLOCK_2017, ordinal=6)
     assert (session.kind, session.date_start, session.venue) == (
         Session.Kind.CLOSING,
         D(2017, 12, 7),
@@ -427,20 +432,18 @@ def test_plock_closing_conference_7_december_2017_at_hotel_tim_cekanow():
 
 
 def test_plock_first_conference_on_25_may_2017():
-    assert Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=1).date_start == D(
-        2017, 5, 25
-    )
+    assert Session.objects.get(cycle__slug=PLOCK_2017, ordinal=1).date_start == D(2017, 5, 25)
 
 
 def test_unknown_session_dates_stay_unknown():
-    losice = Session.objects.filter(cycle__slug="wlosg-2017-losicki", date_start__isnull=True)
-    plock = Session.objects.filter(cycle__slug="wlosg-2017-plocki", date_start__isnull=True)
+    losice = Session.objects.filter(cycle__slug=LOSICE_2017, date_start__isnull=True)
+    plock = Session.objects.filter(cycle__slug=PLOCK_2017, date_start__isnull=True)
     assert (losice.count(), sorted(plock.values_list("ordinal", flat=True))) == (6, [2, 3, 4, 5])
 
 
 def test_certificates_handed_out_by_vice_starost_councillors_and_pup_director():
     roles = CycleRole.objects.filter(
-        cycle__slug="wlosg-2017-plocki", role=CycleRole.Role.CERTIFICATES, session__ordinal=6
+        cycle__slug=PLOCK_2017, role=CycleRole.Role.CERTIFICATES, session__ordinal=6
     )
     assert [(r.person.full_name if r.person else None, r.function) for r in roles] == [
         ("Iwona Sierocka", "Wicestarosta Powiatu Płockiego"),
@@ -451,12 +454,12 @@ def test_certificates_handed_out_by_vice_starost_councillors_and_pup_director():
 
 def test_certificates_went_to_all_participants_of_the_plock_cycle():
     assert "Certyfikaty otrzymali wszyscy uczestnicy cyklu" in (
-        WorkshopCycle.objects.get(slug="wlosg-2017-plocki").description
+        WorkshopCycle.objects.get(slug=PLOCK_2017).description
     )
 
 
 def test_expert_at_the_plock_closing_conference():
-    role = CycleRole.objects.get(cycle__slug="wlosg-2017-plocki", role=CycleRole.Role.EXPERT)
+    role = CycleRole.objects.get(cycle__slug=PLOCK_2017, role=CycleRole.Role.EXPERT)
     assert (role.person.full_name, role.function) == (
         "Jadwiga Olszowska-Urban",
         "Ekspert Partnerstwa Lokalnego",
@@ -464,21 +467,21 @@ def test_expert_at_the_plock_closing_conference():
 
 
 def test_losice_agreement_between_73_partners():
-    agreement = PartnershipAgreement.objects.get(county__code="1410")
+    agreement = PartnershipAgreement.objects.get(county__code=LOSICE)
     assert (agreement.partners.value, agreement.partners.precision) == (73, Precision.EXACT)
-    assert [cycle.slug for cycle in agreement.cycles.all()] == ["wlosg-2017-losicki"]
+    assert [cycle.slug for cycle in agreement.cycles.all()] == [LOSICE_2017]
 
 
 def test_losice_agreement_date_not_invented():
-    agreement = PartnershipAgreement.objects.get(county__code="1410")
+    agreement = PartnershipAgreement.objects.get(county__code=LOSICE)
     assert not agreement.dates.is_exact_day
 
 
 @pytest.mark.parametrize(
     ("slug", "url"),
     [
-        ("wlosg-2017-plocki", "https://www.youtube.com/watch?v=K9r1gC61Q2c"),
-        ("wlosg-2017-losicki", "https://www.youtube.com/watch?v=qa_Wc8djUvk"),
+        (PLOCK_2017, "https://www.youtube.com/watch?v=K9r1gC61Q2c"),
+        (LOSICE_2017, "https://www.youtube.com/watch?v=qa_Wc8djUvk"),
     ],
 )
 def test_promotional_videos(slug, url):
@@ -489,7 +492,7 @@ def test_promotional_videos(slug, url):
 
 
 def test_seven_plock_projects_selected_for_implementation():
-    ideas = ProjectIdea.objects.filter(cycle__slug="wlosg-2017-plocki")
+    ideas = ProjectIdea.objects.filter(cycle__slug=PLOCK_2017)
     assert {i.title: i.status for i in ideas} == dict.fromkeys(PLOCK_PROJECTS, Status.SELECTED)
 
 
@@ -499,13 +502,13 @@ def test_plock_project_goals(title, goal):
 
 
 def test_plock_projects_selected_on_7_december_2017():
-    ideas = ProjectIdea.objects.filter(cycle__slug="wlosg-2017-plocki")
+    ideas = ProjectIdea.objects.filter(cycle__slug=PLOCK_2017)
     dates = {i.status_history.get(status=Status.SELECTED).date_start for i in ideas}
     assert dates == {D(2017, 12, 7)}
 
 
 def test_five_losice_projects_proposed():
-    ideas = ProjectIdea.objects.filter(cycle__slug="wlosg-2017-losicki")
+    ideas = ProjectIdea.objects.filter(cycle__slug=LOSICE_2017)
     assert sorted(ideas.values_list("title", flat=True)) == sorted(LOSICE_PROJECTS)
     assert set(ideas.values_list("status", flat=True)) == {Status.PROPOSED}
 

@@ -15,8 +15,9 @@ from programmes.models import County, Programme
 from reports.services import ReportFilters, compute_report
 from tests.conftest import staff_login
 from tests.factories import make_user
+from tests.records import LOSICE, PLOCK, PLOCK_2017, PROGRAMME_2003, PROGRAMME_2017
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def report_url(lang="en", **query):
@@ -29,13 +30,6 @@ def report_url(lang="en", **query):
     return address
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Labels computed outside a request (``compute_report``) are in English here."""
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def coordinator():
     return make_user("koordynator", COORDINATOR)
@@ -43,7 +37,7 @@ def coordinator():
 
 @pytest.fixture
 def plock_staff():
-    return make_user("plock", COUNTY_STAFF, ["1419"])
+    return make_user("plock", COUNTY_STAFF, [PLOCK])
 
 
 def county(code):
@@ -90,7 +84,7 @@ def test_anonymous_export_is_sent_to_the_login(client):
     [
         {"role": None},  # staff flag but no role
         {"role": None, "is_staff": False},  # an ordinary account
-        {"role": COUNTY_STAFF, "counties": ["1419"], "is_staff": False},  # role, no staff flag
+        {"role": COUNTY_STAFF, "counties": [PLOCK], "is_staff": False},  # role, no staff flag
     ],
 )
 def test_users_without_a_staff_role_get_403(client, kwargs):
@@ -102,7 +96,7 @@ def test_users_without_a_staff_role_get_403(client, kwargs):
 
 
 def test_inactive_user_sees_nothing(client):
-    staff_login(client, make_user("former", COUNTY_STAFF, ["1419"], is_active=False))
+    staff_login(client, make_user("former", COUNTY_STAFF, [PLOCK], is_active=False))
     response = client.get(report_url())
     assert response.status_code in (302, 403)
     assert b"report-table" not in response.content
@@ -127,17 +121,17 @@ def test_county_staff_see_their_own_county_only(client, plock_staff):
     response = client.get(report_url())
     assert response.status_code == 200
     report = response.context["report"]
-    assert [row.code for row in report.by_county] == ["1419"]
-    assert report.counties == (county("1419").pk,)
+    assert [row.code for row in report.by_county] == [PLOCK]
+    assert report.counties == (county(PLOCK).pk,)
     # The county choices offer only their county.
     choices = [str(c) for c in response.context["form"].fields["county"].queryset]
-    assert choices == [str(county("1419"))]
+    assert choices == [str(county(PLOCK))]
     assert "łosicki" not in response.content.decode()
 
 
 def test_county_staff_asking_for_another_county_get_a_form_error_and_no_data(client, plock_staff):
     staff_login(client, plock_staff)
-    response = client.get(report_url(county=county("1410").pk))
+    response = client.get(report_url(county=county(LOSICE).pk))
     assert response.status_code == 400
     assert response.context["report"] is None
     assert "county" in response.context["form"].errors
@@ -146,7 +140,7 @@ def test_county_staff_asking_for_another_county_get_a_form_error_and_no_data(cli
     assert "report-table" not in content
     with translation.override("en"):
         address = reverse("reports:export", kwargs={"table": "counties", "fmt": "csv"})
-    export = client.get(address, {"county": county("1410").pk})
+    export = client.get(address, {"county": county(LOSICE).pk})
     assert export.status_code == 400
     assert "łosicki" not in export.content.decode()
 
@@ -244,7 +238,7 @@ def test_county_comparison_lists_active_counties_by_name(coordinator):
     names = [County.objects.get(pk=row.id).name for row in report.by_county if row.id]
     assert names == sorted(names)
     assert len(labels) == 16
-    plock = next(row for row in report.by_county if row.code == "1419")
+    plock = next(row for row in report.by_county if row.code == PLOCK)
     assert plock.measures.cycles == 2  # the 2003–2010 cycle and the 2017 one
     assert plock.measures.attendance_reported_figure == Figure(600, Precision.APPROXIMATE)
 
@@ -285,14 +279,14 @@ def test_year_filter_reports_records_that_may_fall_in_the_range(client, coordina
 
 
 def test_programme_and_county_filters(client, coordinator):
-    edition = Programme.objects.get(slug="wlosg-2017")
+    edition = Programme.objects.get(slug=PROGRAMME_2017)
     staff_login(client, coordinator)
-    response = client.get(report_url(programme=edition.pk, county=county("1410").pk))
+    response = client.get(report_url(programme=edition.pk, county=county(LOSICE).pk))
     assert response.status_code == 200
     report = response.context["report"]
     assert report.total.cycles == 1
     assert report.total.attendance_reported_figure == Figure(1200, Precision.APPROXIMATE)
-    assert [row.code for row in report.by_county] == ["1410"]
+    assert [row.code for row in report.by_county] == [LOSICE]
     assert "What this report covers" in response.content.decode()
 
 
@@ -306,7 +300,7 @@ def test_statuses_and_share_selected(coordinator):
 def test_register_figures_sector_and_rate_bands(plock_staff):
     from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
 
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     sessions = list(cycle.sessions.order_by("ordinal"))
     people = [
         Attendee.objects.create(cycle=cycle, full_name=f"Osoba {i}", sector=sector)
@@ -331,7 +325,7 @@ def test_register_figures_sector_and_rate_bands(plock_staff):
         issued_by="Dyrektor",
         revoked_at=datetime.datetime(2018, 1, 1, tzinfo=datetime.UTC),
     )
-    report = compute_report(filters=ReportFilters(), counties=(county("1419").pk,))
+    report = compute_report(filters=ReportFilters(), counties=(county(PLOCK).pk,))
     total = report.total
     assert total.registered_attendance == 5
     assert total.attendees == 4
@@ -461,7 +455,7 @@ def test_one_sided_year_filters():
 
 
 def test_programme_filter_in_polish_page(client, coordinator):
-    edition = Programme.objects.get(slug="wlog-2003-2010")
+    edition = Programme.objects.get(slug=PROGRAMME_2003)
     staff_login(client, coordinator)
     response = client.get(report_url("pl", programme=edition.pk))
     assert response.status_code == 200

@@ -15,6 +15,7 @@ from programmes.models import County
 from reports.exports import TABLES
 from tests.conftest import staff_login
 from tests.factories import make_user
+from tests.records import LOSICE, PLOCK, PLOCK_2017
 
 pytestmark = pytest.mark.django_db
 
@@ -122,15 +123,15 @@ def test_unknown_table_or_format_is_404(coordinator_client, address):
 
 
 def test_export_follows_the_filters(coordinator_client):
-    plock = County.objects.get(code="1419")
+    plock = County.objects.get(code=PLOCK)
     rows = read_csv(coordinator_client.get(export_url("counties", "csv"), {"county": plock.pk}))
-    assert [row[0] for row in rows[1:]] == ["1419", ""]  # the county and the total row
+    assert [row[0] for row in rows[1:]] == [PLOCK, ""]  # the county and the total row
 
 
 def test_export_links_carry_the_query_string(coordinator_client):
     with translation.override("pl"):
         address = reverse("reports:overview")
-    a, b = (County.objects.get(code=code).pk for code in ("1419", "1410"))
+    a, b = (County.objects.get(code=code).pk for code in (PLOCK, LOSICE))
     response = coordinator_client.get(address, {"year_from": "2017", "county": [a, b]})
     content = response.content.decode()
     query = f"?year_from=2017&amp;county={a}&amp;county={b}"
@@ -141,8 +142,8 @@ def test_export_links_carry_the_query_string(coordinator_client):
 def test_formula_injection_is_neutralised(coordinator_client):
     from workshops.models import Attendee, WorkshopCycle
 
-    County.objects.filter(code="1419").update(name='=HYPERLINK("http://x")')
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    County.objects.filter(code=PLOCK).update(name='=HYPERLINK("http://x")')
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     Attendee.objects.create(cycle=cycle, full_name="A", sector="ngo")
     rows = read_csv(coordinator_client.get(export_url("counties", "csv")))
     cells = [cell for row in rows for cell in row]
@@ -153,9 +154,9 @@ def test_formula_injection_is_neutralised(coordinator_client):
 
 
 def test_county_staff_export_only_their_county(client):
-    staff_login(client, make_user("plock", COUNTY_STAFF, ["1419"]))
+    staff_login(client, make_user("plock", COUNTY_STAFF, [PLOCK]))
     rows = read_csv(client.get(export_url("counties", "csv")))
-    assert [row[0] for row in rows[1:]] == ["1419", ""]
+    assert [row[0] for row in rows[1:]] == [PLOCK, ""]
     summary = read_csv(client.get(export_url("summary", "csv")))
     total = dict(zip(summary[0], summary[-1], strict=True))
     assert total["Workshop cycles"] == "2"

@@ -24,16 +24,14 @@ from projects.models import ProjectIdea
 from reports.services import Parts, ReportFilters, cached_report, compute_report
 from tests.conftest import staff_login
 from tests.figures import held_sessions_rule
+from tests.helpers import count_queries
 from tests.htmlforms import admin_change_form
+from tests.records import BIALOBRZEGI, PLOCK, PLOCK_2017, PROGRAMME_2017
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 
+pytestmark = pytest.mark.usefixtures("english")
+
 PAGE_QUERY_LIMIT = 30
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -45,9 +43,9 @@ def coordinator_client(client):
     return client
 
 
-def add_volume(cycles_per_county=3, counties=("1401", "1402", "1403", "1404")):
+def add_volume(cycles_per_county=3, counties=(BIALOBRZEGI, "1402", "1403", "1404")):
     """Cycles with sessions, attendees, attendance, ideas and events in more counties."""
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     sectors = ["employer", "ngo", "education", ""]
     for code in counties:
         county = County.objects.get(code=code)
@@ -104,13 +102,6 @@ def add_volume(cycles_per_county=3, counties=("1401", "1402", "1403", "1404")):
         )
 
 
-def count_queries(client, address, query=None):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(address, query or {})
-    assert response.status_code == 200
-    return len(captured.captured_queries)
-
-
 @pytest.mark.django_db
 def test_page_queries_do_not_grow_with_the_records(
     coordinator_client, django_assert_max_num_queries
@@ -150,7 +141,7 @@ def test_second_request_is_served_from_the_cache(coordinator_client):
 
 @pytest.mark.django_db
 def test_a_data_change_invalidates_the_cached_report(django_capture_on_commit_callbacks):
-    counties = (County.objects.get(code="1419").pk,)
+    counties = (County.objects.get(code=PLOCK).pk,)
     report = cached_report(filters=ReportFilters(), counties=counties)
     assert report.total.attendance_reported_figure == Figure(600, Precision.APPROXIMATE)
     with CaptureQueriesContext(connection) as captured:
@@ -158,7 +149,7 @@ def test_a_data_change_invalidates_the_cached_report(django_capture_on_commit_ca
     assert len(captured.captured_queries) == 0
     assert again.total.attendance_reported_figure == report.total.attendance_reported_figure
 
-    session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=1)
+    session = Session.objects.get(cycle__slug=PLOCK_2017, ordinal=1)
     session.attendance = 150
     session.attendance_precision = Precision.EXACT
     session.save()
@@ -174,7 +165,7 @@ def test_a_data_change_invalidates_the_cached_report(django_capture_on_commit_ca
 def test_cache_key_separates_scope_filters_and_language():
     from reports.services import cache_key
 
-    plock = (County.objects.get(code="1419").pk,)
+    plock = (County.objects.get(code=PLOCK).pk,)
     with translation.override("pl"):
         keys = {
             cache_key(filters=ReportFilters(), counties=None),
@@ -189,8 +180,10 @@ def test_cache_key_separates_scope_filters_and_language():
 
 @pytest.mark.django_db
 def test_large_numbers_stay_exact_in_sql():
-    add_volume(cycles_per_county=3, counties=("1401",))
-    report = compute_report(filters=ReportFilters(), counties=(County.objects.get(code="1401").pk,))
+    add_volume(cycles_per_county=3, counties=(BIALOBRZEGI,))
+    report = compute_report(
+        filters=ReportFilters(), counties=(County.objects.get(code=BIALOBRZEGI).pk,)
+    )
     total = report.total
     assert total.cycles == 3
     # Sessions held: 4 recorded for cycles 0 and 2, unknown for cycle 1 → 4 sessions on
@@ -238,7 +231,7 @@ REPORT_CYCLE = st.fixed_dictionaries(
     {
         "status": st.sampled_from(list(WorkshopCycle.Status.values)),
         "held": st.one_of(st.none(), st.integers(0, 9)),
-        "county": st.sampled_from(["1401", "1402"]),
+        "county": st.sampled_from([BIALOBRZEGI, "1402"]),
         "sessions": st.lists(
             st.tuples(st.one_of(st.none(), st.integers(0, 500)), st.sampled_from(list(Precision))),
             max_size=4,
@@ -259,7 +252,7 @@ def test_report_figures_match_adding_cycles_one_by_one(cycles):
     per edition and per county, are what ``sum_figures`` gives for the cycles' own
     figures (``cycle.sessions_figure``, which the home page adds up too) and the
     sessions' own figures."""
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     with transaction.atomic():
         for n, spec in enumerate(cycles):
             cycle = WorkshopCycle.objects.create(
@@ -323,7 +316,7 @@ def test_cached_page_is_the_same_page_and_a_data_change_shows_at_once(
     assert _report_body(second) == _report_body(first)
 
     # An administrator corrects a session's reported attendance in the admin.
-    session = Session.objects.get(cycle__slug="wlosg-2017-plocki", ordinal=1)
+    session = Session.objects.get(cycle__slug=PLOCK_2017, ordinal=1)
     admin = Client()
     staff_login(admin, admin_user)
     address_form, form = admin_change_form(admin, session)
@@ -341,10 +334,10 @@ def test_cached_body_is_not_shared_between_viewers_with_other_county_choices(cli
     from tests.test_reports import make_user
 
     address = reverse("reports:overview")
-    query = {"county": County.objects.get(code="1419").pk}
+    query = {"county": County.objects.get(code=PLOCK).pk}
     staff_login(client, make_user("koordynatorka", COORDINATOR))
     coordinator_page = client.get(address, query).content.decode()
-    staff_login(client, make_user("plock", COUNTY_STAFF, ["1419"]))
+    staff_login(client, make_user("plock", COUNTY_STAFF, [PLOCK]))
     staff_page = client.get(address, query).content.decode()
     # Same report, but the county staff member's form offers their own county only.
     warsaw = County.objects.get(code="1465").name

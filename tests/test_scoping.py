@@ -9,6 +9,7 @@ from programmes.models import County, PartnershipAgreement
 from projects.models import ProjectIdea
 from tests.conftest import staff_login
 from tests.factories import make_user
+from tests.records import LOSICE, PLOCK, PLOCK_2003, PLOCK_2017
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -19,18 +20,18 @@ def slugs(queryset):
 
 
 def test_county_staff_see_only_their_county_cycles():
-    user = make_user("plock", COUNTY_STAFF, ["1419"])
+    user = make_user("plock", COUNTY_STAFF, [PLOCK])
     assert slugs(WorkshopCycle.objects.for_user(user)) == {
-        "wlog-2003-2010-plocki",
-        "wlosg-2017-plocki",
+        PLOCK_2003,
+        PLOCK_2017,
     }
 
 
 def test_county_staff_see_their_sessions_agreements_and_ideas_only():
-    user = make_user("losice", COUNTY_STAFF, ["1410"])
+    user = make_user("losice", COUNTY_STAFF, [LOSICE])
     assert set(
         scope_queryset(user, Session.objects.all()).values_list("cycle__county__code", flat=True)
-    ) == {"1410"}
+    ) == {LOSICE}
     assert slugs(scope_queryset(user, PartnershipAgreement.objects.all())) == {
         "2017-umowa-partnerstwa-powiat-losicki"
     }
@@ -44,8 +45,8 @@ def test_county_staff_see_their_sessions_agreements_and_ideas_only():
 
 
 def test_staff_of_two_counties_see_both():
-    user = make_user("both", COUNTY_STAFF, ["1419", "1410"])
-    assert set(counties_for_user(user).values_list("code", flat=True)) == {"1419", "1410"}
+    user = make_user("both", COUNTY_STAFF, [PLOCK, LOSICE])
+    assert set(counties_for_user(user).values_list("code", flat=True)) == {PLOCK, LOSICE}
 
 
 def test_coordinator_sees_every_county_including_ideas_without_a_county():
@@ -60,7 +61,7 @@ def test_county_staff_without_counties_see_nothing():
 
 
 def test_user_without_a_role_sees_nothing():
-    user = make_user("norole", counties=["1419"])
+    user = make_user("norole", counties=[PLOCK])
     assert not WorkshopCycle.objects.for_user(user).exists()
 
 
@@ -75,23 +76,23 @@ def test_superuser_sees_everything():
 
 
 def test_may_use_county_allowed_and_refused():
-    user = make_user("plock2", COUNTY_STAFF, ["1419"])
-    assert may_use_county(user, County.objects.get(code="1419"))
-    assert not may_use_county(user, County.objects.get(code="1410"))
+    user = make_user("plock2", COUNTY_STAFF, [PLOCK])
+    assert may_use_county(user, County.objects.get(code=PLOCK))
+    assert not may_use_county(user, County.objects.get(code=LOSICE))
     assert not may_use_county(user, None)
 
 
 def test_a_change_of_counties_takes_effect_on_the_next_request():
-    user = make_user("mover", COUNTY_STAFF, ["1419"])
-    user.staff_profile.counties.set(County.objects.filter(code="1410"))
+    user = make_user("mover", COUNTY_STAFF, [PLOCK])
+    user.staff_profile.counties.set(County.objects.filter(code=LOSICE))
     fresh = User.objects.get(pk=user.pk)  # what the next request loads
     assert set(WorkshopCycle.objects.for_user(fresh).values_list("county__code", flat=True)) == {
-        "1410"
+        LOSICE
     }
 
 
 def test_roles_have_the_permissions_they_need():
-    staff = make_user("perm-staff", COUNTY_STAFF, ["1419"])
+    staff = make_user("perm-staff", COUNTY_STAFF, [PLOCK])
     coordinator = make_user("perm-coord", COORDINATOR)
     assert staff.has_perm("workshops.add_attendee")
     assert not staff.has_perm("programmes.change_programme")

@@ -34,6 +34,7 @@ from accounts.models import StaffProfile
 from accounts.roles import COUNTY_STAFF, GROUP_NAMES
 from accounts.security import client_ip, client_token
 from programmes.models import County
+from tests.records import PLOCK, PLOCK_2017
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +128,7 @@ def _keep_the_active_language():
 def staff_user():
     user = User.objects.create_user(USERNAME, email=EMAIL, password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=GROUP_NAMES[COUNTY_STAFF]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code="1419"))
+    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code=PLOCK))
     return user
 
 
@@ -182,7 +183,7 @@ def _admin_index(client, staff_user):
 
 def _staff_screen(client, staff_user):
     client.force_login(staff_user)
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     return client.get(reverse("admin:workshops_workshopcycle_attendance", args=[cycle.pk]))
 
 
@@ -309,7 +310,7 @@ def test_reports_are_not_stored(staff_client):
 
 
 def test_staff_screens_are_not_stored(staff_client):
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     for screen in ("attendance", "import", "certificates"):
         response = staff_client.get(
             reverse(f"admin:workshops_workshopcycle_{screen}", args=[cycle.pk])

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from portal.sitemaps import SITEMAPS, LanguagePairs, RecordSitemap
 from projects.models import ProjectIdea
+from tests.records import PLOCK_2017
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def locations(content: str) -> list[str]:
 
 
 def add_ideas(n: int) -> None:
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     ProjectIdea.objects.bulk_create(
         ProjectIdea(slug=f"sitemap-{i:04d}", title=f"Pomysł {i}", cycle=cycle, county=cycle.county)
         for i in range(n)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from programmes.models import County, Programme
+from tests.records import LOSICE_2017, PLOCK, PLOCK_2017, PROGRAMME_2017
 from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def test_county_staff_flow(staff_client):
     client = staff_client
 
     # 1. A new cycle with six sessions.
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     sessions = [
         {
             "ordinal": n,
@@ -66,7 +67,7 @@ def test_county_staff_flow(staff_client):
             "slug": "2025-plocki-test",
             "title": "Partnerstwo dla rynku pracy 2025",
             "programme": programme.pk,
-            "county": County.objects.get(code="1419").pk,
+            "county": County.objects.get(code=PLOCK).pk,
             "status": "in_progress",
             "date_start": "2025-03-01",
             "date_end": "2025-09-30",
@@ -147,7 +148,7 @@ def test_county_staff_flow(staff_client):
 
 
 def test_staff_cannot_reach_another_countys_cycle(staff_client):
-    losice = WorkshopCycle.objects.get(slug="wlosg-2017-losicki")
+    losice = WorkshopCycle.objects.get(slug=LOSICE_2017)
     for name in ("change", "attendance", "import", "certificates"):
         url = reverse(f"admin:workshops_workshopcycle_{name}", args=[losice.pk])
         assert staff_client.get(url).status_code == 404, name
@@ -169,7 +170,7 @@ def attendee_form(cycle, **fields):
 
 
 def test_adding_an_attendee_warns_about_a_duplicate_in_the_cycle(staff_client):
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     Attendee.objects.create(cycle=cycle, full_name="Marek Podwójny", email="marek@example.org")
     add = reverse("admin:workshops_attendee_add")
 

@@ -15,6 +15,7 @@ from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from partnership.mailconfig import CONSOLE, DUMMY, SMTP, email_config
 from tests.conftest import county_staff_user, staff_login
 from tests.htmlforms import admin_change_form
+from tests.records import PLOCK_2017
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +154,7 @@ def set_status(client, cycle, status, **changes):
 def test_coordinators_e_mailed_when_a_county_completes_a_cycle(
     staff_client, coordinators, smtp_server, run_tasks
 ):
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     WorkshopCycle.objects.filter(pk=cycle.pk).update(status=WorkshopCycle.Status.IN_PROGRESS)
     cycle.refresh_from_db()
     set_status(staff_client, cycle, WorkshopCycle.Status.COMPLETED)
@@ -174,7 +175,7 @@ def test_coordinators_e_mailed_when_a_county_completes_a_cycle(
 
 
 def test_other_changes_tell_no_one(staff_client, coordinators, smtp_server, run_tasks):
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     WorkshopCycle.objects.filter(pk=cycle.pk).update(status=WorkshopCycle.Status.PLANNED)
     cycle.refresh_from_db()
     set_status(staff_client, cycle, WorkshopCycle.Status.IN_PROGRESS)
@@ -188,14 +189,14 @@ def test_the_recipients_are_active_coordinators_with_an_address(coordinators):
     county_staff = county_staff_user("nie.koordynator")
     county_staff.email = "plock@example.org"
     county_staff.save()
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     names = coordinators_to_notify(county=cycle.county).values_list("username", flat=True)
     assert list(names) == ["koordynatorka", "koordynator"]
 
 
 def test_a_coordinator_cannot_complete_a_cycle(client, coordinators):
     staff_login(client, coordinators[0])
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     response = client.post(
         reverse("admin:workshops_workshopcycle_change", args=[cycle.pk]), {"status": "completed"}
     )

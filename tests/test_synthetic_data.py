@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db.models import F
-from django.utils import translation
 
 from programmes.models import (
     County,
@@ -18,18 +17,12 @@ from programmes.models import (
     Voivodeship,
 )
 from projects.models import ProjectIdea, StatusChange
+from tests.records import LOSICE, PLOCK
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
 TERC = settings.BASE_DIR / "programmes" / "data" / "terc2025_wojewodztwa_powiaty.csv"
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    """The command's messages are translated; these tests read the English ones."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def generate(**options):
@@ -221,7 +214,7 @@ def test_the_register_ships_with_the_project():
     assert default_terc_path() == TERC
     register = terc_read(path=TERC)
     assert len(register.voivodeships) == 16 and len(register.counties) == 380
-    assert {unit.code for unit in register.counties} >= {"1419", "1410", "1465"}
+    assert {unit.code for unit in register.counties} >= {PLOCK, LOSICE, "1465"}
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from accounts.twofactor import (
     second_factor_required,
 )
 from tests.factories import make_user
+from tests.records import PLOCK, PLOCK_2017
 from tests.test_permission_matrix import READS
 from tests.test_permission_matrix import world as world  # noqa: F401 - the fixture
 from workshops.models import Attendee, WorkshopCycle
@@ -39,7 +40,7 @@ def coordinator():
 
 @pytest.fixture
 def clerk():
-    return make_user("urzedniczka.plock", COUNTY_STAFF, ["1419"], password=PASSWORD)
+    return make_user("urzedniczka.plock", COUNTY_STAFF, [PLOCK], password=PASSWORD)
 
 
 def login(client, user, password=PASSWORD, next_url="/admin/"):
@@ -83,7 +84,7 @@ def test_who_must_give_a_second_factor(settings, role, setting, required):
         user = make_user("root", None, is_superuser=True, password=PASSWORD)
     else:
         user = make_user(
-            "someone", role, ["1419"] if role == COUNTY_STAFF else (), password=PASSWORD
+            "someone", role, [PLOCK] if role == COUNTY_STAFF else (), password=PASSWORD
         )
     assert second_factor_required(user) is required
     user.is_active = False
@@ -110,7 +111,7 @@ def test_a_password_alone_reaches_no_staff_page_when_county_staff_must_use_it(
     name,
 ):
     settings.STAFF_2FA_REQUIRED = True
-    clerk = make_user("plock.2fa", COUNTY_STAFF, ["1419"], password=PASSWORD)
+    clerk = make_user("plock.2fa", COUNTY_STAFF, [PLOCK], password=PASSWORD)
     enrolled(clerk)
     login(client, clerk)
     response = client.get(READS[name](world))
@@ -121,7 +122,7 @@ def test_a_password_alone_reaches_no_staff_page_when_county_staff_must_use_it(
 def test_a_password_alone_opens_neither_the_register_nor_the_reports_nor_the_admin(
     client, coordinator
 ):
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     Attendee.objects.create(cycle=cycle, full_name="Teodor Tajny")
     response = login(client, coordinator)
     assert response["Location"] == "/admin/"
@@ -186,7 +187,7 @@ def test_enrolment_then_the_code_opens_the_admin(client, coordinator):
     assert StaticToken.objects.filter(device__user=coordinator).count() == 10
     assert client.get("/admin/").status_code == 200
     assert client.get(reverse("reports:overview")).status_code == 200
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     attendee = Attendee.objects.create(cycle=cycle, full_name="Teodor Jawny")
     page = client.get(reverse("admin:workshops_attendee_change", args=[attendee.pk]))
     assert page.status_code == 200 and "Teodor Jawny" in page.content.decode()

@@ -17,19 +17,13 @@ import tempfile
 import pytest
 from django.core.files import temp as django_temp
 from django.urls import reverse
-from django.utils import translation
 
+from tests.records import PLOCK_2017
 from workshops.models import Attendee, WorkshopCycle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 DISK_FULL = "The server could not store the uploaded file (its disk is full)."
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -42,7 +36,7 @@ def spool_dir(settings, tmp_path):
 
 @pytest.fixture
 def import_url():
-    cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
+    cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     return reverse("admin:workshops_workshopcycle_import", args=[cycle.pk])
 
 
@@ -107,7 +101,7 @@ def test_a_full_disk_gives_a_clear_message_and_leaves_no_file(
     assert any(DISK_FULL in message for message in messages_of(response))
     assert response.context["preview"] is None
     assert list(spool_dir.iterdir()) == []
-    assert not Attendee.objects.filter(cycle__slug="wlosg-2017-plocki").exists()
+    assert not Attendee.objects.filter(cycle__slug=PLOCK_2017).exists()
 
 
 def test_a_temporary_file_that_cannot_be_created_gives_the_same_message(

@@ -31,6 +31,7 @@ from reports import services as report_services
 from reports.services import ReportFilters, cached_report
 from tests.conftest import staff_login
 from tests.htmlforms import admin_change_form
+from tests.records import PLOCK_2017, PROGRAMME_2017
 from workshops.attendance import attendance_register_save
 from workshops.certificates import certificate_reissue, certificate_revoke, certificates_issue
 from workshops.importing import attendees_import
@@ -39,7 +40,6 @@ from workshops.privacy import attendee_anonymise
 
 pytestmark = pytest.mark.django_db
 
-PLOCKI = "wlosg-2017-plocki"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
@@ -76,12 +76,7 @@ def page_url(name="workshops:cycle_detail", **kwargs):
         return reverse(name, kwargs=kwargs or None)
 
 
-CYCLE_PAGE = page_url(slug=PLOCKI)
-
-
-@pytest.fixture
-def cycle():
-    return WorkshopCycle.objects.get(slug=PLOCKI)
+CYCLE_PAGE = page_url(slug=PLOCK_2017)
 
 
 @pytest.fixture
@@ -267,7 +262,7 @@ def test_admin_inline(visitor, admin, cycle, django_capture_on_commit_callbacks)
 
 
 def test_admin_many_to_many(visitor, admin, django_capture_on_commit_callbacks):
-    programme = Programme.objects.get(slug="wlosg-2017")
+    programme = Programme.objects.get(slug=PROGRAMME_2017)
     source = Source.objects.exclude(pk__in=programme.sources.all()).first()
     address = page_url("portal:programme_detail", slug=programme.slug)
     assert source.title not in cached_text(visitor, address)
