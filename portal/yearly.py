@@ -1,7 +1,7 @@
 """Participants and sessions per year, for the public charts, in two queries.
 
 The definitions are those of the staff report (``reports.services``) and of the home
-page's headline figures, so that the figures agree (tests/test_charts.py checks it):
+page's headline figures, so that the figures agree (tests/reports/test_charts.py checks it):
 
 - a record counts in a year only when its date window lies within that year; otherwise
   in a bucket for its range of years, or "date unknown" — never spread over years;

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.records import PLOCK, PLOCK_2017
 
-# Hypothesis profiles for the fuzz tests (tests/test_fuzz*.py): "ci" (the default) keeps
+# Hypothesis profiles for the fuzz tests (tests/security/test_fuzz*.py): "ci" (the default) keeps
 # them to about a minute on one core; HYPOTHESIS_PROFILE=thorough tries many more inputs.
 _FUZZ_SETTINGS = {
     "deadline": None,

@@ -3,7 +3,7 @@ whatever arrives — NUL bytes, 10–100 kB values, lone surrogates, right-to-le
 combining characters, emoji, line separators, letters in numbers, repeated keys, empty
 keys, percent-encoded garbage — the answer is never a server error.
 
-``tests/test_hostile_queries.py`` pins 713 hand-picked cases; these generate new ones on
+``tests/security/test_hostile_queries.py`` pins 713 hand-picked cases; these generate new ones on
 every run (a failing one is printed, with the blob that reproduces it). The number of
 examples comes from the hypothesis profile in ``tests/conftest.py`` (``ci`` by default,
 ``HYPOTHESIS_PROFILE=thorough`` for many more); the inputs tried are counted and printed at
@@ -33,7 +33,7 @@ def _per_address_limits_out_of_the_way(settings):
     example), all from one address: the certificate pages and the login form are tried
     more often than CERTIFICATE_VERIFY_RATE and LOGIN_FAILURES_PER_ADDRESS allow, and every
     answer after that would be the same 429. The limits have their own tests
-    (tests/test_rate_limits.py)."""
+    (tests/security/test_rate_limits.py)."""
     settings.CERTIFICATE_VERIFY_RATE = "1000000/m"
     settings.LOGIN_FAILURES_PER_ADDRESS = "1000000/m"
 

@@ -18,10 +18,10 @@ from accounts.twofactor import (
     pending_authenticator,
     second_factor_required,
 )
+from tests.accounts.test_permission_matrix import READS
+from tests.accounts.test_permission_matrix import world as world  # noqa: F401 - the fixture
 from tests.factories import make_user
 from tests.records import PLOCK, PLOCK_2017
-from tests.test_permission_matrix import READS
-from tests.test_permission_matrix import world as world  # noqa: F401 - the fixture
 from workshops.models import Attendee, WorkshopCycle
 
 pytestmark = pytest.mark.django_db

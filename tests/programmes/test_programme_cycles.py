@@ -11,8 +11,8 @@ from django.utils import translation
 from portal.views import PROGRAMME_CYCLES_SHOWN
 from programmes.models import Programme
 from tests.helpers import count_queries
+from tests.portal.test_home_scale import add_cycles
 from tests.records import PROGRAMME_2003, PROGRAMME_2017
-from tests.test_home_scale import add_cycles
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db

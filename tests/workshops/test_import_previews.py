@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.roles import COORDINATOR, GROUP_NAMES
 from partnership import caching
+from tests.conftest import county_staff_user, staff_login
 from tests.records import LOSICE, PLOCK_2017
 from workshops.import_previews import (
     IMPORT_PREVIEW_RETENTION,
@@ -28,8 +29,6 @@ from workshops.import_previews import (
     import_previews_purge,
 )
 from workshops.models import Attendance, Attendee, ImportPreviewUpload, WorkshopCycle
-
-from .conftest import county_staff_user, staff_login
 
 pytestmark = pytest.mark.django_db
 

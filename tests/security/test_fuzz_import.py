@@ -26,11 +26,10 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import IllegalCharacterError
 
+from tests.security.test_fuzz import huge_text, nasty_text
 from workshops import importing
 from workshops.importing import ImportPreview, attendee_file_parse, attendees_import
 from workshops.models import Attendance, Attendee
-
-from .test_fuzz import huge_text, nasty_text
 
 pytestmark = pytest.mark.django_db
 

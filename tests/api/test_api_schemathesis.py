@@ -44,7 +44,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 @pytest.fixture(autouse=True)
 def unlimited_wsgi_requests(settings):
     # Thousands of requests from one address: the limit is tested elsewhere
-    # (tests/test_api.py); here it would only turn the answers into 429s.
+    # (tests/api/test_api.py); here it would only turn the answers into 429s.
     settings.API_ANON_RATE = "1000000/m"
     # The WSGI handler would close the test's database connection after each request
     # (Django's test client keeps it open the same way).

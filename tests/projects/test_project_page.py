@@ -11,8 +11,8 @@ from django.utils import translation
 
 from programmes.models import Organisation, Source
 from projects.models import ProjectIdea, StatusChange
+from tests.projects.test_catalogue import make_ideas
 from tests.records import PLOCK, PLOCK_2017, PROGRAMME_2017
-from tests.test_catalogue import make_ideas
 from workshops.models import Attendee, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db

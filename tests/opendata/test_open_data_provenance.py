@@ -16,8 +16,8 @@ from opendata.datasets import DATASETS, Dataset
 from opendata.provenance import dataset_sources, last_changes, latest_change
 from programmes.models import PartnershipAgreement, Source
 from projects.models import ProjectIdea
+from tests.projects.test_catalogue import make_ideas
 from tests.records import PLOCK_2017
-from tests.test_catalogue import make_ideas
 from workshops.models import Certificate, Session
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Anonymous public pages are cached, and a change through the admin or a service
-invalidates them (every write path: tests/test_write_invalidation.py)."""
+invalidates them (every write path: tests/portal/test_write_invalidation.py)."""
 
 from __future__ import annotations
 

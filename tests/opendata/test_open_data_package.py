@@ -19,7 +19,7 @@ from opendata.package import SCHEMA_VERSION
 from opendata.provenance import last_changes
 from projects.models import ProjectIdea
 from reports.exports import render_csv as report_csv
-from tests.test_catalogue import make_ideas
+from tests.projects.test_catalogue import make_ideas
 
 pytestmark = pytest.mark.django_db
 

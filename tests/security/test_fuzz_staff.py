@@ -18,10 +18,9 @@ from hypothesis import strategies as st
 
 from tests.factories import AttendanceFactory, AttendeeFactory, CycleFactory, SessionFactory
 from tests.records import PLOCK_2017
+from tests.security.test_fuzz import encode, fetch, huge_text, nasty_text, query_strings, values
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
-
-from .test_fuzz import encode, fetch, huge_text, nasty_text, query_strings, values
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "portal.example.gov.pl"
 SETTINGS = """
 from partnership.settings import *  # noqa: F403

@@ -39,7 +39,7 @@ from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 USERNAME = "ewa.bezpieczna"
 EMAIL = "ewa.bezpieczna@example.org"
 PASSWORD = "Plock-haslo-2025-testowe"  # noqa: S105 - a throwaway account

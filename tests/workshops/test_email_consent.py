@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.test_import import csv_file, parse
+from tests.workshops.test_import import csv_file, parse
 from workshops.attendee_fields import consent_clean
 from workshops.importing import attendee_template_file, attendees_import
 from workshops.models import Attendee

@@ -14,8 +14,8 @@ from django.utils import translation
 from opendata.datasets import DATASETS, EXPORT_TYPES
 from opendata.exports import csv_cell, neutralise_cell
 from projects.models import ProjectIdea
+from tests.projects.test_catalogue import make_ideas
 from tests.records import LOSICE, PLOCK, PLOCK_2003, PLOCK_2017, PROGRAMME_2003, PROGRAMME_2017
-from tests.test_catalogue import make_ideas
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db

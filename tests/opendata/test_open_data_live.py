@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.browser.conftest import portal  # noqa: F401 - the running portal (a fixture)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 
 

@@ -331,7 +331,7 @@ def test_cached_page_is_the_same_page_and_a_data_change_shows_at_once(
 
 @pytest.mark.django_db
 def test_cached_body_is_not_shared_between_viewers_with_other_county_choices(client):
-    from tests.test_reports import make_user
+    from tests.factories import make_user
 
     address = reverse("reports:overview")
     query = {"county": County.objects.get(code=PLOCK).pk}

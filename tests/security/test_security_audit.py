@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "audit_dependencies.py"
 
 spec = importlib.util.spec_from_file_location("audit_dependencies", SCRIPT)

@@ -30,7 +30,7 @@ from workshops.models import Attendance, Attendee, WorkshopCycle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_rate_windows")]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 IP = "203.0.113.7"
 OTHER_IP = "198.51.100.23"
 PROXY = "10.0.0.2"
