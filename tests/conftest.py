@@ -187,6 +187,14 @@ def staff_client(client):
 
 
 @pytest.fixture
+def coordinator_client(client):
+    """A client logged in, with the second factor, as the voivodeship's coordinator."""
+    from tests.factories import CoordinatorFactory
+
+    return verified_login(client, CoordinatorFactory(username="koordynator"))
+
+
+@pytest.fixture
 def second_staff_client():
     """Another Płock clerk in a browser of their own, for two people working at once."""
     from django.test import Client

@@ -24,13 +24,6 @@ REQUIRED = {"projekty", "cykle", "sesje", "wydarzenia", "porozumienia", "powiaty
 SECRETS = ("Zenobia", "Przykładowa", "Stowarzyszenie Sekretne", "zenobia@example.org", "600111222")
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def download(client, dataset, fmt, lang="pl"):
     with translation.override(lang):
         url = reverse("opendata:download", kwargs={"dataset": dataset, "format": fmt})

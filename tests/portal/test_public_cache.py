@@ -7,7 +7,6 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,13 +21,6 @@ from tests.records import PLOCK_2017, PROGRAMME_2017
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def url(name, lang="en", **kwargs):

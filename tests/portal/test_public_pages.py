@@ -6,7 +6,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -22,15 +21,6 @@ pytestmark = pytest.mark.django_db
 PLOCKI_CYCLE = PLOCK_2017
 SERPELICE = "2005-05-17-spotkanie-w-serpelicach"
 SOURCE_2017 = "001-da457f450f78d650"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Test transactions roll back without bumping the data version, so a page cached
-    # in one test could be served in the next.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def url(name, lang="pl", **kwargs):

@@ -41,14 +41,6 @@ SERPELICE = "2005-miedzywojewodzki-projekt-efs"
 MAX_LIST_QUERIES = 14
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Pages are cached per data version; test transactions roll back without a signal."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def make_ideas(n, *, county_code=BIALOBRZEGI, status="selected", slug_prefix="bulk"):
     """``n`` ideas with themes and a status history, in one new cycle of one county."""
     county = County.objects.get(code=county_code)

@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django import forms
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F
 from django.http import QueryDict
@@ -24,13 +23,6 @@ from tests.records import BIALOBRZEGI, PROGRAMME_2017
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def get_list(client, **params):

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,13 +17,6 @@ from workshops.models import Attendee, Session, WorkshopCycle
 pytestmark = pytest.mark.django_db
 
 MAX_PAGE_QUERIES = 12
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page(client, slug, lang="en"):

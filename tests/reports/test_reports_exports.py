@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.roles import COORDINATOR, COUNTY_STAFF
+from accounts.roles import COUNTY_STAFF
 from programmes.models import County
 from reports.exports import TABLES
 from tests.conftest import staff_login
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.django_db
 def export_url(table, fmt, lang="en"):
     with translation.override(lang):
         return reverse("reports:export", kwargs={"table": table, "fmt": fmt})
-
-
-@pytest.fixture
-def coordinator_client(client):
-    staff_login(client, make_user("koordynator", COORDINATOR))
-    return client
 
 
 def read_csv(response):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +14,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import StaffProfile
-from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.roles import COORDINATOR, COUNTY_STAFF
 from partnership.caching import public_data_changed
 from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, Programme, ProgrammeEvent
@@ -32,15 +30,6 @@ from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 pytestmark = pytest.mark.usefixtures("english")
 
 PAGE_QUERY_LIMIT = 30
-
-
-@pytest.fixture
-def coordinator_client(client):
-    user = User.objects.create_user("koordynator", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
-    StaffProfile.objects.create(user=user)
-    staff_login(client, user)
-    return client
 
 
 def add_volume(cycles_per_county=3, counties=(BIALOBRZEGI, "1402", "1403", "1404")):

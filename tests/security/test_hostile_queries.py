@@ -4,7 +4,6 @@ know; the other views ignore the query string. The test client re-raises any exc
 view lets through, so a 500 fails the test loudly."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
@@ -96,13 +95,6 @@ LIST_URLS = [
     ("opendata:catalogue", {"format": "jsonld"}),
     ("projects:detail", {"slug": "dojrzali-wspaniali"}),
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def url_for(name, kwargs, lang):

@@ -41,12 +41,6 @@ CHECKS = 60  # CERTIFICATE_VERIFY_RATE's default, 60/m
 FAILURES = 30  # LOGIN_FAILURES_PER_ADDRESS's default, 30/15m
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_active_language():
-    with translation.override(translation.get_language()):
-        yield
-
-
 @pytest.fixture
 def certificate():
     cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)

@@ -117,13 +117,6 @@ def database_unavailable():
         yield
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_active_language():
-    """Requests under /en/ activate English in this thread; later tests expect Polish."""
-    with translation.override(translation.get_language()):
-        yield
-
-
 @pytest.fixture
 def staff_user():
     user = User.objects.create_user(USERNAME, email=EMAIL, password=PASSWORD, is_staff=True)
