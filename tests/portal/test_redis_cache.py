@@ -12,7 +12,6 @@ with two real gunicorn instances.
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -22,22 +21,13 @@ from django.utils import translation
 
 from partnership import caching
 from projects.models import ProjectIdea
+from tests.helpers import REDIS_URL, redis_answers
 
 redis = pytest.importorskip("redis", reason="the redis client is not installed")
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-def _redis_answers() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(not _redis_answers(), reason=f"no Redis server answers at {REDIS_URL}"),
+    pytest.mark.skipif(not redis_answers(), reason=f"no Redis server answers at {REDIS_URL}"),
 ]
 
 

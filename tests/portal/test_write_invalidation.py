@@ -11,7 +11,6 @@ happens when the transaction commits, as in production (and never on a rollback)
 from __future__ import annotations
 
 import datetime
-import os
 import uuid
 
 import pytest
@@ -30,6 +29,7 @@ from projects.services import project_idea_set_status
 from reports import services as report_services
 from reports.services import ReportFilters, cached_report
 from tests.conftest import staff_login
+from tests.helpers import REDIS_URL, redis_answers
 from tests.htmlforms import admin_change_form
 from tests.records import PLOCK_2017, PROGRAMME_2017
 from workshops.attendance import attendance_register_save
@@ -40,15 +40,6 @@ from workshops.privacy import attendee_anonymise
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-def _redis_answers() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
 
 @pytest.fixture(autouse=True, params=["local memory", "redis"])
 def shared_cache(request, monkeypatch):
@@ -57,7 +48,7 @@ def shared_cache(request, monkeypatch):
     if request.param == "local memory":
         yield
         return
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip(f"no Redis server answers at {REDIS_URL}")
     prefix = f"test-write-paths-{uuid.uuid4().hex}"
     shared = RedisCache(REDIS_URL, {"KEY_PREFIX": prefix})

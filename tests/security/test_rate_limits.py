@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partnership.ratelimits import address_key
+from tests.helpers import REDIS_URL, redis_answers
 from tests.records import PLOCK_2017
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, WorkshopCycle
@@ -393,17 +394,7 @@ def test_a_rate_that_is_not_one_is_refused_at_start():
     assert "CERTIFICATE_VERIFY_RATE must be a rate such as 60/m" in result.stderr
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-def _redis_answers() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_answers(), reason=f"no Redis server answers at {REDIS_URL}")
+@pytest.mark.skipif(not redis_answers(), reason=f"no Redis server answers at {REDIS_URL}")
 def test_two_app_servers_on_one_redis_share_the_count(client, settings):
     """Each alias is its own client of the same Redis, as two gunicorn workers have."""
     prefix = f"test-rate-limits-{uuid.uuid4().hex}"
