@@ -17,6 +17,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.db.models import Max
 from factory.django import DjangoModelFactory
 
 from accounts.models import StaffProfile
@@ -115,13 +116,15 @@ class CycleFactory(DjangoModelFactory):
 
 
 class SessionFactory(DjangoModelFactory):
-    """A workshop (session) of a cycle, numbered in the order made unless told."""
+    """A workshop (session) of a cycle, numbered after the cycle's last one unless told."""
 
     class Meta:
         model = Session
 
     cycle = factory.SubFactory(CycleFactory)
-    ordinal = factory.Sequence(lambda n: n + 1)
+    ordinal = factory.LazyAttribute(
+        lambda o: (o.cycle.sessions.aggregate(last=Max("ordinal"))["last"] or 0) + 1
+    )
     kind = Session.Kind.WORKSHOP
 
 
