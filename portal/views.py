@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.sitemaps.views import index as sitemap_index_view
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db import connection
@@ -42,6 +43,7 @@ from workshops.models import (
 )
 
 from .charts import status_chart, year_charts
+from .legal import Operator
 from .maps import county_map
 from .participation import (
     counties_covered_by,
@@ -487,6 +489,51 @@ def source_detail(request, slug):
 
 @require_safe
 @public_cache
+# --------------------------------------------------------------------------------------
+# The pages a public body's site must have: accessibility, privacy, contact
+# --------------------------------------------------------------------------------------
+
+
+def _about_page(request, template: str, title, **extra):
+    context = {
+        "trail": [(request.path, title)],
+        "operator": Operator.from_settings(),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@require_safe
+@public_cache
+def accessibility(request):
+    """Deklaracja dostępności, in the structure of the statutory template (the element
+    ids are those of the template, for the monitoring that reads them)."""
+    return _about_page(
+        request,
+        "portal/accessibility.html",
+        _("Accessibility declaration"),
+        portal_url=request.build_absolute_uri(reverse("portal:home")),
+    )
+
+
+@require_safe
+@public_cache
+def privacy(request):
+    """The privacy notice (RODO art. 13 and 14) for attendees and for visitors."""
+    return _about_page(
+        request,
+        "portal/privacy.html",
+        _("Privacy notice"),
+        retention_years=settings.ATTENDEE_RETENTION_YEARS,
+    )
+
+
+@require_safe
+@public_cache
+def contact(request):
+    return _about_page(request, "portal/contact.html", _("Contact"))
+
+
 def sitemap(request):
     """The sitemap index: each section's sitemap, page by page."""
     return sitemap_index_view(
