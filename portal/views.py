@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
-from programmes.facts import DatePrecision, FuzzyDate, Parts
+from programmes.facts import DatePrecision, FuzzyDate, Parts, PolishText
 from programmes.models import (
     County,
     Organisation,
@@ -385,7 +385,7 @@ def programme_detail(request, slug):
     context = {
         "trail": [
             (reverse("portal:programme_list"), _("Programme editions")),
-            (request.path, programme.name),
+            (request.path, PolishText(programme.name)),
         ],
         "programme": programme,
         "counties": list(counties_covered_by(programme)),
@@ -424,11 +424,11 @@ def event_detail(request, slug):
         trail.append(
             (
                 reverse("portal:programme_detail", kwargs={"slug": event.programme.slug}),
-                event.programme.name,
+                PolishText(event.programme.name),
             )
         )
     context = {
-        "trail": [*trail, (request.path, event.title)],
+        "trail": [*trail, (request.path, PolishText(event.title))],
         "event": event,
         "ideas": list(event.project_ideas.select_related("county").order_by("title")),
     }
@@ -457,7 +457,7 @@ def source_detail(request, slug):
     context = {
         "trail": [
             (reverse("portal:source_list"), _("Sources")),
-            (request.path, source.title),
+            (request.path, PolishText(source.title)),
         ],
         "source": source,
         "programmes": list(Programme.objects.filter(sources=source)),
