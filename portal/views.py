@@ -8,6 +8,7 @@ data: cycles show counts only.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -59,6 +60,10 @@ from .yearly import figures_by_year
 
 MAZOVIA = "14"
 HIGHLIGHTED_PROJECTS = 6
+HOME_VIDEOS = 4
+# A county's tables of events and ideas longer than this are folded (<details>) below
+# the summary (figures, map, chart); shorter ones stay open.
+FOLD_ROWS = 8
 PROGRAMME_CYCLES_SHOWN = 50
 
 
@@ -249,7 +254,7 @@ def _earliest(queryset, limit: int) -> tuple[list, bool]:
 @public_cache
 def home(request):
     """The programme in figures, on the map, in charts and on a timeline, in a fixed
-    number of queries (14) whatever the number of cycles, sessions and ideas: every total
+    number of queries (15) whatever the number of cycles, sessions and ideas: every total
     is counted by the database, and the cycles appear on the timeline counted per period."""
     periods = cycle_periods()
     figures = headline_figures(periods=periods, sessions=session_totals())
@@ -273,6 +278,11 @@ def home(request):
         "county_map": county_map(voivodeship=MAZOVIA),
         **year_charts(figures_by_year()),
         "status_chart": status_chart(ProjectIdea.objects.status_counts()),
+        "videos": list(
+            WorkshopCycle.objects.exclude(video_url="")
+            .select_related("county")
+            .order_by("date_start", "slug")[:HOME_VIDEOS]
+        ),
     }
     return render(request, "portal/home.html", context)
 
@@ -332,6 +342,11 @@ def county_detail(request, slug):
         "county_map": county_map(
             voivodeship=county.voivodeship.code, current=county, table="elsewhere"
         ),
+        # Counted from the ideas already read: no query of its own.
+        "status_chart": status_chart(
+            Counter(idea.status for idea in ideas), chart_id="county-status", all_statuses=False
+        ),
+        "FOLD_ROWS": FOLD_ROWS,
     }
     return render(request, "portal/county_detail.html", context)
 
