@@ -79,8 +79,10 @@ def nav_current(context, url_name: str, exact: bool = False) -> str:
 # Icons for the kinds of record: 24×24 strokes drawn for the portal, inline (no request,
 # no font), hidden from screen readers (the text beside them says what they mean).
 ICONS = {
-    "project": "M9 18h6M10 21h4M12 3a6 6 0 0 0-4 10.5c.7.7 1 1.5 1 2.5h6c0-1 .3-1.8 1-2.5A6 6 0 0 0 12 3z",
-    "county": "M12 21s-6-5.6-6-11a6 6 0 0 1 12 0c0 5.4-6 11-6 11zM12 8a2 2 0 1 0 0 4a2 2 0 1 0 0-4z",
+    "project": (
+        "M9 18h6M10 21h4M12 3a6 6 0 0 0-4 10.5c.7.7 1 1.5 1 2.5h6c0-1 .3-1.8 1-2.5A6 6 0 0 0 12 3z"
+    ),
+    "county": "M12 21s-6-5.6-6-11a6 6 0 0 1 12 0c0 5.4-6 11-6 11zM12 8a2 2 0 1 0 0 4a2 2 0 1 0 0-4",
     "cycles": "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h2M12 14h2M16 14h1",
     "event": "M5 21V4M5 4h12l-2.5 4 2.5 4H5",
     "agreement": "M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h4",
