@@ -5,15 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The Node tools (package.json): the W3C Nu Html Checker the tests run, Lighthouse for
+# benchmarks/lighthouse.py. --ignore-scripts: vnu-jar's own script would download a Java.
+NODE_STAMP := node_modules/.installed
 SECRET_FILE := .local-secret-key
 
-.PHONY: run worker test lint audit format superuser reset-db messages clean check-open-data
+.PHONY: run worker test lint audit format superuser reset-db messages clean check-open-data lighthouse
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
 
 $(SECRET_FILE):
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $(SECRET_FILE)
@@ -40,8 +47,9 @@ worker: $(STAMP) $(SECRET_FILE)
 superuser: $(STAMP) $(SECRET_FILE)
 	@SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py createsuperuser
 
-## test: install or update .venv and run the whole suite (DATABASE_URL picks the database)
-test: $(STAMP)
+## test: install or update .venv and node_modules and run the whole suite (DATABASE_URL picks
+## the database; the HTML validity test needs Java)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -n auto
 
 ## lint: ruff lint and format checks, the apps' import direction, no missing migrations
@@ -62,6 +70,11 @@ PORTAL ?= http://127.0.0.1:$(PORT)
 check-open-data: $(STAMP)
 	$(BIN)/python scripts/check_open_data.py $(PORTAL)
 
+## lighthouse: Lighthouse's mobile scores of the home, catalogue, county and cycle pages,
+## against a portal it starts on a throwaway database (needs Chromium)
+lighthouse: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python benchmarks/lighthouse.py
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -76,4 +89,4 @@ reset-db:
 	rm -f db.sqlite3
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache *.egg-info

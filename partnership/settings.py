@@ -371,6 +371,23 @@ OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC-BY-4.0")
 OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Operator portalu (OPERATOR_NAME nieustawione)")
 OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "operator@example.invalid")
 OPERATOR_URL = os.environ.get("OPERATOR_URL", "https://operator.example.invalid/")
+# The rest of what the accessibility declaration, the privacy notice and the contact page
+# say about the operator (portal/legal.py). Placeholders again: `manage.py check --deploy`
+# names every one still unset (portal.W001).
+OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "(OPERATOR_ADDRESS nieustawione)")
+OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "(OPERATOR_PHONE nieustawione)")
+# The data protection officer (inspektor ochrony danych, RODO art. 37).
+OPERATOR_DPO_EMAIL = os.environ.get("OPERATOR_DPO_EMAIL", "iod@example.invalid")
+# The person who answers about accessibility, and the declaration's dates (YYYY-MM-DD):
+# when the portal was first published and when it was last substantially updated.
+ACCESSIBILITY_CONTACT_NAME = os.environ.get(
+    "ACCESSIBILITY_CONTACT_NAME", "(ACCESSIBILITY_CONTACT_NAME nieustawione)"
+)
+ACCESSIBILITY_PUBLISHED = os.environ.get("ACCESSIBILITY_PUBLISHED", "")
+ACCESSIBILITY_UPDATED = os.environ.get("ACCESSIBILITY_UPDATED", "")
+# Where the operator describes its buildings' architectural accessibility (its own
+# accessibility declaration); unset, the declaration points to OPERATOR_URL.
+ACCESSIBILITY_BUILDINGS_URL = os.environ.get("ACCESSIBILITY_BUILDINGS_URL", "")
 # E-mail (partnership/mailconfig.py): EMAIL_URL names the SMTP server, e.g.
 # smtp+tls://user:password@mail.example.org:587; unset, messages are printed to the
 # console (the embedded default sends nothing).

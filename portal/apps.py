@@ -10,3 +10,10 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Public portal")
+
+    def ready(self):
+        from django.core import checks
+
+        from .legal import check_operator_details
+
+        checks.register(check_operator_details, checks.Tags.security, deploy=True)

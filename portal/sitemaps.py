@@ -98,6 +98,9 @@ class StaticSitemap(PortalSitemap):
             "workshops:cycle_list",
             "portal:source_list",
             "opendata:index",
+            "portal:accessibility",
+            "portal:privacy",
+            "portal:contact",
         ]
 
     def location(self, item):

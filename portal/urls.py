@@ -14,4 +14,7 @@ urlpatterns = [
     path(_("events/<slug:slug>/"), views.event_detail, name="event_detail"),
     path(_("sources/"), views.source_list, name="source_list"),
     path(_("sources/<slug:slug>/"), views.source_detail, name="source_detail"),
+    path(_("accessibility/"), views.accessibility, name="accessibility"),
+    path(_("privacy/"), views.privacy, name="privacy"),
+    path(_("contact/"), views.contact, name="contact"),
 ]

@@ -8,9 +8,11 @@ data: cycles show counts only.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.sitemaps.views import index as sitemap_index_view
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db import connection
@@ -24,7 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
-from programmes.facts import DatePrecision, FuzzyDate, Parts
+from programmes.facts import DatePrecision, FuzzyDate, Parts, PolishText
 from programmes.models import (
     County,
     Organisation,
@@ -42,6 +44,7 @@ from workshops.models import (
 )
 
 from .charts import status_chart, year_charts
+from .legal import Operator
 from .maps import county_map
 from .participation import (
     counties_covered_by,
@@ -57,6 +60,10 @@ from .yearly import figures_by_year
 
 MAZOVIA = "14"
 HIGHLIGHTED_PROJECTS = 6
+HOME_VIDEOS = 4
+# A county's tables of events and ideas longer than this are folded (<details>) below
+# the summary (figures, map, chart); shorter ones stay open.
+FOLD_ROWS = 8
 PROGRAMME_CYCLES_SHOWN = 50
 
 
@@ -247,7 +254,7 @@ def _earliest(queryset, limit: int) -> tuple[list, bool]:
 @public_cache
 def home(request):
     """The programme in figures, on the map, in charts and on a timeline, in a fixed
-    number of queries (14) whatever the number of cycles, sessions and ideas: every total
+    number of queries (15) whatever the number of cycles, sessions and ideas: every total
     is counted by the database, and the cycles appear on the timeline counted per period."""
     periods = cycle_periods()
     figures = headline_figures(periods=periods, sessions=session_totals())
@@ -271,6 +278,11 @@ def home(request):
         "county_map": county_map(voivodeship=MAZOVIA),
         **year_charts(figures_by_year()),
         "status_chart": status_chart(ProjectIdea.objects.status_counts()),
+        "videos": list(
+            WorkshopCycle.objects.exclude(video_url="")
+            .select_related("county")
+            .order_by("date_start", "slug")[:HOME_VIDEOS]
+        ),
     }
     return render(request, "portal/home.html", context)
 
@@ -330,6 +342,11 @@ def county_detail(request, slug):
         "county_map": county_map(
             voivodeship=county.voivodeship.code, current=county, table="elsewhere"
         ),
+        # Counted from the ideas already read: no query of its own.
+        "status_chart": status_chart(
+            Counter(idea.status for idea in ideas), chart_id="county-status", all_statuses=False
+        ),
+        "FOLD_ROWS": FOLD_ROWS,
     }
     return render(request, "portal/county_detail.html", context)
 
@@ -383,7 +400,7 @@ def programme_detail(request, slug):
     context = {
         "trail": [
             (reverse("portal:programme_list"), _("Programme editions")),
-            (request.path, programme.name),
+            (request.path, PolishText(programme.name)),
         ],
         "programme": programme,
         "counties": list(counties_covered_by(programme)),
@@ -422,11 +439,11 @@ def event_detail(request, slug):
         trail.append(
             (
                 reverse("portal:programme_detail", kwargs={"slug": event.programme.slug}),
-                event.programme.name,
+                PolishText(event.programme.name),
             )
         )
     context = {
-        "trail": [*trail, (request.path, event.title)],
+        "trail": [*trail, (request.path, PolishText(event.title))],
         "event": event,
         "ideas": list(event.project_ideas.select_related("county").order_by("title")),
     }
@@ -455,7 +472,7 @@ def source_detail(request, slug):
     context = {
         "trail": [
             (reverse("portal:source_list"), _("Sources")),
-            (request.path, source.title),
+            (request.path, PolishText(source.title)),
         ],
         "source": source,
         "programmes": list(Programme.objects.filter(sources=source)),
@@ -487,6 +504,51 @@ def source_detail(request, slug):
 
 @require_safe
 @public_cache
+# --------------------------------------------------------------------------------------
+# The pages a public body's site must have: accessibility, privacy, contact
+# --------------------------------------------------------------------------------------
+
+
+def _about_page(request, template: str, title, **extra):
+    context = {
+        "trail": [(request.path, title)],
+        "operator": Operator.from_settings(),
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@require_safe
+@public_cache
+def accessibility(request):
+    """Deklaracja dostępności, in the structure of the statutory template (the element
+    ids are those of the template, for the monitoring that reads them)."""
+    return _about_page(
+        request,
+        "portal/accessibility.html",
+        _("Accessibility declaration"),
+        portal_url=request.build_absolute_uri(reverse("portal:home")),
+    )
+
+
+@require_safe
+@public_cache
+def privacy(request):
+    """The privacy notice (RODO art. 13 and 14) for attendees and for visitors."""
+    return _about_page(
+        request,
+        "portal/privacy.html",
+        _("Privacy notice"),
+        retention_years=settings.ATTENDEE_RETENTION_YEARS,
+    )
+
+
+@require_safe
+@public_cache
+def contact(request):
+    return _about_page(request, "portal/contact.html", _("Contact"))
+
+
 def sitemap(request):
     """The sitemap index: each section's sitemap, page by page."""
     return sitemap_index_view(

@@ -250,3 +250,10 @@ def figure_aggregates(
         else:
             aggregates[f"{name}_{part}"] = Value(0, output_field=IntegerField())
     return aggregates
+
+
+class PolishText(str):
+    """Text of a record, in Polish as the sources give it, where a template cannot tell
+    it from translated text (breadcrumbs): templates mark it ``lang="{{ text.lang }}"``."""
+
+    lang = "pl"

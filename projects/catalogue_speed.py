@@ -60,7 +60,13 @@ FACETS = {
 
 class FastSelect(forms.Select):
     """Django's ``<select>`` markup, written in one pass instead of a template per
-    option; without the line breaks between options. Same attributes, same escaping."""
+    option; without the line breaks between options. Same attributes, same escaping.
+    ``option_lang`` marks the language of every choice but the empty one (the names of
+    records, in Polish on the English pages too)."""
+
+    def __init__(self, attrs=None, choices=(), *, option_lang: str = ""):
+        super().__init__(attrs, choices)
+        self.option_lang = option_lang
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
@@ -76,6 +82,8 @@ class FastSelect(forms.Select):
         for option, label in self.choices:
             option = str(option)
             mark = " selected" if option in selected else ""
+            if self.option_lang and option:
+                mark += f' lang="{escape(self.option_lang)}"'
             label = conditional_escape(label)
             html.append(f'<option value="{escape(option)}"{mark}>{label}</option>')
         html.append("</select>")

@@ -78,7 +78,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         label=_("Programme edition"),
         method="filter_programme",
         empty_label=_("all editions"),
-        widget=FastSelect,
+        widget=FastSelect(option_lang="pl"),
     )
     year = YearFilter(
         label=_("Year"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from accounts.security import log_event
 from partnership import ratelimits
 from partnership.caching import public_cache
+from programmes.facts import PolishText
 from programmes.models import Programme
 
 from .certificates import (
@@ -131,7 +132,7 @@ def cycle_detail(request, slug):
     context = {
         "trail": [
             (reverse("workshops:cycle_list"), _("Workshop cycles")),
-            (request.path, cycle.title),
+            (request.path, PolishText(cycle.title)),
         ],
         "cycle": cycle,
         "sessions": list(cycle.sessions.all()),

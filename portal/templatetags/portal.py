@@ -74,3 +74,44 @@ def nav_current(context, url_name: str, exact: bool = False) -> str:
     if not exact and path.startswith(url):
         return mark_safe(' aria-current="true"')  # noqa: S308 - constant markup
     return ""
+
+
+# Icons for the kinds of record: 24×24 strokes drawn for the portal, inline (no request,
+# no font), hidden from screen readers (the text beside them says what they mean).
+ICONS = {
+    "project": (
+        "M9 18h6M10 21h4M12 3a6 6 0 0 0-4 10.5c.7.7 1 1.5 1 2.5h6c0-1 .3-1.8 1-2.5A6 6 0 0 0 12 3z"
+    ),
+    "county": "M12 21s-6-5.6-6-11a6 6 0 0 1 12 0c0 5.4-6 11-6 11zM12 8a2 2 0 1 0 0 4a2 2 0 1 0 0-4",
+    "cycles": "M4 6h16v14H4zM4 10h16M8 3v5M16 3v5M8 14h2M12 14h2M16 14h1",
+    "event": "M5 21V4M5 4h12l-2.5 4 2.5 4H5",
+    "agreement": "M6 3h9l4 4v14H6zM14 3v5h5M9 13h7M9 17h4",
+    "source": "M4 5a2 2 0 0 1 2-2h13v15H6a2 2 0 0 0-2 2zM4 20V5M19 18v3H6M8 7h7",
+    "edition": "M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z",
+    "video": "M3 5h18v14H3zM10 9v6l5-3z",
+    "external": "M14 4h6v6M20 4l-9 9M18 14v6H4V6h6",
+}
+
+
+@register.simple_tag
+def icon(kind: str) -> str:
+    """``{% icon "project" %}``: the kind's inline SVG icon, or nothing for an unknown kind."""
+    path = ICONS.get(kind)
+    if path is None:
+        return ""
+    return mark_safe(  # noqa: S308 - constant markup from ICONS
+        '<svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" '
+        f'focusable="false"><path d="{path}"/></svg>'
+    )
+
+
+KNOWN_SITES = {"youtube.com": "YouTube", "youtu.be": "YouTube", "vimeo.com": "Vimeo"}
+
+
+@register.filter
+def site_name(url: str) -> str:
+    """The site a link leads to, as a visitor knows it: "YouTube", else its host name."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url or "").hostname or "").removeprefix("www.").removeprefix("m.")
+    return KNOWN_SITES.get(host, host)

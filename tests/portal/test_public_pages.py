@@ -201,7 +201,9 @@ def test_home_timeline_orders_by_date_with_unknown_dates_last(client):
     content = client.get(url("portal:home", "en")).content.decode()
     timeline = content.split('<ol class="timeline">')[1].split("</ol>")[0]
     items = re.findall(
-        r'<span class="when">([^<]*)</span>\s*<span class="tag">([^<]*)</span>', timeline
+        r'<span class="when">([^<]*)</span>\s*<span class="tag">'
+        r"(?:<svg[^>]*>.*?</svg>)?([^<]*)</span>",  # the kind's icon, then its name
+        timeline,
     )
     kinds = {tag for _when, tag in items}
     assert {"Agreement", "Workshop cycles", "Presentation of the programme"} <= kinds
@@ -501,8 +503,8 @@ def test_held_sessions_figure(status, held, recorded, figure):
 # The most queries each page may take (with the records and any number of ideas).
 QUERY_BOUNDS = {
     # + the map (3: counties, their editions, the editions' names), the per-year charts
-    # (2: cycles and sessions per period) and the ideas by status (1)
-    "portal:home": 14,
+    # (2: cycles and sessions per period), the ideas by status (1) and the videos (1)
+    "portal:home": 15,
     "portal:county_list": 3,  # the editions per county in two queries (were four)
     # + the cycles each agreement was concluded in; + the map (3)
     "portal:county_detail": 16,

@@ -702,6 +702,15 @@ def production_env(**changes) -> dict:
         ALLOWED_HOSTS="portal.example.gov.pl",
         CSRF_TRUSTED_ORIGINS="https://portal.example.gov.pl",
         PORTAL_BASE_URL="https://portal.example.gov.pl",
+        OPERATOR_NAME="Wojewódzki Urząd Pracy w Warszawie",
+        OPERATOR_EMAIL="wup@example.gov.pl",
+        OPERATOR_URL="https://wup.example.gov.pl/",
+        OPERATOR_ADDRESS="ul. Młynarska 16, 01-205 Warszawa",
+        OPERATOR_PHONE="+48 22 578 44 00",
+        OPERATOR_DPO_EMAIL="iod@example.gov.pl",
+        ACCESSIBILITY_CONTACT_NAME="Jan Kowalski",
+        ACCESSIBILITY_PUBLISHED="2024-05-06",
+        ACCESSIBILITY_UPDATED="2026-11-30",
     )
     env.update(changes)
     return {key: value for key, value in env.items() if value is not None}
@@ -738,6 +747,20 @@ def test_check_deploy_warns_when_links_in_e_mails_would_lead_to_this_machine():
         env=production_env(PORTAL_BASE_URL="http://portal.example.gov.pl"),
     )
     assert "partnership.W002" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_while_the_operator_details_are_placeholders():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(OPERATOR_ADDRESS=None, ACCESSIBILITY_UPDATED=None),
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "portal.W001" in output
+    assert "OPERATOR_ADDRESS" in output and "ACCESSIBILITY_UPDATED" in output
 
 
 def test_check_deploy_fails_without_https():
