@@ -94,7 +94,7 @@ def prepare_cards(ideas) -> None:
             idea.card_period = None
 
 
-@public_cache
+@public_cache(scope="idea")
 def project_detail(request, slug):
     idea = get_object_or_404(ProjectIdea.objects.for_page(), slug=slug)
     return render(
