@@ -253,8 +253,8 @@ class Gunicorn:
             "--log-level",
             "warning",
         ]
-        if self.access_log:  # one word a request: the X-Cache header (hit, miss or -)
-            command += ["--access-logformat", "%({x-cache}o)s"]
+        if self.access_log:  # a line a request: the X-Cache header (hit, miss or -), the path
+            command += ["--access-logformat", "%({x-cache}o)s %(U)s?%(q)s"]
         command.append("partnership.wsgi:application")
         access_log = str(self.access_log) if self.access_log else ""
         env = dict(self.env, GUNICORN_ACCESS_LOG=access_log, GUNICORN_MAX_REQUESTS="0")
@@ -542,11 +542,12 @@ MIX_SIZE = 4000  # requests in the list wrk goes round
 ZIPF_EXPONENT = 1.0
 
 
-def public_mix(*, size: int = MIX_SIZE, seed: int = 15) -> list[str]:
+def public_mix(*, size: int = MIX_SIZE, seed: int = 15) -> list[tuple[str, str]]:
     """``size`` public addresses drawn as visitors ask for them: ``MIX_SHARES`` of home,
     catalogue (a spread of filters), county, cycle and project pages, the counties by a
     Zipf popularity (the county of rank r drawn in proportion to 1/r) for the county
-    pages, the cycles and ideas shown and a third of the catalogue's county filters."""
+    pages, the cycles and ideas shown and a third of the catalogue's county filters. Each
+    as (kind, path)."""
     from urllib.parse import urlencode
 
     from django.urls import reverse
@@ -609,17 +610,29 @@ def public_mix(*, size: int = MIX_SIZE, seed: int = 15) -> list[str]:
             kind = rng.choices(kinds, shares)[0]
             path = build[kind](rng.choices(counties, weights)[0])
             if path:
-                paths.append(path)
+                paths.append((kind, path))
     return paths
 
 
-def cache_outcomes(access_log: Path, offset: int) -> dict:
-    """The X-Cache values gunicorn logged after ``offset``: hits, misses and others."""
+def cache_outcomes(access_log: Path, offset: int, kinds: dict[str, str]) -> dict:
+    """The X-Cache values gunicorn logged after ``offset``: hits, misses and others, and
+    the misses by kind of page."""
     with open(access_log, "rb") as handle:
         handle.seek(offset)
-        words = handle.read().split()
-    hits, misses = words.count(b"hit"), words.count(b"miss")
-    return {"hits": hits, "misses": misses, "other": len(words) - hits - misses}
+        text = handle.read().decode("utf-8", errors="replace")
+    lines = [line.split(" ", 1) for line in text.splitlines() if line]
+    outcomes = [outcome for outcome, *_path in lines]
+    hits, misses = outcomes.count("hit"), outcomes.count("miss")
+    by_kind: dict[str, int] = defaultdict(int)
+    for outcome, *path in lines:
+        if outcome == "miss" and path:
+            by_kind[kinds.get(path[0].removesuffix("?"), "other")] += 1
+    return {
+        "hits": hits,
+        "misses": misses,
+        "other": len(outcomes) - hits - misses,
+        "misses_by_kind": dict(sorted(by_kind.items())),
+    }
 
 
 def with_writer(env: dict, *, seconds: float, warmup: float, rate: float, database: str) -> dict:
@@ -632,7 +645,8 @@ def with_writer(env: dict, *, seconds: float, warmup: float, rate: float, databa
     redis_url = os.environ.get("BENCHMARK_REDIS_URL", "redis://127.0.0.1:6379/12")
     prefix = f"benchmark-{secrets.token_hex(6)}"
     env = dict(env, REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
-    paths = public_mix()
+    mix = public_mix()
+    paths, kinds = [path for _kind, path in mix], {path: kind for kind, path in mix}
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-mix-"))
     mix_file = workdir / "paths.txt"
     mix_file.write_text("\n".join(paths) + "\n")
@@ -673,7 +687,7 @@ def with_writer(env: dict, *, seconds: float, warmup: float, rate: float, databa
         output, _ = writer.communicate(timeout=120)
         server.drain()
         time.sleep(0.5)  # gunicorn's access log flushed
-        outcomes = cache_outcomes(access_log, offset)
+        outcomes = cache_outcomes(access_log, offset, kinds)
     finally:
         if writer is not None and writer.poll() is None:
             writer.kill()
@@ -722,7 +736,8 @@ def with_writer_lines(r: dict, baseline_rps: float) -> list[str]:
     return [
         f"with writer: public mix {r['rps']:.1f} req/s = {r['ratio_to_ping']:.1%} of /ping "
         f"({baseline_rps:.1f}), hit rate {hit_rate} ({r['cache']['hits']:,} hits, "
-        f"{r['cache']['misses']:,} misses), p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+        f"{r['cache']['misses']:,} misses: {r['cache']['misses_by_kind']}), "
+        f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
         f"CPU {_ms(r['cpu_ms_per_request'])} + DB {_ms(r['db_cpu_ms_per_request'])} ms/req, "
         f"{r['errors']} errors",
         f"  writer: {writes.get('writes', 0)} writes in {writes.get('seconds', '?')} s "

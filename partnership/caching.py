@@ -18,14 +18,16 @@ The scopes:
   page and what it lists; ``county-id:<pk>``: the county's records, for the reports
   (which know counties by id; a cached report then costs no query);
 - ``any``: replaced by every write; the report for every county depends on it;
-- ``aggregate``: the pages that count or list across every county. Writes mark it changed;
-  its version is replaced lazily, by the first request that finds it marked and older than
-  ``PUBLIC_AGGREGATE_MAX_AGE`` seconds (default 60). So after a write these pages show it
-  within that many seconds (at once when the version was already older), and while staff
-  write all day they are rebuilt at most once per period instead of on every write, which
-  is the choice that keeps them cached: each of them depends on every county, so with a
-  write every half second a version bumped on each write would never be read twice. Their
-  browsers' copies (``Cache-Control: max-age=300``) are older than that anyway.
+- ``aggregate`` and ``ideas``: the pages that count or list across every county; those
+  showing project ideas only (the catalogue, the API's ideas) depend on ``ideas``, which
+  only writes to ideas (or to what their cards show) change, the others on ``aggregate``.
+  Writes mark them changed; a version is replaced lazily, by the first request that finds
+  it marked and older than ``PUBLIC_AGGREGATE_MAX_AGE`` seconds (default 60). So these
+  pages show a write within that many seconds (at once when the version was older), and
+  while staff write all day they are rebuilt at most once a period, not after every
+  write: each depends on every county, so with a write every half second a version
+  replaced on each write would hardly ever be read twice. (Browsers and proxies may keep
+  any page 5 minutes anyway: ``Cache-Control: max-age=300``.)
 
 **The dependency map** (page kind -> the scopes in its key, besides ``everything``):
 
@@ -36,10 +38,12 @@ county page (``portal:county_detail``)       ``county:<slug>``
 cycle page (``workshops:cycle_detail``)      ``cycle:<slug>``
 project idea page (``projects:detail``)      ``idea:<slug>``
 edition page (``portal:programme_detail``)   ``programme:<slug>``
+catalogue (every filter), the API's ideas   ``ideas``
+(``projects:list``, ``api:project-*``)
 home, county list, edition list, cycle       ``aggregate``
-list, catalogue (every filter), events,
-sources, sitemaps, open-data files and
-index, API lists, records and docs
+list, events, sources, sitemaps, open-data
+files and index, the other API lists,
+records and docs
 staff report, some counties                  ``county-id:<pk>`` of each county it covers
 staff report, every county                   ``any``
 ===========================================  ==============================================
@@ -47,12 +51,13 @@ staff report, every county                   ``any``
 And what each write replaces (``public_data_changed``'s arguments), with why:
 
 - ``cycle=``: ``cycle:``, its ``county:``/``county-id:`` and ``programme:`` (their pages
-  list the cycle with its counts), ``aggregate`` and ``any``. The attendance register, the attendee
-  import, certificates (issue, revoke, re-issue), attendee erasure, and the admin's saves
-  of a cycle, its sessions, roles, attendees and attendance.
+  list the cycle with its counts), ``aggregate`` and ``any`` (not ``ideas``: the catalogue
+  shows no attendance). The attendance register, the attendee import, certificates
+  (issue, revoke, re-issue), attendee erasure, and the admin's saves of a cycle, its
+  sessions, roles, attendees and attendance.
 - ``idea=``: ``idea:``, the pages of the ideas from the same cycle or event (each lists
   the others with their status), the idea's ``county:``, its cycle's scopes (above) or its
-  event's ``programme:``, ``aggregate`` and ``any``. Status changes
+  event's ``programme:``, ``ideas``, ``aggregate`` and ``any``. Status changes
   (``projects.services``) and the admin's saves of ideas and status entries.
 - ``ideas=``/``cycles=``: the same for several (a cycle's edit shows on its ideas' pages).
 - ``county=``: ``county:``, ``county-id:``, ``aggregate`` and ``any``.
@@ -89,11 +94,12 @@ from django.utils.translation import get_language
 VERSION_KEY = "public-data-version"  # the ``everything`` scope
 SCOPE_PREFIX = "public-scope:"
 ANY = "any"
-AGGREGATE_KEY = "public-aggregate-version"  # "<token>:<created, epoch seconds>"
-AGGREGATE_CHANGED_KEY = "public-aggregate-changed"
-AGGREGATE_LOCK_KEY = "public-aggregate-refreshing"
+AGGREGATES = ("aggregate", "ideas")  # versions replaced at most every max age
+AGGREGATE_KEY = "public-aggregate-version:"  # + name: "<token>:<created, epoch seconds>"
+AGGREGATE_CHANGED_KEY = "public-aggregate-changed:"  # + name
+AGGREGATE_LOCK_KEY = "public-aggregate-refreshing:"  # + name
 PAGE_TIMEOUT = 60 * 60  # an hour; a data change invalidates sooner
-PAGE_SCOPES = ("county", "cycle", "idea", "programme")
+PAGE_SCOPES = ("county", "cycle", "idea", "programme")  # one record's page, by its slug
 
 
 def _token() -> str:
@@ -127,39 +133,46 @@ def data_version() -> str:
     return _versions([VERSION_KEY])[VERSION_KEY]
 
 
-def _aggregate_version(found: dict) -> str:
-    """The ``aggregate`` token, replaced first when marked changed and old enough."""
-    value = found.get(AGGREGATE_KEY)
+def _aggregate_version(name: str, found: dict) -> str:
+    """The token of the aggregate ``name``, replaced first when it is marked changed and
+    older than ``PUBLIC_AGGREGATE_MAX_AGE``."""
+    key, changed_key = AGGREGATE_KEY + name, AGGREGATE_CHANGED_KEY + name
+    value = found.get(key)
     now = _now()
     if value is None:
-        cache.add(AGGREGATE_KEY, f"{_token()}:{now}", timeout=None)
-        value = cache.get(AGGREGATE_KEY) or f"{_token()}:{now}"
+        cache.add(key, f"{_token()}:{now}", timeout=None)
+        value = cache.get(key) or f"{_token()}:{now}"
     token, _sep, created = value.partition(":")
-    changed = found.get(AGGREGATE_CHANGED_KEY)
-    if changed and now - float(created or 0) >= aggregate_max_age():
+    if found.get(changed_key) and now - float(created or 0) >= aggregate_max_age():
         # One request refreshes it (the others keep the old token meanwhile). The mark is
         # removed before the new token is set: a write committed in between marks it again.
-        if cache.add(AGGREGATE_LOCK_KEY, 1, timeout=5):
-            cache.delete(AGGREGATE_CHANGED_KEY)
+        if cache.add(AGGREGATE_LOCK_KEY + name, 1, timeout=5):
+            cache.delete(changed_key)
             token = _token()
-            cache.set(AGGREGATE_KEY, f"{token}:{now}", timeout=None)
-            cache.delete(AGGREGATE_LOCK_KEY)
+            cache.set(key, f"{token}:{now}", timeout=None)
+            cache.delete(AGGREGATE_LOCK_KEY + name)
     return token
 
 
 def scoped_version(scopes: Iterable[str]) -> str:
     """One string for the versions of ``everything`` and of ``scopes`` (names such as
-    ``county:plocki``, ``any`` or ``aggregate``), read in one round trip."""
+    ``county:plocki``, ``any`` or the aggregates ``aggregate`` and ``ideas``), read in
+    one round trip."""
     scopes = sorted(set(scopes))
-    keys = [VERSION_KEY] + [SCOPE_PREFIX + s for s in scopes if s != "aggregate"]
-    if "aggregate" not in scopes:
+    keys = [VERSION_KEY] + [SCOPE_PREFIX + s for s in scopes if s not in AGGREGATES]
+    aggregates = [s for s in scopes if s in AGGREGATES]
+    if not aggregates:
         found = _versions(keys)
         return "-".join(found[key] for key in keys)
-    found = cache.get_many([*keys, AGGREGATE_KEY, AGGREGATE_CHANGED_KEY])
+    extra = [
+        prefix + name for name in aggregates for prefix in (AGGREGATE_KEY, AGGREGATE_CHANGED_KEY)
+    ]
+    found = cache.get_many([*keys, *extra])
     missing = [key for key in keys if key not in found]
     if missing:
         found.update(_versions(missing))
-    return "-".join([*(found[key] for key in keys), _aggregate_version(found)])
+    tokens = [_aggregate_version(name, found) for name in aggregates]
+    return "-".join([*(found[key] for key in keys), *tokens])
 
 
 # -- Writing: what changed ---------------------------------------------------------------
@@ -199,15 +212,16 @@ def _idea_scopes(ideas: list) -> set[str]:
 
 
 def changed_scopes(*, cycle=None, idea=None, county=None, cycles=(), ideas=()) -> set[str]:
-    """The page scopes a write to these records changes (the dependency map above)."""
+    """The scopes a write to these records changes (the dependency map above), with the
+    aggregates it marks changed; empty when it names nothing."""
     scopes = _county_scopes(county) if county is not None else set()
     for each in [cycle, *cycles]:
         if each is not None:
             scopes |= _cycle_scopes(each)
     ideas = [each for each in [idea, *ideas] if each is not None]
     if ideas:
-        scopes |= _idea_scopes(ideas)
-    return scopes
+        scopes |= _idea_scopes(ideas) | {"ideas"}
+    return scopes | {"aggregate"} if scopes else scopes
 
 
 def bump_data_version() -> None:
@@ -216,9 +230,10 @@ def bump_data_version() -> None:
 
 
 def bump_scopes(scopes: Iterable[str]) -> None:
-    """Replace the versions of ``scopes`` and of ``any``, and mark ``aggregate`` changed."""
-    values = {SCOPE_PREFIX + scope: _token() for scope in [*scopes, ANY]}
-    values[AGGREGATE_CHANGED_KEY] = 1
+    """Replace the versions of ``scopes`` and of ``any``; mark the aggregates changed."""
+    scopes = [*scopes, ANY]
+    values = {SCOPE_PREFIX + s: _token() for s in scopes if s not in AGGREGATES}
+    values |= {AGGREGATE_CHANGED_KEY + s: 1 for s in scopes if s in AGGREGATES}
     cache.set_many(values, timeout=None)
 
 
@@ -258,13 +273,14 @@ def _page_key(request, scopes: list[str]) -> str:
     return f"page:{version}:{get_language()}:{request.method}:{digest}"
 
 
-def public_cache(view=None, *, scope: str | None = None):
+def public_cache(view=None, *, scope: str = "aggregate"):
     """Cache a public view's 200 responses for anonymous GET/HEAD requests.
 
     ``scope``: ``"county"``, ``"cycle"``, ``"idea"`` or ``"programme"`` for a page showing
     that one record, named by the view's ``slug`` argument; the page is then keyed by that
-    record's version. Without it the page is an aggregate (``aggregate``)."""
-    if scope is not None and scope not in PAGE_SCOPES:
+    record's version. Otherwise an aggregate: ``"ideas"`` for a page showing project ideas
+    only (the catalogue, the API's ideas), ``"aggregate"`` (the default) for the others."""
+    if scope not in PAGE_SCOPES + AGGREGATES:
         raise ValueError(f"Unknown page scope {scope!r}")
     if view is None:
         return functools.partial(public_cache, scope=scope)
@@ -274,7 +290,7 @@ def public_cache(view=None, *, scope: str | None = None):
         cacheable = request.method in ("GET", "HEAD") and not request.user.is_authenticated
         if not cacheable:
             return view(request, *args, **kwargs)
-        scopes = [f"{scope}:{kwargs['slug']}"] if scope else ["aggregate"]
+        scopes = [scope if scope in AGGREGATES else f"{scope}:{kwargs['slug']}"]
         key = _page_key(request, scopes)
         response = cache.get(key)
         if response is not None:

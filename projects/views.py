@@ -29,7 +29,7 @@ def query_without_nul(query: QueryDict) -> QueryDict:
     return clean
 
 
-@public_cache
+@public_cache(scope="ideas")
 def project_list(request):
     data = query_without_nul(request.GET)
     filterset = ProjectIdeaFilter(data, queryset=ProjectIdea.objects.all())

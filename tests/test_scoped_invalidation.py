@@ -280,9 +280,11 @@ def test_a_write_that_names_nothing_is_refused():
 def test_aggregates_are_rebuilt_at_most_once_a_period(
     visitor, cycle, attendees, django_capture_on_commit_callbacks
 ):
-    catalogue = page_url("projects:list") + "?status=selected"
-    api_list = page_url("api:project-list")
-    aggregates = {"home": HOME, "catalogue": catalogue, "api": api_list}
+    aggregates = {
+        "home": HOME,
+        "counties": page_url("portal:county_list"),
+        "api": page_url("api:cycle-list"),
+    }
     for address in aggregates.values():
         cached_text(visitor, address)
     anna, session = attendees[0], cycle.sessions.order_by("ordinal").first()
@@ -297,12 +299,41 @@ def test_aggregates_are_rebuilt_at_most_once_a_period(
     assert_still_cached(visitor, aggregates)
     period = caching.aggregate_max_age()
     with later(period):
-        assert_fresh(visitor, aggregates, "home", "catalogue", "api")
+        assert_fresh(visitor, aggregates, *aggregates)
         write(ticked=True)  # a write just after the rebuild waits for the next period
         assert_still_cached(visitor, aggregates)
     with later(2 * period):
-        assert_fresh(visitor, aggregates, "home", "catalogue", "api")
+        assert_fresh(visitor, aggregates, *aggregates)
         assert_still_cached(visitor, aggregates)  # nothing changed since: kept
+
+
+def test_the_catalogue_follows_writes_to_ideas_only(
+    visitor, cycle, attendees, django_capture_on_commit_callbacks
+):
+    """The catalogue and the API's ideas show no attendance: the staff's daily writes to
+    the register, imports and certificates leave them cached; a status change shows."""
+    pages = {
+        "catalogue": page_url("projects:list") + "?status=selected",
+        "api": page_url("api:project-list"),
+    }
+    for address in pages.values():
+        cached_text(visitor, address)
+    anna, session = attendees[0], cycle.sessions.order_by("ordinal").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_register_save(cycle=cycle, shown={(anna.pk, session.pk): True}, ticked=set())
+    period = caching.aggregate_max_age()
+    with later(period):
+        assert_still_cached(visitor, pages)
+    idea = ProjectIdea.objects.get(slug=idea_slugs(PLOCK_CYCLE)[0])
+    assert idea.title in cached_text(visitor, pages["catalogue"])
+    with django_capture_on_commit_callbacks(execute=True):
+        project_idea_set_status(
+            project=idea, status=Status.COMPLETED, date_start=datetime.date(2026, 6, 1)
+        )
+    assert_still_cached(visitor, pages)  # within the period
+    with later(2 * period):
+        assert idea.title not in fresh_text(visitor, pages["catalogue"])
+        assert '"status": "completed"' in fresh_text(visitor, pages["api"]).replace('":"', '": "')
 
 
 def test_with_no_period_aggregates_follow_each_write(
@@ -370,3 +401,18 @@ def test_two_servers_sharing_redis(
     assert_still_cached(visitor, losice)
     for server in servers.values():
         server.close()
+
+
+def test_an_evicted_version_never_brings_an_old_page_back(
+    visitor, cycle, attendees, plock, django_capture_on_commit_callbacks
+):
+    """A version missing from the cache (evicted under memory pressure) is replaced by a
+    new random one, not by a default that the pages from before a write were cached under."""
+    assert "<dt>Registered attendees</dt><dd>2</dd>" in cached_text(visitor, plock["cycle"])
+    with django_capture_on_commit_callbacks(execute=True):
+        attendees_import(cycle=cycle, rows=[{"row": 2, "full_name": "Ola Nowa", "sessions": [1]}])
+    cached_text(visitor, plock["cycle"])
+    caching.cache.delete(f"{caching.SCOPE_PREFIX}cycle:{PLOCK_CYCLE}")
+    response = visitor.get(plock["cycle"])
+    assert response["X-Cache"] == "miss"
+    assert "<dt>Registered attendees</dt><dd>3</dd>" in response.content.decode()
