@@ -253,8 +253,9 @@ class Gunicorn:
             "--log-level",
             "warning",
         ]
-        if self.access_log:  # a line a request: the X-Cache header (hit, miss or -), the path
-            command += ["--access-logformat", "%({x-cache}o)s %(U)s?%(q)s"]
+        if self.access_log:  # a line a request: the X-Cache header (hit, miss or -), the
+            # path (gunicorn.conf.py's logger keeps query strings out of the log)
+            command += ["--access-logformat", "%({x-cache}o)s %(U)s"]
         command.append("partnership.wsgi:application")
         access_log = str(self.access_log) if self.access_log else ""
         env = dict(self.env, GUNICORN_ACCESS_LOG=access_log, GUNICORN_MAX_REQUESTS="0")
@@ -626,7 +627,7 @@ def cache_outcomes(access_log: Path, offset: int, kinds: dict[str, str]) -> dict
     by_kind: dict[str, int] = defaultdict(int)
     for outcome, *path in lines:
         if outcome == "miss" and path:
-            by_kind[kinds.get(path[0].removesuffix("?"), "other")] += 1
+            by_kind[kinds.get(path[0], "other")] += 1
     return {
         "hits": hits,
         "misses": misses,
@@ -646,7 +647,8 @@ def with_writer(env: dict, *, seconds: float, warmup: float, rate: float, databa
     prefix = f"benchmark-{secrets.token_hex(6)}"
     env = dict(env, REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
     mix = public_mix()
-    paths, kinds = [path for _kind, path in mix], {path: kind for kind, path in mix}
+    paths = [path for _kind, path in mix]
+    kinds = {path.partition("?")[0]: kind for kind, path in mix}  # the log has no queries
     workdir = Path(tempfile.mkdtemp(prefix="portal-bench-mix-"))
     mix_file = workdir / "paths.txt"
     mix_file.write_text("\n".join(paths) + "\n")
@@ -676,13 +678,13 @@ def with_writer(env: dict, *, seconds: float, warmup: float, rate: float, databa
         run_wrk(server.base, warmup, script=LUA_MIX_SCRIPT, script_args=[str(mix_file)])
         server.drain()
         offset = access_log.stat().st_size
-        backends = postgres_backends(database)
+        db_before = {pid: process_ticks(pid) for pid in postgres_backends(database)}
         cpu_before = server.cpu_ticks()
-        db_before = sum(process_ticks(pid) for pid in backends)
         load_before = os.getloadavg()
         result = run_wrk(server.base, seconds, script=LUA_MIX_SCRIPT, script_args=[str(mix_file)])
         cpu = server.cpu_ticks() - cpu_before
-        db = sum(process_ticks(pid) for pid in backends) - db_before
+        # The portal's and the writer's backends, those that lived through the run.
+        db = sum(max(0, process_ticks(pid) - ticks) for pid, ticks in db_before.items())
         writer.send_signal(signal.SIGTERM)
         output, _ = writer.communicate(timeout=120)
         server.drain()
@@ -738,7 +740,8 @@ def with_writer_lines(r: dict, baseline_rps: float) -> list[str]:
         f"({baseline_rps:.1f}), hit rate {hit_rate} ({r['cache']['hits']:,} hits, "
         f"{r['cache']['misses']:,} misses: {r['cache']['misses_by_kind']}), "
         f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
-        f"CPU {_ms(r['cpu_ms_per_request'])} + DB {_ms(r['db_cpu_ms_per_request'])} ms/req, "
+        f"CPU {_ms(r['cpu_ms_per_request'])} + DB (with the writer's) "
+        f"{_ms(r['db_cpu_ms_per_request'])} ms/req, "
         f"{r['errors']} errors",
         f"  writer: {writes.get('writes', 0)} writes in {writes.get('seconds', '?')} s "
         f"({writes.get('writes_per_second', '?')}/s): {kinds}; "

@@ -197,6 +197,26 @@ def test_admin_single_save_of_an_attendee(
     assert_still_cached(visitor, {"idea": plock["idea"]} | losice)
 
 
+def test_admin_bulk_delete_of_attendees(
+    visitor, admin, attendees, plock, losice, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    assert "<dt>Registered attendees</dt><dd>2</dd>" in cached_text(visitor, plock["cycle"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            reverse("admin:workshops_attendee_changelist"),
+            {
+                "action": "delete_selected",
+                "_selected_action": [a.pk for a in attendees],
+                "post": "yes",
+            },
+        )
+    assert response.status_code == 302
+    assert "none registered" in fresh_text(visitor, plock["cycle"])
+    assert_still_cached(visitor, losice)
+
+
 def test_admin_cycle_edit_reaches_its_ideas(
     visitor, admin, cycle, plock, losice, django_capture_on_commit_callbacks
 ):
