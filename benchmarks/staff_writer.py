@@ -5,8 +5,9 @@
 Makes staff changes at ``--rate`` writes per second, each in a county drawn uniformly at
 random (380 counties' clerks all write), through the portal's real write paths:
 
-- a single save: an attendee's organisation changed and saved through the admin's
-  ``save_model`` (``AttendeeAdmin``, as the change form saves it);
+- a single save, through the admin's ``save_model`` as the change form saves it: half
+  of them an attendee's organisation (``AttendeeAdmin``), half a session's venue
+  (``SessionAdmin``: the cycle's record, shown on its county's page too);
 - an attendance save: one attendee's marks for one session flipped through
   ``attendance_register_save``;
 - a certificate issue: ``certificates_issue`` for the cycle;
@@ -45,7 +46,7 @@ class Writer:
         from django.contrib.auth import get_user_model
         from django.test import RequestFactory
 
-        from workshops.models import Attendee, WorkshopCycle
+        from workshops.models import Attendee, Session, WorkshopCycle
 
         self.random = random.Random(seed)
         self.cycles = defaultdict(list)
@@ -62,6 +63,7 @@ class Writer:
         self.request = RequestFactory().post("/admin/")
         self.request.user = staff
         self.attendee_admin = admin.site._registry[Attendee]
+        self.session_admin = admin.site._registry[Session]
         self.imports = 0
 
     def cycle(self):
@@ -74,11 +76,16 @@ class Writer:
         from django.db import transaction
 
         attendee = cycle.attendees.active().order_by("?").first()
-        if attendee is None:
-            return self.attendance_save(cycle)
+        if attendee is None or self.random.random() < 0.5:
+            session = cycle.sessions.order_by("?").first()
+            session.venue = f"Sala {self.random.randint(1, 500)}"
+            with transaction.atomic():
+                self.session_admin.save_model(self.request, session, None, True)
+            return None
         attendee.organisation_name = f"Urząd {self.random.randint(1, 10_000)}"
         with transaction.atomic():
             self.attendee_admin.save_model(self.request, attendee, None, True)
+        return None
 
     def attendance_save(self, cycle) -> None:
         from workshops.attendance import attendance_register_save
@@ -87,7 +94,8 @@ class Writer:
         attendee = cycle.attendees.active().order_by("?").first()
         session = cycle.sessions.order_by("?").first()
         if attendee is None:
-            return self.import_rows(cycle, 1)
+            self.import_rows(cycle, 1)
+            return
         was = Attendance.objects.filter(attendee=attendee, session=session).exists()
         cell = (attendee.pk, session.pk)
         attendance_register_save(cycle=cycle, shown={cell: was}, ticked=set() if was else {cell})

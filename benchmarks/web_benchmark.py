@@ -30,14 +30,23 @@ What it does, in order (each step bounded by a timeout):
    of uncached runs) against executing exactly the SQL it sends (captured once) with a raw
    cursor; the attendee import of 10,000 rows against a bare ``bulk_create``
    (``benchmarks/import_benchmark.py``); the PDF of 250 certificates.
-6. Prints a summary, checks the targets (cached anonymous public pages ≥ 50 % of
-   ``/ping``, the uncached catalogue ≥ 5 %, no errors, report ≤ 1.2 × its SQL, import
-   ≤ 3 × bare) and writes everything to ``benchmarks/results/latest.json``. Exits 1 when a
-   target is missed, 2 when the run could not be made.
+6. With a staff writer: a third gunicorn (2 sync workers) with a Redis cache
+   (``BENCHMARK_REDIS_URL``), a public mix of 4,000 addresses (home, catalogue with a
+   spread of filters, county, cycle and project pages, counties by a Zipf popularity;
+   ``public_mix``) warmed once, then measured with wrk (``benchmarks/wrk_mix.lua``) while
+   ``benchmarks/staff_writer.py`` writes 2 times a second through the real write paths;
+   the hit rate and the misses by kind come from gunicorn's access log.
+7. Prints a summary, checks the targets (cached anonymous public pages ≥ 50 % of
+   ``/ping``, the uncached catalogue ≥ 5 %, the mix with the writer ≥ 50 %, no errors,
+   report ≤ 1.2 × its SQL, import ≤ 3 × bare) and writes everything to
+   ``benchmarks/results/latest.json``. Exits 1 when a target is missed, 2 when the run
+   could not be made.
 
-Both gunicorn instances are always stopped (their process groups), whatever happens.
+The gunicorn instances (and the writer) are always stopped (their process groups), whatever happens.
 Options: ``--duration`` (default 10 s), ``--quick`` (3 s, smaller import, fewer repeats),
-``--scale``, ``--regenerate``, ``--database-url``, ``--skip-inprocess``.
+``--scale``, ``--regenerate``, ``--database-url``, ``--skip-inprocess``,
+``--writer-seconds`` (90, quick 30), ``--writer-rate`` (2), ``--only-with-writer`` (``/ping``
+and the with-writer scenario only).
 """
 
 from __future__ import annotations

@@ -50,16 +50,21 @@ staff report, every county                   ``any``
 
 And what each write replaces (``public_data_changed``'s arguments), with why:
 
-- ``cycle=``: ``cycle:``, its ``county:``/``county-id:`` and ``programme:`` (their pages
-  list the cycle with its counts), ``aggregate`` and ``any`` (not ``ideas``: the catalogue
-  shows no attendance). The attendance register, the attendee import, certificates
-  (issue, revoke, re-issue), attendee erasure, and the admin's saves of a cycle, its
-  sessions, roles, attendees and attendance.
+- ``cycle=``: the cycle's record (title, dates, status, sessions, roles): ``cycle:``, its
+  ``county:``/``county-id:`` and ``programme:`` (their pages list the cycle with its
+  sessions), ``aggregate`` and ``any`` (not ``ideas``). The admin's saves of a cycle (with
+  its ideas, whose pages name it), its sessions (with the ideas from them) and roles.
+- ``register=``: the cycle's register of people (attendees, attendance, certificates),
+  which public pages show only as counts on the cycle's page: ``cycle:``, ``county-id:``
+  (the reports), ``aggregate`` (the API's and open data's cycles) and ``any``; not the
+  county's or edition's pages, which show no registration. The attendance register, the
+  attendee import, certificates (issue, revoke, re-issue), attendee erasure, and the
+  admin's saves of attendees and attendance.
 - ``idea=``: ``idea:``, the pages of the ideas from the same cycle or event (each lists
   the others with their status), the idea's ``county:``, its cycle's scopes (above) or its
   event's ``programme:``, ``ideas``, ``aggregate`` and ``any``. Status changes
   (``projects.services``) and the admin's saves of ideas and status entries.
-- ``ideas=``/``cycles=``: the same for several (a cycle's edit shows on its ideas' pages).
+- ``ideas=``/``cycles=``/``registers=``: the same for several.
 - ``county=``: ``county:``, ``county-id:``, ``aggregate`` and ``any``.
 - ``everything=True``: every page and report. Reference data (editions, sources,
   organisations, people, agreements, events, counties, themes) edited in the admin;
@@ -191,6 +196,12 @@ def _cycle_scopes(cycle) -> set[str]:
     }
 
 
+def _register_scopes(cycle) -> set[str]:
+    """The cycle's register (attendees, attendance, certificates) shows, as counts, on its
+    page only; the reports count it by county."""
+    return {f"cycle:{cycle.slug}", f"county-id:{cycle.county_id}"}
+
+
 def _idea_scopes(ideas: list) -> set[str]:
     scopes = {f"idea:{idea.slug}" for idea in ideas}
     for idea in ideas:
@@ -211,13 +222,18 @@ def _idea_scopes(ideas: list) -> set[str]:
     return scopes
 
 
-def changed_scopes(*, cycle=None, idea=None, county=None, cycles=(), ideas=()) -> set[str]:
+def changed_scopes(
+    *, cycle=None, idea=None, county=None, register=None, cycles=(), ideas=(), registers=()
+) -> set[str]:
     """The scopes a write to these records changes (the dependency map above), with the
     aggregates it marks changed; empty when it names nothing."""
     scopes = _county_scopes(county) if county is not None else set()
     for each in [cycle, *cycles]:
         if each is not None:
             scopes |= _cycle_scopes(each)
+    for each in [register, *registers]:
+        if each is not None:
+            scopes |= _register_scopes(each)
     ideas = [each for each in [idea, *ideas] if each is not None]
     if ideas:
         scopes |= _idea_scopes(ideas) | {"ideas"}
@@ -242,8 +258,10 @@ def public_data_changed(
     cycle=None,
     idea=None,
     county=None,
+    register=None,
     cycles: Iterable = (),
     ideas: Iterable = (),
+    registers: Iterable = (),
     everything: bool = False,
     using: str = "default",
 ) -> None:
@@ -256,10 +274,16 @@ def public_data_changed(
         transaction.on_commit(bump_data_version, using=using)
         return
     scopes = changed_scopes(
-        cycle=cycle, idea=idea, county=county, cycles=list(cycles), ideas=list(ideas)
+        cycle=cycle,
+        idea=idea,
+        county=county,
+        register=register,
+        cycles=list(cycles),
+        ideas=list(ideas),
+        registers=list(registers),
     )
     if not scopes:
-        raise ValueError("Say what changed: cycle, idea, county or everything=True.")
+        raise ValueError("Say what changed: cycle, register, idea, county or everything=True.")
     transaction.on_commit(functools.partial(bump_scopes, scopes), using=using)
 
 

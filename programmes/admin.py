@@ -86,12 +86,12 @@ class PublicDataAdminMixin:
         if not scopes or any(scope is None for scope in scopes):
             public_data_changed(everything=True)
             return
-        cycles, ideas = [], []
+        merged = {"cycles": [], "ideas": [], "registers": []}
         for scope in scopes:
-            cycles += [scope.get("cycle"), *scope.get("cycles", ())]
-            ideas += [scope.get("idea"), *scope.get("ideas", ())]
+            for name, records in merged.items():
+                records += [scope.get(name.removesuffix("s")), *scope.get(name, ())]
         public_data_changed(
-            cycles=[c for c in cycles if c is not None], ideas=[i for i in ideas if i is not None]
+            **{name: [r for r in records if r is not None] for name, records in merged.items()}
         )
 
     def save_model(self, request, obj, form, change):

@@ -373,10 +373,10 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
     form = AttendeeForm
     structural_fields = ("cycle",)
     scoped_adds_and_deletes = True
-    scope_related = ("cycle__county", "cycle__programme")
+    scope_related = ("cycle",)
 
     def public_data_scope(self, obj):
-        return {"cycle": obj.cycle}
+        return {"register": obj.cycle}
 
     list_display = [
         "full_name",
@@ -455,10 +455,10 @@ class AttendanceAdmin(
 ):
     structural_fields = ("attendee", "session")
     scoped_adds_and_deletes = True
-    scope_related = ("session__cycle__county", "session__cycle__programme")
+    scope_related = ("session__cycle",)
 
     def public_data_scope(self, obj):
-        return {"cycle": obj.session.cycle}
+        return {"register": obj.session.cycle}
 
     list_display = ["attendee", "session", "cycle_display"]
     list_filter = ["session__kind", "session__cycle__programme", "session__cycle__county"]

@@ -84,7 +84,7 @@ def attendee_anonymise(*, attendee: Attendee) -> Attendee:
     attendee.anonymised_at = timezone.now()
     attendee.save()
     _scrub_history([attendee.pk])
-    public_data_changed(cycle=attendee.cycle)
+    public_data_changed(register=attendee.cycle)
     return attendee
 
 
