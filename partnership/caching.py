@@ -125,11 +125,11 @@ def aggregate_max_age() -> float:
 def _versions(keys: list[str]) -> dict[str, str]:
     """The versions under ``keys``, a new random one set for each missing."""
     found = cache.get_many(keys)
-    missing = [key for key in keys if key not in found]
-    for key in missing:
-        cache.add(key, _token(), timeout=None)
-    if missing:
-        found.update(cache.get_many(missing))
+    missing = {key: _token() for key in keys if key not in found}
+    for key, token in missing.items():
+        cache.add(key, token, timeout=None)
+    if missing:  # another request's token if it added one first (ours with no cache)
+        found.update(missing | cache.get_many(list(missing)))
     return found
 
 

@@ -441,3 +441,15 @@ def test_an_evicted_version_never_brings_an_old_page_back(
     response = visitor.get(plock["cycle"])
     assert response["X-Cache"] == "miss"
     assert "<dt>Registered attendees</dt><dd>3</dd>" in response.content.decode()
+
+
+def test_with_the_cache_off_every_page_is_built(visitor, monkeypatch):
+    """``CACHE_BACKEND=dummy`` (the benchmark's uncached server): no version is ever
+    stored, and every page still answers, built each time."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    monkeypatch.setattr(caching, "cache", DummyCache("dummy", {}))
+    for address in [HOME, *pages_of("plocki", PLOCK_CYCLE).values()]:
+        first, second = visitor.get(address), visitor.get(address)
+        assert first.status_code == second.status_code == 200
+        assert first["X-Cache"] == second["X-Cache"] == "miss"
