@@ -8,9 +8,10 @@ Every answer of the API:
 - may be read from any origin (``Access-Control-Allow-Origin: *``; the portal's pages do
   not send it);
 - when it is a 200 to GET or HEAD, is cached whole like the pages
-  (``partnership.caching.public_cache``: keyed by the data version, the language and the
-  address, so every write path invalidates it) and carries an ``ETag`` and a
-  ``Last-Modified``, against which ``If-None-Match`` / ``If-Modified-Since`` get a 304.
+  (``partnership.caching.public_cache``: keyed by the version of the data it shows, the
+  language and the address, so a write shows within ``PUBLIC_AGGREGATE_MAX_AGE``
+  seconds) and carries an ``ETag`` and a ``Last-Modified``, against which
+  ``If-None-Match`` / ``If-Modified-Since`` get a 304.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ def request_language(request, *, from_query: bool = False) -> str:
 class PublicAPIMixin:
     """What every view of the API does (see the module's docstring)."""
 
+    cache_scope = "aggregate"  # partnership.caching: the data its answers depend on
+
     language_from_query = False
 
     def initial(self, request, *args, **kwargs):
@@ -126,7 +129,7 @@ class PublicAPIMixin:
             plain["Last-Modified"] = http_date()
             return plain
 
-        return public_cache(view)(request._request)
+        return public_cache(view, scope=self.cache_scope)(request._request)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -181,6 +184,7 @@ class PublicViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet):
 
 @documented("projects")
 class ProjectViewSet(PublicViewSet):
+    cache_scope = "ideas"  # no attendance in the answers: attendance writes leave them cached
     serializer_class = serializers.ProjectSerializer
     filterset_class = filters.ProjectFilter
 

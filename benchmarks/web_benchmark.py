@@ -30,14 +30,23 @@ What it does, in order (each step bounded by a timeout):
    of uncached runs) against executing exactly the SQL it sends (captured once) with a raw
    cursor; the attendee import of 10,000 rows against a bare ``bulk_create``
    (``benchmarks/import_benchmark.py``); the PDF of 250 certificates.
-6. Prints a summary, checks the targets (cached anonymous public pages ≥ 50 % of
-   ``/ping``, the uncached catalogue ≥ 5 %, no errors, report ≤ 1.2 × its SQL, import
-   ≤ 3 × bare) and writes everything to ``benchmarks/results/latest.json``. Exits 1 when a
-   target is missed, 2 when the run could not be made.
+6. With a staff writer: a third gunicorn (2 sync workers) with a Redis cache
+   (``BENCHMARK_REDIS_URL``), a public mix of 4,000 addresses (home, catalogue with a
+   spread of filters, county, cycle and project pages, counties by a Zipf popularity;
+   ``public_mix``) warmed once, then measured with wrk (``benchmarks/wrk_mix.lua``) while
+   ``benchmarks/staff_writer.py`` writes 2 times a second through the real write paths;
+   the hit rate and the misses by kind come from gunicorn's access log.
+7. Prints a summary, checks the targets (cached anonymous public pages ≥ 50 % of
+   ``/ping``, the uncached catalogue ≥ 5 %, the mix with the writer ≥ 50 %, no errors,
+   report ≤ 1.2 × its SQL, import ≤ 3 × bare) and writes everything to
+   ``benchmarks/results/latest.json``. Exits 1 when a target is missed, 2 when the run
+   could not be made.
 
-Both gunicorn instances are always stopped (their process groups), whatever happens.
+The gunicorn instances (and the writer) are always stopped (their process groups), whatever happens.
 Options: ``--duration`` (default 10 s), ``--quick`` (3 s, smaller import, fewer repeats),
-``--scale``, ``--regenerate``, ``--database-url``, ``--skip-inprocess``.
+``--scale``, ``--regenerate``, ``--database-url``, ``--skip-inprocess``,
+``--writer-seconds`` (90, quick 30), ``--writer-rate`` (2), ``--only-with-writer`` (``/ping``
+and the with-writer scenario only).
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ import datetime
 import json
 import os
 import platform
+import random
 import secrets
 import shutil
 import signal
@@ -58,12 +68,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 LUA_SCRIPT = ROOT / "benchmarks" / "wrk_status.lua"
+LUA_MIX_SCRIPT = ROOT / "benchmarks" / "wrk_mix.lua"
 RESULTS = ROOT / "benchmarks" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/partnership_bench"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -77,6 +90,7 @@ CACHED_PUBLIC_TARGET = 0.50  # of /ping's requests per second
 UNCACHED_CATALOGUE_TARGET = 0.05
 REPORT_OVER_SQL_TARGET = 1.2
 IMPORT_OVER_BARE_TARGET = 3.0
+WITH_WRITER_TARGET = 0.50  # the public mix, with 2 staff writes a second, of /ping
 
 
 def say(message: str = "") -> None:
@@ -113,7 +127,15 @@ def ensure_wrk() -> str:
     return found
 
 
-def run_wrk(url: str, seconds: float, *, cookie: str = "", connections: int = 8) -> dict:
+def run_wrk(
+    url: str,
+    seconds: float,
+    *,
+    cookie: str = "",
+    connections: int = 8,
+    script: Path = LUA_SCRIPT,
+    script_args: tuple[str, ...] | list[str] = (),
+) -> dict:
     command = [
         "wrk",
         "-t2",
@@ -123,11 +145,13 @@ def run_wrk(url: str, seconds: float, *, cookie: str = "", connections: int = 8)
         "--timeout",
         "120s",
         "-s",
-        str(LUA_SCRIPT),
+        str(script),
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(url)
+    if script_args:
+        command += ["--", *script_args]
     done = subprocess.run(  # noqa: S603 - our arguments
         command, capture_output=True, text=True, timeout=seconds + 60, check=False
     )
@@ -204,9 +228,12 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Gunicorn:
     """``gunicorn partnership.wsgi`` with 2 sync workers on a free port of 127.0.0.1."""
 
-    def __init__(self, name: str, env: dict[str, str], log_dir: Path):
+    def __init__(
+        self, name: str, env: dict[str, str], log_dir: Path, *, access_log: Path | None = None
+    ):
         self.name = name
         self.env = env
+        self.access_log = access_log
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"gunicorn-{name}.log"
@@ -234,9 +261,13 @@ class Gunicorn:
             "120",
             "--log-level",
             "warning",
-            "partnership.wsgi:application",
         ]
-        env = dict(self.env, GUNICORN_ACCESS_LOG="", GUNICORN_MAX_REQUESTS="0")
+        if self.access_log:  # a line a request: the X-Cache header (hit, miss or -), the
+            # path (gunicorn.conf.py's logger keeps query strings out of the log)
+            command += ["--access-logformat", "%({x-cache}o)s %(U)s"]
+        command.append("partnership.wsgi:application")
+        access_log = str(self.access_log) if self.access_log else ""
+        env = dict(self.env, GUNICORN_ACCESS_LOG=access_log, GUNICORN_MAX_REQUESTS="0")
         log = open(self.log_path, "w")  # noqa: SIM115 - kept open while gunicorn runs
         self.process = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, our arguments
             command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -513,6 +544,222 @@ def measure(target: Target, server: Gunicorn, *, seconds: float, warmup: float, 
 
 
 # --------------------------------------------------------------------------------------
+# The with-writer scenario
+# --------------------------------------------------------------------------------------
+
+MIX_SHARES = {"home": 0.08, "catalogue": 0.30, "county": 0.22, "cycle": 0.20, "project": 0.20}
+MIX_SIZE = 4000  # requests in the list wrk goes round
+ZIPF_EXPONENT = 1.0
+
+
+def public_mix(*, size: int = MIX_SIZE, seed: int = 15) -> list[tuple[str, str]]:
+    """``size`` public addresses drawn as visitors ask for them: ``MIX_SHARES`` of home,
+    catalogue (a spread of filters), county, cycle and project pages, the counties by a
+    Zipf popularity (the county of rank r drawn in proportion to 1/r) for the county
+    pages, the cycles and ideas shown and a third of the catalogue's county filters. Each
+    as (kind, path)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils import translation
+
+    from programmes.models import County
+    from projects.models import ProjectIdea, Status, Theme
+    from workshops.models import WorkshopCycle
+
+    rng = random.Random(seed)
+    counties = list(County.objects.order_by("code").values_list("pk", "slug"))
+    rng.shuffle(counties)  # the popularity ranking
+    weights = [1 / (rank + 1) ** ZIPF_EXPONENT for rank in range(len(counties))]
+    cycles, ideas = defaultdict(list), defaultdict(list)
+    for county, slug in WorkshopCycle.objects.values_list("county_id", "slug"):
+        cycles[county].append(slug)
+    for county, slug in ProjectIdea.objects.values_list("county_id", "slug"):
+        ideas[county].append(slug)
+    themes = list(Theme.objects.values_list("slug", flat=True))
+    with translation.override("pl"):
+        catalogue, home = reverse("projects:list"), reverse("portal:home")
+
+        def county_page(county):
+            return reverse("portal:county_detail", kwargs={"slug": county[1]})
+
+        def cycle_page(county):
+            slugs = cycles.get(county[0])
+            return (
+                reverse("workshops:cycle_detail", kwargs={"slug": rng.choice(slugs)})
+                if slugs
+                else None
+            )
+
+        def project_page(county):
+            slugs = ideas.get(county[0])
+            return reverse("projects:detail", kwargs={"slug": rng.choice(slugs)}) if slugs else None
+
+        def catalogue_page(county):
+            params = {}
+            if rng.random() < 0.5:
+                params["status"] = rng.choice(Status.values)
+            if themes and rng.random() < 0.4:
+                params["theme"] = rng.choice(themes)
+            if rng.random() < 0.33:
+                params["county"] = county[1]
+            if rng.random() < 0.2:
+                params["page"] = rng.choice([2, 3])
+            return catalogue + ("?" + urlencode(params) if params else "")
+
+        build = {
+            "home": lambda county: home,
+            "catalogue": catalogue_page,
+            "county": county_page,
+            "cycle": cycle_page,
+            "project": project_page,
+        }
+        kinds, shares = list(MIX_SHARES), list(MIX_SHARES.values())
+        paths = []
+        while len(paths) < size:
+            kind = rng.choices(kinds, shares)[0]
+            path = build[kind](rng.choices(counties, weights)[0])
+            if path:
+                paths.append((kind, path))
+    return paths
+
+
+def cache_outcomes(access_log: Path, offset: int, kinds: dict[str, str]) -> dict:
+    """The X-Cache values gunicorn logged after ``offset``: hits, misses and others, and
+    the misses by kind of page."""
+    with open(access_log, "rb") as handle:
+        handle.seek(offset)
+        text = handle.read().decode("utf-8", errors="replace")
+    lines = [line.split(" ", 1) for line in text.splitlines() if line]
+    outcomes = [outcome for outcome, *_path in lines]
+    hits, misses = outcomes.count("hit"), outcomes.count("miss")
+    by_kind: dict[str, int] = defaultdict(int)
+    for outcome, *path in lines:
+        if outcome == "miss" and path:
+            by_kind[kinds.get(path[0], "other")] += 1
+    return {
+        "hits": hits,
+        "misses": misses,
+        "other": len(outcomes) - hits - misses,
+        "misses_by_kind": dict(sorted(by_kind.items())),
+    }
+
+
+def with_writer(env: dict, *, seconds: float, warmup: float, rate: float, database: str) -> dict:
+    """The public mix against a gunicorn with a Redis cache while ``staff_writer.py``
+    writes at ``rate`` a second: requests/s, the hit rate, and the writer's own figures.
+
+    Every distinct address of the mix is first requested once (the cache warm, as after
+    some time in production), then wrk goes round the mix for ``warmup`` seconds with the
+    writer on (the steady state), then for ``seconds`` measured."""
+    redis_url = os.environ.get("BENCHMARK_REDIS_URL", "redis://127.0.0.1:6379/12")
+    prefix = f"benchmark-{secrets.token_hex(6)}"
+    env = dict(env, REDIS_URL=redis_url, CACHE_KEY_PREFIX=prefix)
+    mix = public_mix()
+    paths = [path for _kind, path in mix]
+    kinds = {path.partition("?")[0]: kind for kind, path in mix}  # the log has no queries
+    workdir = Path(tempfile.mkdtemp(prefix="portal-bench-mix-"))
+    mix_file = workdir / "paths.txt"
+    mix_file.write_text("\n".join(paths) + "\n")
+    access_log = workdir / "access.log"
+    server = Gunicorn("with-writer", env, RESULTS, access_log=access_log)
+    writer = None
+    try:
+        server.start()
+        distinct = sorted(set(paths))
+        say(f"  with writer: warming {len(distinct):,} distinct addresses of {len(paths):,} …")
+        with ThreadPoolExecutor(2 * WORKERS) as pool:  # both workers busy
+            list(pool.map(lambda path: http_get(server.base + path, timeout=300), distinct))
+        writer = subprocess.Popen(  # noqa: S603 - this venv's python, our script
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "staff_writer.py"),
+                "--seconds",
+                str(warmup + seconds + 30),
+                "--rate",
+                str(rate),
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        run_wrk(server.base, warmup, script=LUA_MIX_SCRIPT, script_args=[str(mix_file)])
+        server.drain()
+        offset = access_log.stat().st_size
+        db_before = {pid: process_ticks(pid) for pid in postgres_backends(database)}
+        cpu_before = server.cpu_ticks()
+        load_before = os.getloadavg()
+        result = run_wrk(server.base, seconds, script=LUA_MIX_SCRIPT, script_args=[str(mix_file)])
+        cpu = server.cpu_ticks() - cpu_before
+        # The portal's and the writer's backends, those that lived through the run.
+        db = sum(max(0, process_ticks(pid) - ticks) for pid, ticks in db_before.items())
+        writer.send_signal(signal.SIGTERM)
+        output, _ = writer.communicate(timeout=120)
+        server.drain()
+        time.sleep(0.5)  # gunicorn's access log flushed
+        outcomes = cache_outcomes(access_log, offset, kinds)
+    finally:
+        if writer is not None and writer.poll() is None:
+            writer.kill()
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    writes = next(
+        (
+            json.loads(line.removeprefix("WRITER_RESULT "))
+            for line in output.splitlines()
+            if line.startswith("WRITER_RESULT ")
+        ),
+        {"failed": output[-2000:]},
+    )
+    requests = result["requests"]
+    seconds_run = result["duration_us"] / 1e6
+    counted = outcomes["hits"] + outcomes["misses"]
+    return {
+        "rate": rate,
+        "mix": MIX_SHARES,
+        "mix_size": len(paths),
+        "distinct_addresses": len(set(paths)),
+        "requests": requests,
+        "seconds": round(seconds_run, 2),
+        "rps": round(requests / seconds_run, 1) if seconds_run else 0.0,
+        "p50_ms": round(result["latency_us"]["p50"] / 1000, 2),
+        "p90_ms": round(result["latency_us"]["p90"] / 1000, 2),
+        "p99_ms": round(result["latency_us"]["p99"] / 1000, 2),
+        "max_ms": round(result["latency_us"]["max"] / 1000, 2),
+        "errors": sum(result["socket_errors"].values()) + result["non_2xx_3xx"],
+        "cpu_ms_per_request": round(cpu / CLOCK_TICKS * 1000 / requests, 3) if requests else None,
+        "db_cpu_ms_per_request": round(db / CLOCK_TICKS * 1000 / requests, 3) if requests else None,
+        "cache": outcomes,
+        "hit_rate": round(outcomes["hits"] / counted, 4) if counted else None,
+        "writer": writes,
+        "load_average": [round(x, 2) for x in (*load_before, *os.getloadavg())],
+    }
+
+
+def with_writer_lines(r: dict, baseline_rps: float) -> list[str]:
+    writes = r["writer"]
+    kinds = ", ".join(
+        f"{kind} {value['count']} (median {value['median_ms']} ms)"
+        for kind, value in writes.get("by_kind", {}).items()
+    )
+    hit_rate = "–" if r["hit_rate"] is None else f"{r['hit_rate']:.1%}"
+    return [
+        f"with writer: public mix {r['rps']:.1f} req/s = {r['ratio_to_ping']:.1%} of /ping "
+        f"({baseline_rps:.1f}), hit rate {hit_rate} ({r['cache']['hits']:,} hits, "
+        f"{r['cache']['misses']:,} misses: {r['cache']['misses_by_kind']}), "
+        f"p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+        f"CPU {_ms(r['cpu_ms_per_request'])} + DB (with the writer's) "
+        f"{_ms(r['db_cpu_ms_per_request'])} ms/req, "
+        f"{r['errors']} errors",
+        f"  writer: {writes.get('writes', 0)} writes in {writes.get('seconds', '?')} s "
+        f"({writes.get('writes_per_second', '?')}/s): {kinds}; "
+        f"failures {writes.get('failures', writes.get('failed'))}",
+        f"  load average before/after: {r['load_average']}",
+    ]
+
+
+# --------------------------------------------------------------------------------------
 # In-process measurements
 # --------------------------------------------------------------------------------------
 
@@ -753,6 +1000,26 @@ def check_targets(targets: list[Target], extra: dict) -> list[dict]:
                     "value": r["ratio_to_ping"],
                 }
             )
+    writing = extra.get("with_writer")
+    if writing:
+        checks += [
+            {
+                "check": f"with writer: the public mix ≥ {WITH_WRITER_TARGET:.0%} of /ping",
+                "ok": writing["ratio_to_ping"] >= WITH_WRITER_TARGET,
+                "value": writing["ratio_to_ping"],
+            },
+            {
+                "check": "with writer: no errors",
+                "ok": writing["errors"] == 0,
+                "value": writing["errors"],
+            },
+            {
+                "check": "with writer: the writer kept its rate, without failures",
+                "ok": not writing["writer"].get("failures")
+                and writing["writer"].get("writes_per_second", 0) >= 0.9 * writing["rate"],
+                "value": writing["writer"].get("writes_per_second"),
+            },
+        ]
     report = extra.get("report_vs_sql", {})
     if "ratio" in report:
         checks.append(
@@ -783,7 +1050,17 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 s per page, smaller import")
     parser.add_argument("--skip-inprocess", action="store_true")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument(
+        "--writer-seconds", type=float, default=None, help="the with-writer run (default 90 s)"
+    )
+    parser.add_argument("--writer-rate", type=float, default=2.0, help="staff writes a second")
+    parser.add_argument(
+        "--only-with-writer",
+        action="store_true",
+        help="measure /ping and the with-writer scenario only",
+    )
     args = parser.parse_args()
+    writer_seconds = args.writer_seconds or (30.0 if args.quick else 90.0)
     seconds = 3.0 if args.quick else args.duration
     warmup = 1.0 if args.quick else 2.0
     runs = 3 if args.quick else 7
@@ -851,7 +1128,9 @@ def main() -> int:
             Target("API list (uncached)", pages["api_list"], "uncached", "info"),
             Target("API record (uncached)", pages["api_detail"], "uncached", "info"),
         ]
-        if report:
+        if args.only_with_writer:
+            targets = targets[:1]
+        elif report:
             targets += [
                 Target("report (cached)", report, "cached", "staff", cookie),
                 Target("report (cold)", report, "uncached", "staff", cookie),
@@ -866,6 +1145,17 @@ def main() -> int:
             measure(
                 target, by_server[target.server], seconds=seconds, warmup=warmup, database=database
             )
+        say(
+            f"With a staff writer ({args.writer_rate:g} writes/s), the public mix for "
+            f"{writer_seconds:.0f} s after a warm-up:"
+        )
+        writer_result = with_writer(
+            env,
+            seconds=writer_seconds,
+            warmup=max(warmup, writer_seconds / 3),
+            rate=args.writer_rate,
+            database=database,
+        )
     except BenchmarkError as error:
         say(f"\nThe benchmark could not run: {error}")
         return 2
@@ -875,8 +1165,9 @@ def main() -> int:
         shutil.rmtree(static_root, ignore_errors=True)
 
     baseline = targets[0].result.get("rps", 0.0)
-    extra: dict = {}
-    if not args.skip_inprocess:
+    writer_result["ratio_to_ping"] = round(writer_result["rps"] / baseline, 4) if baseline else 0.0
+    extra: dict = {"with_writer": writer_result}
+    if not args.skip_inprocess and not args.only_with_writer:
         say("In-process: the report against its SQL …")
         extra["report_vs_sql"] = report_against_sql(runs)
         rows, repeat = (2000, 1) if args.quick else (10_000, 3)
@@ -888,6 +1179,9 @@ def main() -> int:
     say("")
     table = summary_table(targets, baseline)
     for line in table:
+        say(line)
+    say("")
+    for line in with_writer_lines(writer_result, baseline):
         say(line)
     report_result = extra.get("report_vs_sql", {})
     if "ratio" in report_result:

@@ -1,76 +1,321 @@
-"""Whole-page caching of anonymous public pages, invalidated whenever the data changes.
+"""Whole-page caching of anonymous public pages, invalidated by scope: a write evicts the
+pages whose content it can change, not every page.
 
-Each cached page (and each cached staff report, ``reports.services``) is stored under a
-key that includes a *data version*. Every write path replaces the version once its
-transaction has committed, by calling ``public_data_changed()``; every page cached before
-the change is then simply never read again. The version lives in the cache itself, so all
-app servers that share a cache (Redis in production) see a change made through any of
-them at once.
+**Versions.** The cache holds a version (a random token) per *scope*; a cached page (or
+staff report, ``reports.services``) is stored under a key that includes the versions of
+the scopes it depends on, read before the page is built. A write replaces the versions of
+the scopes it changed once its transaction has committed (``public_data_changed()``); the
+pages keyed by the old versions are then never read again. The versions live in the cache
+itself, so app servers sharing a cache (Redis in production) see a change made through
+any of them at once. A version missing from the cache (never set, or evicted) is replaced
+by a new random one, never by a default, so an eviction cannot bring an old page back.
 
-The write paths, each of which calls ``public_data_changed()`` itself (model signals are
-not used: bulk inserts, updates and deletes never send them):
+The scopes:
 
-- the admin: every domain model's admin saves and deletes (``programmes.admin.
-  PublicDataAdminMixin``), inlines, bulk deletes and history reverts included;
-- the staff screens' services: the attendance register, the attendee import,
-  certificates (issue, revoke, re-issue), attendee erasure and the retention job,
-  project status changes;
-- the management commands that write records (``loadrecords``,
-  ``generate_synthetic_data``, ``anonymise_attendees`` through its service).
+- ``everything`` (``VERSION_KEY``): part of every key; replaced by writes to reference
+  data and by structural changes (below), which may show anywhere;
+- ``county:<slug>``, ``cycle:<slug>``, ``idea:<slug>``, ``programme:<slug>``: one record's
+  page and what it lists; ``county-id:<pk>``: the county's records, for the reports
+  (which know counties by id; a cached report then costs no query);
+- ``any``: replaced by every write; the report for every county depends on it;
+- ``aggregate`` and ``ideas``: the pages that count or list across every county; those
+  showing project ideas only (the catalogue, the API's ideas) depend on ``ideas``, which
+  only writes to ideas (or to what their cards show) change, the others on ``aggregate``.
+  Writes mark them changed; a version is replaced lazily, by the first request that finds
+  it marked and older than ``PUBLIC_AGGREGATE_MAX_AGE`` seconds (default 60). So these
+  pages show a write within that many seconds (at once when the version was older), and
+  while staff write all day they are rebuilt at most once a period, not after every
+  write: each depends on every county, so with a write every half second a version
+  replaced on each write would hardly ever be read twice. (Browsers and proxies may keep
+  any page 5 minutes anyway: ``Cache-Control: max-age=300``.)
+
+**The dependency map** (page kind -> the scopes in its key, besides ``everything``):
+
+===========================================  ==============================================
+page (view)                                  scopes
+===========================================  ==============================================
+county page (``portal:county_detail``)       ``county:<slug>``
+cycle page (``workshops:cycle_detail``)      ``cycle:<slug>``
+project idea page (``projects:detail``)      ``idea:<slug>``
+edition page (``portal:programme_detail``)   ``programme:<slug>``
+catalogue (every filter), the API's ideas   ``ideas``
+(``projects:list``, ``api:project-*``)
+home, county list, edition list, cycle       ``aggregate``
+list, events, sources, sitemaps, open-data
+files and index, the other API lists,
+records and docs
+staff report, some counties                  ``county-id:<pk>`` of each county it covers
+staff report, every county                   ``any``
+===========================================  ==============================================
+
+And what each write replaces (``public_data_changed``'s arguments), with why:
+
+- ``cycle=``: the cycle's record (title, dates, status, sessions, roles): ``cycle:``, its
+  ``county:``/``county-id:`` and ``programme:`` (their pages list the cycle with its
+  sessions), ``aggregate`` and ``any`` (not ``ideas``). The admin's saves of a cycle (with
+  its ideas, whose pages name it), its sessions (with the ideas from them) and roles.
+- ``register=``: the cycle's register of people (attendees, attendance, certificates),
+  which public pages show only as counts on the cycle's page: ``cycle:``, ``county-id:``
+  (the reports), ``aggregate`` (the API's and open data's cycles) and ``any``; not the
+  county's or edition's pages, which show no registration. The attendance register, the
+  attendee import, certificates (issue, revoke, re-issue), attendee erasure, and the
+  admin's saves of attendees and attendance.
+- ``idea=``: ``idea:``, the pages of the ideas from the same cycle or event (each lists
+  the others with their status), the idea's ``county:``, its cycle's scopes (above) or its
+  event's ``programme:``, ``ideas``, ``aggregate`` and ``any``. Status changes
+  (``projects.services``) and the admin's saves of ideas and status entries.
+- ``ideas=``/``cycles=``/``registers=``: the same for several.
+- ``county=``: ``county:``, ``county-id:``, ``aggregate`` and ``any``.
+- ``everything=True``: every page and report. Reference data (editions, sources,
+  organisations, people, agreements, events, counties, themes) edited in the admin;
+  adding or deleting a cycle or an idea, or changing its slug, county, edition or origin
+  (a county's participation shows on every county's map; an old address must stop
+  answering); the retention job; ``loadrecords`` and ``generate_synthetic_data``.
 
 Invalidating after the commit, not before, matters: a page rendered by another request
-between an early bump and the commit would show the old data under the new version.
+between an early bump and the commit would show the old data under the new version. And
+a page reads its versions *before* reading the database, so a write committed while it is
+built leaves it under a version that the write then replaces.
+
+Model signals are not used (bulk inserts, updates and deletes never send them): each
+write path calls ``public_data_changed()`` itself, and a call without a scope is refused,
+so that each says what it changed.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import time
 import uuid
+from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
-VERSION_KEY = "public-data-version"
+VERSION_KEY = "public-data-version"  # the ``everything`` scope
+SCOPE_PREFIX = "public-scope:"
+ANY = "any"
+AGGREGATES = ("aggregate", "ideas")  # versions replaced at most every max age
+AGGREGATE_KEY = "public-aggregate-version:"  # + name: "<token>:<created, epoch seconds>"
+AGGREGATE_CHANGED_KEY = "public-aggregate-changed:"  # + name
+AGGREGATE_LOCK_KEY = "public-aggregate-refreshing:"  # + name
 PAGE_TIMEOUT = 60 * 60  # an hour; a data change invalidates sooner
+PAGE_SCOPES = ("county", "cycle", "idea", "programme")  # one record's page, by its slug
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def _now() -> float:
+    return time.time()
+
+
+def aggregate_max_age() -> float:
+    return float(getattr(settings, "PUBLIC_AGGREGATE_MAX_AGE", 60))
+
+
+# -- Reading versions --------------------------------------------------------------------
+
+
+def _versions(keys: list[str]) -> dict[str, str]:
+    """The versions under ``keys``, a new random one set for each missing."""
+    found = cache.get_many(keys)
+    missing = {key: _token() for key in keys if key not in found}
+    for key, token in missing.items():
+        cache.add(key, token, timeout=None)
+    if missing:  # another request's token if it added one first (ours with no cache)
+        found.update(missing | cache.get_many(list(missing)))
+    return found
 
 
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+    """The ``everything`` version."""
+    return _versions([VERSION_KEY])[VERSION_KEY]
+
+
+def _aggregate_version(name: str, found: dict) -> str:
+    """The token of the aggregate ``name``, replaced first when it is marked changed and
+    older than ``PUBLIC_AGGREGATE_MAX_AGE``."""
+    key, changed_key = AGGREGATE_KEY + name, AGGREGATE_CHANGED_KEY + name
+    value = found.get(key)
+    now = _now()
+    if value is None:
+        cache.add(key, f"{_token()}:{now}", timeout=None)
+        value = cache.get(key) or f"{_token()}:{now}"
+    token, _sep, created = value.partition(":")
+    if found.get(changed_key) and now - float(created or 0) >= aggregate_max_age():
+        # One request refreshes it (the others keep the old token meanwhile). The mark is
+        # removed before the new token is set: a write committed in between marks it again.
+        if cache.add(AGGREGATE_LOCK_KEY + name, 1, timeout=5):
+            cache.delete(changed_key)
+            token = _token()
+            cache.set(key, f"{token}:{now}", timeout=None)
+            cache.delete(AGGREGATE_LOCK_KEY + name)
+    return token
+
+
+def scoped_version(scopes: Iterable[str]) -> str:
+    """One string for the versions of ``everything`` and of ``scopes`` (names such as
+    ``county:plocki``, ``any`` or the aggregates ``aggregate`` and ``ideas``), read in
+    one round trip."""
+    scopes = sorted(set(scopes))
+    keys = [VERSION_KEY] + [SCOPE_PREFIX + s for s in scopes if s not in AGGREGATES]
+    aggregates = [s for s in scopes if s in AGGREGATES]
+    if not aggregates:
+        found = _versions(keys)
+        return "-".join(found[key] for key in keys)
+    extra = [
+        prefix + name for name in aggregates for prefix in (AGGREGATE_KEY, AGGREGATE_CHANGED_KEY)
+    ]
+    found = cache.get_many([*keys, *extra])
+    missing = [key for key in keys if key not in found]
+    if missing:
+        found.update(_versions(missing))
+    tokens = [_aggregate_version(name, found) for name in aggregates]
+    return "-".join([*(found[key] for key in keys), *tokens])
+
+
+# -- Writing: what changed ---------------------------------------------------------------
+
+
+def _county_scopes(county) -> set[str]:
+    """A county's page (by its slug) and its reports (by its id, which they know)."""
+    return {f"county:{county.slug}", f"county-id:{county.pk}"}
+
+
+def _cycle_scopes(cycle) -> set[str]:
+    return {
+        f"cycle:{cycle.slug}",
+        f"programme:{cycle.programme.slug}",
+        *_county_scopes(cycle.county),
+    }
+
+
+def _register_scopes(cycle) -> set[str]:
+    """The cycle's register (attendees, attendance, certificates) shows, as counts, on its
+    page only; the reports count it by county."""
+    return {f"cycle:{cycle.slug}", f"county-id:{cycle.county_id}"}
+
+
+def _idea_scopes(ideas: list) -> set[str]:
+    scopes = {f"idea:{idea.slug}" for idea in ideas}
+    for idea in ideas:
+        if idea.county_id:
+            scopes |= _county_scopes(idea.county)
+        if idea.cycle_id:
+            scopes |= _cycle_scopes(idea.cycle)
+        elif idea.event_id and idea.event.programme_id:
+            scopes.add(f"programme:{idea.event.programme.slug}")
+    cycles = {idea.cycle_id for idea in ideas if idea.cycle_id}
+    events = {idea.event_id for idea in ideas if idea.event_id and not idea.cycle_id}
+    if cycles or events:  # the ideas from the same origin list these ones
+        model = type(ideas[0])
+        siblings = model.objects.filter(cycle_id__in=cycles) | model.objects.filter(
+            event_id__in=events, cycle__isnull=True
+        )
+        scopes |= {f"idea:{slug}" for slug in siblings.values_list("slug", flat=True)}
+    return scopes
+
+
+def changed_scopes(
+    *, cycle=None, idea=None, county=None, register=None, cycles=(), ideas=(), registers=()
+) -> set[str]:
+    """The scopes a write to these records changes (the dependency map above), with the
+    aggregates it marks changed; empty when it names nothing."""
+    scopes = _county_scopes(county) if county is not None else set()
+    for each in [cycle, *cycles]:
+        if each is not None:
+            scopes |= _cycle_scopes(each)
+    for each in [register, *registers]:
+        if each is not None:
+            scopes |= _register_scopes(each)
+    ideas = [each for each in [idea, *ideas] if each is not None]
+    if ideas:
+        scopes |= _idea_scopes(ideas) | {"ideas"}
+    return scopes | {"aggregate"} if scopes else scopes
 
 
 def bump_data_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Replace the ``everything`` version: every page and report is invalidated."""
+    cache.set(VERSION_KEY, _token(), timeout=None)
 
 
-def public_data_changed(*, using: str = "default") -> None:
-    """Invalidate every cached page and report once the current transaction commits
-    (at once outside a transaction; never when it rolls back)."""
-    transaction.on_commit(bump_data_version, using=using)
+def bump_scopes(scopes: Iterable[str]) -> None:
+    """Replace the versions of ``scopes`` and of ``any``; mark the aggregates changed."""
+    scopes = [*scopes, ANY]
+    values = {SCOPE_PREFIX + s: _token() for s in scopes if s not in AGGREGATES}
+    values |= {AGGREGATE_CHANGED_KEY + s: 1 for s in scopes if s in AGGREGATES}
+    cache.set_many(values, timeout=None)
 
 
-def _page_key(request) -> str:
+def public_data_changed(
+    *,
+    cycle=None,
+    idea=None,
+    county=None,
+    register=None,
+    cycles: Iterable = (),
+    ideas: Iterable = (),
+    registers: Iterable = (),
+    everything: bool = False,
+    using: str = "default",
+) -> None:
+    """Invalidate the cached pages and reports that show these records once the current
+    transaction commits (at once outside a transaction; never when it rolls back).
+
+    The scopes are worked out now, from the records as they are; ``everything=True``
+    invalidates every page. A call that names nothing is refused."""
+    if everything:
+        transaction.on_commit(bump_data_version, using=using)
+        return
+    scopes = changed_scopes(
+        cycle=cycle,
+        idea=idea,
+        county=county,
+        register=register,
+        cycles=list(cycles),
+        ideas=list(ideas),
+        registers=list(registers),
+    )
+    if not scopes:
+        raise ValueError("Say what changed: cycle, register, idea, county or everything=True.")
+    transaction.on_commit(functools.partial(bump_scopes, scopes), using=using)
+
+
+# -- The page cache ----------------------------------------------------------------------
+
+
+def _page_key(request, scopes: list[str]) -> str:
     path = request.get_full_path().encode("utf-8", "surrogateescape")
     digest = hashlib.sha256(path).hexdigest()
-    return f"page:{data_version()}:{get_language()}:{request.method}:{digest}"
+    version = scoped_version(scopes)
+    return f"page:{version}:{get_language()}:{request.method}:{digest}"
 
 
-def public_cache(view):
-    """Cache a public view's 200 responses for anonymous GET/HEAD requests."""
+def public_cache(view=None, *, scope: str = "aggregate"):
+    """Cache a public view's 200 responses for anonymous GET/HEAD requests.
+
+    ``scope``: ``"county"``, ``"cycle"``, ``"idea"`` or ``"programme"`` for a page showing
+    that one record, named by the view's ``slug`` argument; the page is then keyed by that
+    record's version. Otherwise an aggregate: ``"ideas"`` for a page showing project ideas
+    only (the catalogue, the API's ideas), ``"aggregate"`` (the default) for the others."""
+    if scope not in PAGE_SCOPES + AGGREGATES:
+        raise ValueError(f"Unknown page scope {scope!r}")
+    if view is None:
+        return functools.partial(public_cache, scope=scope)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         cacheable = request.method in ("GET", "HEAD") and not request.user.is_authenticated
         if not cacheable:
             return view(request, *args, **kwargs)
-        key = _page_key(request)
+        scopes = [scope if scope in AGGREGATES else f"{scope}:{kwargs['slug']}"]
+        key = _page_key(request, scopes)
         response = cache.get(key)
         if response is not None:
             response["X-Cache"] = "hit"

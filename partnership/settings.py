@@ -170,6 +170,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages that count or list across every county (home, catalogue, lists, sitemaps, open data,
+# the API) show a write within this many seconds, and are rebuilt at most once in that
+# time however often staff write (partnership/caching.py); 0: after every write.
+PUBLIC_AGGREGATE_MAX_AGE = int(os.environ.get("PUBLIC_AGGREGATE_MAX_AGE", "60"))
 # CACHE_BACKEND=dummy turns the cache off: every page and report is computed on every
 # request (benchmarks/web_benchmark.py measures pages "uncached" that way). Not for
 # production.

@@ -252,7 +252,7 @@ def synthetic_data_delete(*, batch_size: int, log: Log) -> int:
     with transaction.atomic():
         deleted += _raw_delete(Programme.sources.through.objects.filter(programme__in=programmes))
         deleted += _raw_delete(Programme.objects.filter(pk__in=programmes))
-    public_data_changed()
+    public_data_changed(everything=True)
     log(
         _("Deleted the earlier synthetic data: %(count)s rows in %(seconds).1f s.")
         % {"count": f"{deleted:,}", "seconds": time.monotonic() - started}
@@ -622,5 +622,5 @@ def synthetic_data_generate(
     generator.attendance(plans)
     generator.certificates(plans)
     generator.project_ideas(plans)
-    public_data_changed()
+    public_data_changed(everything=True)
     return generator.totals

@@ -317,7 +317,7 @@ def county_list(request):
 
 
 @require_safe
-@public_cache
+@public_cache(scope="county")
 def county_detail(request, slug):
     county = get_object_or_404(County.objects.select_related("voivodeship"), slug=slug)
     cycles = list(
@@ -374,7 +374,7 @@ def programme_list(request):
 
 
 @require_safe
-@public_cache
+@public_cache(scope="programme")
 def programme_detail(request, slug):
     programme = get_object_or_404(
         Programme.objects.select_related("operator", "implementing_institution").prefetch_related(

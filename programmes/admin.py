@@ -57,20 +57,62 @@ SOURCES_FIELDSET = (_("Sources"), {"fields": ["sources"]})
 class PublicDataAdminMixin:
     """For every admin of a record the public pages or the reports show: each save (with
     its inlines and many-to-many choices, also a history revert) and each delete, one or
-    many, invalidates the cached pages and reports once the admin's transaction commits
-    (``partnership.caching``)."""
+    many, invalidates the cached pages and reports that show it once the admin's
+    transaction commits (``partnership.caching``: the dependency map).
+
+    By default a change may show anywhere (reference data): ``everything``. An admin of
+    records that belong to one cycle or idea says which in ``public_data_scope(obj)``
+    (the arguments of ``public_data_changed``); adding or deleting one of its records
+    (unless ``scoped_adds_and_deletes``), or changing one of its ``structural_fields`` (its
+    address, county, edition or origin), still invalidates everything."""
+
+    structural_fields: tuple[str, ...] = ()
+    scoped_adds_and_deletes = False
+    #: ``select_related`` for ``public_data_scope`` over a bulk delete's records
+    scope_related: tuple[str, ...] = ()
+
+    def public_data_scope(self, obj) -> dict | None:
+        return None
+
+    def _changes_structure(self, obj) -> bool:
+        if not self.structural_fields:
+            return False
+        names = [obj._meta.get_field(name).attname for name in self.structural_fields]
+        before = type(obj)._default_manager.filter(pk=obj.pk).values(*names).first()
+        return before is None or any(before[name] != getattr(obj, name) for name in names)
+
+    def _public_data_changed(self, scopes: list[dict | None]) -> None:
+        """One ``public_data_changed`` for the records' scopes (``None``: everything)."""
+        if not scopes or any(scope is None for scope in scopes):
+            public_data_changed(everything=True)
+            return
+        merged = {"cycles": [], "ideas": [], "registers": []}
+        for scope in scopes:
+            for name, records in merged.items():
+                records += [scope.get(name.removesuffix("s")), *scope.get(name, ())]
+        public_data_changed(
+            **{name: [r for r in records if r is not None] for name, records in merged.items()}
+        )
 
     def save_model(self, request, obj, form, change):
+        structural = self._changes_structure(obj) if change else not self.scoped_adds_and_deletes
         super().save_model(request, obj, form, change)
-        public_data_changed()
+        self._public_data_changed([None if structural else self.public_data_scope(obj)])
 
     def delete_model(self, request, obj):
+        scoped = self.scoped_adds_and_deletes
+        scopes = [self.public_data_scope(obj) if scoped else None]
         super().delete_model(request, obj)
-        public_data_changed()
+        self._public_data_changed(scopes)
 
     def delete_queryset(self, request, queryset):
+        if self.scoped_adds_and_deletes:
+            objs = queryset.select_related(*self.scope_related)
+            scopes = [self.public_data_scope(obj) for obj in objs]
+        else:
+            scopes = [None]
         super().delete_queryset(request, queryset)
-        public_data_changed()
+        self._public_data_changed(scopes)
 
 
 class DatedAdminMixin:

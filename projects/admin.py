@@ -43,6 +43,12 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(ProjectIdea)
 class ProjectIdeaAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+    # A new, deleted or moved idea changes its county's participation (every map).
+    structural_fields = ("slug", "county", "cycle", "event")
+
+    def public_data_scope(self, obj):
+        return {"idea": obj}
+
     list_display = ["title", "status", "county", "cycle", "event", "themes_display"]
     list_filter = ["status", "themes", "cycle__programme", "county"]
     list_select_related = ["county", "cycle", "event"]
@@ -92,6 +98,13 @@ class ProjectIdeaAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHisto
 class StatusChangeAdmin(
     PublicDataAdminMixin, CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin
 ):
+    structural_fields = ("project",)
+    scoped_adds_and_deletes = True
+    scope_related = ("project",)
+
+    def public_data_scope(self, obj):
+        return {"idea": obj.project}
+
     list_display = ["project", "status", "dates_display", "note"]
     list_filter = ["status", "date_precision"]
     list_select_related = ["project"]

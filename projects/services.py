@@ -41,7 +41,7 @@ def project_idea_sync_status(*, project: ProjectIdea) -> str:
     project.status = status
     if current.status != status:
         project.save(update_fields=["status"])
-        public_data_changed()
+        public_data_changed(idea=project)
     return status
 
 
@@ -78,5 +78,5 @@ def project_idea_set_status(
     if sources:
         change.sources.set(sources)
     project_idea_sync_status(project=project)
-    public_data_changed()
+    public_data_changed(idea=project)
     return change

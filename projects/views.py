@@ -29,7 +29,7 @@ def query_without_nul(query: QueryDict) -> QueryDict:
     return clean
 
 
-@public_cache
+@public_cache(scope="ideas")
 def project_list(request):
     data = query_without_nul(request.GET)
     filterset = ProjectIdeaFilter(data, queryset=ProjectIdea.objects.all())
@@ -94,7 +94,7 @@ def prepare_cards(ideas) -> None:
             idea.card_period = None
 
 
-@public_cache
+@public_cache(scope="idea")
 def project_detail(request, slug):
     idea = get_object_or_404(ProjectIdea.objects.for_page(), slug=slug)
     return render(

@@ -4,7 +4,8 @@
 queries (fifteen, seventeen with a year filter, whatever the number of rows) grouped
 by programme edition and county, and rolls the aggregated rows up into the report's
 tables; ``cached_report`` keeps the result in Django's cache under a key that includes
-the data version, so any change to the records invalidates it.
+the versions of the counties it covers (``partnership.caching``), so a change to their
+records invalidates it.
 
 Honesty about the historical records:
 
@@ -41,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from partnership.caching import data_version
+from partnership.caching import ANY, scoped_version
 from programmes.facts import (
     Figure,
     FuzzyDate,
@@ -865,13 +866,17 @@ def _notes(filters: ReportFilters, counties: Scope) -> Notes:
 
 
 def cache_key(*, filters: ReportFilters, counties: Scope) -> str:
+    """Keyed by the versions of the counties the report covers (``partnership.caching``):
+    a write in another county leaves it cached; the report of every county depends on
+    every write."""
     scope = "all" if counties is None else ",".join(str(pk) for pk in sorted(set(counties)))
     digest = hashlib.sha256(f"{scope}|{filters.key()}".encode()).hexdigest()
-    return f"report:{data_version()}:{get_language()}:{digest}"
+    scopes = [ANY] if counties is None else [f"county-id:{pk}" for pk in set(counties)]
+    return f"report:{scoped_version(scopes)}:{get_language()}:{digest}"
 
 
 def cached_report(*, filters: ReportFilters, counties: Scope) -> Report:
-    """``compute_report`` through the cache; a change to any record invalidates it."""
+    """``compute_report`` through the cache; a change in a county it covers invalidates it."""
     key = cache_key(filters=filters, counties=counties)
     report = cache.get(key)
     if report is None:

@@ -171,6 +171,13 @@ class WorkshopCycleAdmin(
             *[item for link in links for item in link],
         )
 
+    # A cycle's edit shows on its page, its county's and edition's, and its ideas' pages
+    # (their origin); a new or deleted cycle, or one moved, on every county's map.
+    structural_fields = ("slug", "county", "programme")
+
+    def public_data_scope(self, obj):
+        return {"cycle": obj, "ideas": list(obj.project_ideas.select_related("county"))}
+
     def save_model(self, request, obj, form, change):
         completed = change and "status" in form.changed_data and obj.status == obj.Status.COMPLETED
         super().save_model(request, obj, form, change)
@@ -204,6 +211,13 @@ class SessionAdmin(
     DatedAdminMixin,
     SimpleHistoryAdmin,
 ):
+    structural_fields = ("cycle",)
+    scoped_adds_and_deletes = True
+    scope_related = ("cycle__county", "cycle__programme")
+
+    def public_data_scope(self, obj):  # ideas name the session they came from
+        return {"cycle": obj.cycle, "ideas": list(obj.project_ideas.select_related("county"))}
+
     list_display = [
         "roman_display",
         "kind",
@@ -242,6 +256,13 @@ class SessionAdmin(
 class CycleRoleAdmin(
     PublicDataAdminMixin, CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin
 ):
+    structural_fields = ("cycle",)
+    scoped_adds_and_deletes = True
+    scope_related = ("cycle__county", "cycle__programme")
+
+    def public_data_scope(self, obj):
+        return {"cycle": obj.cycle}
+
     list_display = ["cycle", "role", "who_display", "session", "position"]
     list_filter = ["role", "cycle__programme"]
     list_select_related = ["cycle", "session__cycle", "person", "organisation"]
@@ -350,6 +371,13 @@ class AttendeeForm(forms.ModelForm):
 @admin.register(Attendee)
 class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
     form = AttendeeForm
+    structural_fields = ("cycle",)
+    scoped_adds_and_deletes = True
+    scope_related = ("cycle",)
+
+    def public_data_scope(self, obj):
+        return {"register": obj.cycle}
+
     list_display = [
         "full_name",
         "cycle",
@@ -425,6 +453,13 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
 class AttendanceAdmin(
     PublicDataAdminMixin, CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin
 ):
+    structural_fields = ("attendee", "session")
+    scoped_adds_and_deletes = True
+    scope_related = ("session__cycle",)
+
+    def public_data_scope(self, obj):
+        return {"register": obj.session.cycle}
+
     list_display = ["attendee", "session", "cycle_display"]
     list_filter = ["session__kind", "session__cycle__programme", "session__cycle__county"]
     list_select_related = ["attendee", "session__cycle"]

@@ -165,7 +165,7 @@ def attendance_register_save(
         [Attendance(attendee_id=a, session_id=s) for a, s in to_add], Attendance, batch_size=500
     )
     if to_add or to_remove:
-        public_data_changed()
+        public_data_changed(register=cycle)
     return RegisterChange(
         added=len(to_add),
         removed=len(to_remove),

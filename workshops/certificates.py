@@ -120,7 +120,7 @@ def certificates_issue(
         )
     # Recorded in the audit trail like any other change (the user comes from the request).
     created = bulk_create_with_history(certificates, Certificate)
-    public_data_changed()  # the cycle's page counts valid certificates
+    public_data_changed(register=cycle)  # the cycle's page counts valid certificates
     return created
 
 
@@ -134,7 +134,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
     certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
-    public_data_changed()  # counts and the public check change
+    public_data_changed(register=certificate.cycle)  # counts and the public check change
     return certificate
 
 
@@ -156,7 +156,7 @@ def certificate_reissue(
     issued_by = _checked_text((issued_by or "").strip() or certificate.issued_by, field="issued_by")
     certificate_revoke(certificate=certificate, reason=reason)
     prefix, sequence = _reserve_numbering(cycle, issued_on)
-    public_data_changed()
+    public_data_changed(register=cycle)
     return Certificate.objects.create(
         attendee=certificate.attendee,
         cycle=cycle,

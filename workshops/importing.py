@@ -855,7 +855,7 @@ def attendees_import(
         matched=matched_records,
     )
     _import_marks_add(marks, audit=audit)
-    public_data_changed()
+    public_data_changed(register=cycle)
     return ImportResult(
         created=len(attendees),
         matched=len(matched_records),

@@ -84,7 +84,7 @@ def attendee_anonymise(*, attendee: Attendee) -> Attendee:
     attendee.anonymised_at = timezone.now()
     attendee.save()
     _scrub_history([attendee.pk])
-    public_data_changed()
+    public_data_changed(register=attendee.cycle)
     return attendee
 
 
@@ -119,5 +119,5 @@ def attendees_anonymise_expired(*, years: int | None = None) -> int:
         updated_at=now,
     )
     _scrub_history(ids)
-    public_data_changed()
+    public_data_changed(everything=True)  # cycles of every county
     return len(ids)

@@ -115,7 +115,7 @@ def cycle_list(request):
 
 
 @require_safe
-@public_cache
+@public_cache(scope="cycle")
 def cycle_detail(request, slug):
     cycle = get_object_or_404(
         WorkshopCycle.objects.for_display()

@@ -361,7 +361,12 @@ def test_a_second_request_is_served_from_the_cache(client, address):
     assert second["Cache-Control"] == "public, max-age=300"
 
 
-def test_a_write_path_invalidates_the_cached_answers(client, django_capture_on_commit_callbacks):
+def test_a_write_path_invalidates_the_cached_answers(
+    client, settings, django_capture_on_commit_callbacks
+):
+    # The API and the catalogue follow a write within PUBLIC_AGGREGATE_MAX_AGE seconds
+    # (tests/test_scoped_invalidation.py); with none, at once.
+    settings.PUBLIC_AGGREGATE_MAX_AGE = 0
     detail, listed = f"{API}projects/dowozik/", f"{API}projects/?status=completed"
     assert get(client, detail).json()["status"] == Status.SELECTED
     assert "dowozik" not in ids(client, listed)

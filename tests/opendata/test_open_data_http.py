@@ -98,7 +98,12 @@ def test_head_gets_the_validators_and_its_304(client):
     assert client.head(address, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
-def test_etag_and_last_modified_change_after_a_write(client, django_capture_on_commit_callbacks):
+def test_etag_and_last_modified_change_after_a_write(
+    client, settings, django_capture_on_commit_callbacks
+):
+    # Open data follows a write within PUBLIC_AGGREGATE_MAX_AGE seconds
+    # (tests/test_scoped_invalidation.py); with none, at once.
+    settings.PUBLIC_AGGREGATE_MAX_AGE = 0
     address = url("opendata:download", dataset="projekty", format="csv")
     package = url("opendata:datapackage")
     before, before_package = client.get(address), client.get(package)
@@ -117,8 +122,9 @@ def test_etag_and_last_modified_change_after_a_write(client, django_capture_on_c
 
 
 def test_an_unchanged_dataset_keeps_its_validators_after_another_changes(
-    client, django_capture_on_commit_callbacks
+    client, settings, django_capture_on_commit_callbacks
 ):
+    settings.PUBLIC_AGGREGATE_MAX_AGE = 0
     address = url("opendata:download", dataset="porozumienia", format="csv")
     before = client.get(address)
     with django_capture_on_commit_callbacks(execute=True):

@@ -91,7 +91,7 @@ def test_a_change_made_through_one_server_invalidates_the_page_on_the_other(
     with django_capture_on_commit_callbacks(execute=True):
         idea.title = f"{old_title} — nowy tytuł"
         idea.save()
-        caching.public_data_changed()
+        caching.public_data_changed(idea=idea)
 
     on("B")
     page = client.get(project_url(idea))

@@ -1,7 +1,9 @@
 """Every write path invalidates the cached pages and reports once it commits.
 
 No model signal does this (bulk writes never send them): each service, the admin and each
-management command calls ``partnership.caching.public_data_changed``. A test per write
+management command calls ``partnership.caching.public_data_changed``, naming what it
+changed (``tests/test_scoped_invalidation.py`` checks that other counties' pages stay
+cached). A test per write
 path caches the public cycle (or home) page and the coordinators' report, writes through
 that path, and checks that the next anonymous request and the next report show the change.
 Writes run inside ``django_capture_on_commit_callbacks(execute=True)``: the invalidation
@@ -197,7 +199,8 @@ def test_retention_command(visitor, cycle, attendees, django_capture_on_commit_c
     assert not Attendee.objects.active().filter(cycle=cycle).exists()
 
 
-def test_project_status_change(visitor, django_capture_on_commit_callbacks):
+def test_project_status_change(visitor, settings, django_capture_on_commit_callbacks):
+    settings.PUBLIC_AGGREGATE_MAX_AGE = 0  # the home page at once (no period)
     idea = ProjectIdea.objects.exclude(status__in=[Status.SELECTED, Status.COMPLETED]).first()
     home = page_url("portal:home")
     adopted = ProjectIdea.objects.adopted().count()

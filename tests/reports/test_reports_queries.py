@@ -145,7 +145,7 @@ def test_a_data_change_invalidates_the_cached_report(django_capture_on_commit_ca
     # A bare save (a shell) does not invalidate it: the write paths do, after the commit.
     assert cached_report(filters=ReportFilters(), counties=counties).total == report.total
     with django_capture_on_commit_callbacks(execute=True):
-        public_data_changed()
+        public_data_changed(cycle=session.cycle)
     fresh = cached_report(filters=ReportFilters(), counties=counties)
     assert fresh.total.attendance_reported_figure == Figure(650, Precision.APPROXIMATE)
 

@@ -26,4 +26,4 @@ class Command(BaseCommand):
         # loaddata saves in one transaction; cached pages are invalidated once it commits.
         with transaction.atomic():
             call_command("loaddata", *RECORD_FIXTURES, verbosity=options["verbosity"])
-            public_data_changed()
+            public_data_changed(everything=True)
