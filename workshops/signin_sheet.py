@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
@@ -106,7 +107,7 @@ def _heading(cycle: WorkshopCycle, session: Session) -> list[Flowable]:
 def _table(attendees: Sequence[Attendee]) -> Table:
     rows = [
         [
-            _p(_("No."), HEAD),
+            _p(pgettext("sign-in sheet", "No."), HEAD),
             _p(_("Full name"), HEAD),
             _p(_("Organisation"), HEAD),
             _p(_("Signature"), HEAD),
