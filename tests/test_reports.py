@@ -12,6 +12,7 @@ from django.utils import translation
 
 from accounts.models import StaffProfile
 from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from partnership.collation import polish_sort_key
 from programmes.facts import Figure, Precision
 from programmes.models import County, Programme
 from reports.services import ReportFilters, compute_report
@@ -252,7 +253,8 @@ def test_county_comparison_lists_active_counties_by_name(coordinator):
     report = compute_report(filters=ReportFilters(), counties=None)
     labels = [row.label for row in report.by_county if row.id]
     names = [County.objects.get(pk=row.id).name for row in report.by_county if row.id]
-    assert names == sorted(names)
+    # In Polish order: "łosicki" after "lipski", not after "żyrardowski".
+    assert names == sorted(names, key=polish_sort_key)
     assert len(labels) == 16
     plock = next(row for row in report.by_county if row.code == "1419")
     assert plock.measures.cycles == 2  # the 2003–2010 cycle and the 2017 one
