@@ -114,8 +114,10 @@ def _whole_session(request, shown, ticked) -> tuple[bool, int, int] | None:
     if not rows:
         raise ValidationError(_("The register form was damaged; nothing was saved."))
     cells = {(a, session_id) for a in rows}
-    ticked |= cells if action == "tick" else set()
-    ticked -= set() if action == "tick" else cells
+    if action == "tick":
+        ticked |= cells
+    else:
+        ticked -= cells
     return action == "tick", session_id, len(rows)
 
 
@@ -377,8 +379,8 @@ def attendee_list_download(request, cycle, *, admin_site):
     if list_format not in attendee_list.FORMATS:
         return redirect(_register_url(admin_site, cycle))
     content = attendee_list.attendee_list_file(cycle=cycle, format=list_format)
-    # Personal data leaving the portal: the security log records who took which list
-    # (ids and counts only).
+    # Personal data leaving the portal: the security log records who took which cycle's
+    # list (ids only, no personal data).
     log_event("attendee_list_exported", request, cycle=cycle.pk, format=list_format)
     response = HttpResponse(content, content_type=attendee_list.CONTENT_TYPES[list_format])
     return as_download(
