@@ -113,22 +113,26 @@ def _table(attendees: Sequence[Attendee]) -> Table:
             _p(_("Signature"), HEAD),
         ]
     ]
+    # Numbers as plain strings and empty cells as "": a Paragraph only where text may
+    # wrap (a sheet of 250 attendees × 6 sessions is 1,500 rows).
     for number, attendee in enumerate(attendees, start=1):
+        organisation = attendee.organisation_name
         rows.append(
             [
-                _p(str(number), CELL),
+                str(number),
                 _p(attendee.full_name, CELL),
-                _p(attendee.organisation_name, SMALL),
+                _p(organisation, SMALL) if organisation else "",
                 "",
             ]
         )
     # Spare rows for people not on the list (they are added to the register later).
-    rows += [[_p(str(number), CELL), "", "", ""] for number in _spare(len(attendees))]
+    rows += [[str(number), "", "", ""] for number in _spare(len(attendees))]
     table = Table(rows, colWidths=COLUMNS, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("FONT", (0, 1), (0, -1), REGULAR, 10),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 # Room for a signature: at least 11 mm a row.
