@@ -33,3 +33,13 @@ def as_download(response: HttpResponse, filename: str) -> HttpResponse:
     header written by Django's RFC 6266 helper (quoting, ``filename*`` where needed)."""
     response["Content-Disposition"] = content_disposition_header(True, transliterate(filename))
     return response
+
+
+# A spreadsheet reads a cell starting with one of these as a formula ("CSV injection"):
+# "=", "+", "-" and "@" start a formula; a tab or carriage return can hide one of them.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: str) -> str:
+    """Text a spreadsheet would read as a formula, with a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value

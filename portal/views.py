@@ -300,7 +300,9 @@ def county_url(county) -> str:
 @public_cache
 def county_list(request):
     only_participating = request.GET.get("took_part") == "1"
-    every_county = list(counties_with_participation(County.objects.in_voivodeship(MAZOVIA)))
+    every_county = list(
+        counties_with_participation(County.objects.in_voivodeship(MAZOVIA).alphabetical())
+    )
     programme_names = programme_names_by_county()
     for county in every_county:
         county.programme_names = programme_names.get(county.pk, [])

@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.admin_mixins import CountyScopedAdminMixin
 from accounts.scoping import counties_for_user
 from partnership.caching import public_data_changed
+from partnership.collation import polish
 
 from .models import (
     AgreementParty,
@@ -154,7 +155,7 @@ class CountyAdmin(PublicDataAdminMixin, admin.ModelAdmin):
     list_select_related = ["voivodeship"]
     search_fields = ["code", "name", "slug"]
     autocomplete_fields = ["voivodeship"]
-    ordering = ["code"]
+    ordering = [polish("name"), "code"]
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -203,7 +204,7 @@ class OrganisationAdmin(PublicDataAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["county", "voivodeship", "parent"]
     search_fields = ["name", "other_names", "slug", "seat"]
     autocomplete_fields = ["parent", "voivodeship", "county", "sources"]
-    ordering = ["name"]
+    ordering = [polish("name")]
     readonly_fields = TIMESTAMPS
     fieldsets = [
         (None, {"fields": ["slug", "name", "other_names", "sector", "parent"]}),
@@ -219,7 +220,7 @@ class PersonAdmin(PublicDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "slug"]
     search_fields = ["full_name", "slug"]
     autocomplete_fields = ["sources"]
-    ordering = ["full_name"]
+    ordering = [polish("full_name")]
     readonly_fields = TIMESTAMPS
     fieldsets = [
         (None, {"fields": ["slug", "full_name", "notes"]}),

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from partnership.collation import polish
+
 from .facts import DatePrecision, Figure, FuzzyDate, Precision
 
 # --------------------------------------------------------------------------------------
@@ -176,6 +178,11 @@ class Voivodeship(NaturalKeyMixin, models.Model):
 class CountyQuerySet(models.QuerySet):
     def in_voivodeship(self, code: str):
         return self.filter(voivodeship__code=code)
+
+    def alphabetical(self):
+        """By name in Polish alphabetical order: cities and land counties together
+        ("Płock", "płocki", "płoński"), as the records name them (``partnership.collation``)."""
+        return self.order_by(polish("name"), "code")
 
 
 class County(NaturalKeyMixin, models.Model):

@@ -78,7 +78,7 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = counties.order_by("name", "code")
+        self.fields["county"].queryset = counties.alphabetical()
 
     def clean(self):
         cleaned = super().clean()

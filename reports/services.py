@@ -570,9 +570,7 @@ def _programme_rows(per_programme: dict[int | None, Measures]) -> list[Programme
 
 
 def _county_rows(per_county: dict[int | None, Measures]) -> list[CountyRow]:
-    counties = County.objects.filter(pk__in=[pk for pk in per_county if pk]).order_by(
-        "name", "code"
-    )
+    counties = County.objects.filter(pk__in=[pk for pk in per_county if pk]).alphabetical()
     rows = [
         CountyRow(id=c.pk, code=c.code, label=str(c), measures=per_county[c.pk])
         for c in counties

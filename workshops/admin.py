@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import CountyScopedAdminMixin
+from partnership.collation import polish
 from programmes.admin import (
     RECORD_FIELDSET,
     SOURCES_FIELDSET,
@@ -131,7 +132,7 @@ class WorkshopCycleAdmin(
     search_fields = ["title", "slug", "county__name", "county__code", "programme__name"]
     date_hierarchy = "date_start"
     autocomplete_fields = ["programme", "county", "agreements", "sources"]
-    ordering = [F("date_start").asc(nulls_last=True), "county__code", "title"]
+    ordering = [F("date_start").asc(nulls_last=True), polish("county__name"), polish("title")]
     readonly_fields = ["staff_screens", *TIMESTAMPS]
     inlines = [SessionInline, CycleRoleInline]
     fieldsets = [
@@ -159,6 +160,10 @@ class WorkshopCycleAdmin(
             (
                 reverse("admin:workshops_workshopcycle_attendance", args=[obj.pk]),
                 _("Attendance register"),
+            ),
+            (
+                reverse("admin:workshops_workshopcycle_attendance_sheets", args=[obj.pk]),
+                _("Sign-in sheets (PDF)"),
             ),
             (reverse("admin:workshops_workshopcycle_import", args=[obj.pk]), _("Import attendees")),
             (
@@ -191,6 +196,8 @@ class WorkshopCycleAdmin(
                 self,
                 {
                     "attendance": staff_views.attendance_register,
+                    "attendance/sheets": staff_views.signin_sheets,
+                    "attendance/list": staff_views.attendee_list_download,
                     "import": staff_views.attendee_import,
                     "import/template": staff_views.attendee_import_template,
                     "import/confirm": staff_views.attendee_import_confirm,
@@ -232,7 +239,7 @@ class SessionAdmin(
     search_fields = ["cycle__title", "cycle__slug", "topic", "venue"]
     date_hierarchy = "date_start"
     autocomplete_fields = ["cycle", "sources"]
-    ordering = [F("cycle__date_start").asc(nulls_last=True), "cycle__title", "ordinal"]
+    ordering = [F("cycle__date_start").asc(nulls_last=True), polish("cycle__title"), "ordinal"]
     readonly_fields = TIMESTAMPS
     fieldsets = [
         (None, {"fields": ["cycle", "ordinal", "kind"]}),
@@ -268,7 +275,12 @@ class CycleRoleAdmin(
     list_select_related = ["cycle", "session__cycle", "person", "organisation"]
     search_fields = ["cycle__title", "person__full_name", "organisation__name", "function"]
     autocomplete_fields = ["cycle", "session", "person", "organisation"]
-    ordering = [F("cycle__date_start").asc(nulls_last=True), "cycle__title", "role", "position"]
+    ordering = [
+        F("cycle__date_start").asc(nulls_last=True),
+        polish("cycle__title"),
+        "role",
+        "position",
+    ]
     fields = ["cycle", "session", "role", "person", "organisation", "function", "position"]
 
     @admin.display(description=_("who"))
@@ -390,7 +402,7 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
     list_select_related = ["cycle"]
     search_fields = ["full_name", "email", "organisation_name", "cycle__title"]
     autocomplete_fields = ["cycle"]
-    ordering = ["cycle__title", "full_name"]
+    ordering = [polish("cycle__title"), polish("full_name")]
     readonly_fields = ["anonymised_at", "personal_data_actions", *TIMESTAMPS]
     inlines = [AttendanceInline]
     fieldsets = [
@@ -465,7 +477,7 @@ class AttendanceAdmin(
     list_select_related = ["attendee", "session__cycle"]
     search_fields = ["attendee__full_name", "session__cycle__title"]
     autocomplete_fields = ["attendee", "session"]
-    ordering = ["session__cycle__title", "session__ordinal", "attendee__full_name"]
+    ordering = [polish("session__cycle__title"), "session__ordinal", polish("attendee__full_name")]
     readonly_fields = TIMESTAMPS
     fieldsets = [(None, {"fields": ["attendee", "session"]}), RECORD_FIELDSET]
 
@@ -500,7 +512,7 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["attendee", "cycle"]
     search_fields = ["number", "verification_code", "attendee__full_name", "cycle__title"]
     date_hierarchy = "issued_on"
-    ordering = ["cycle__title", "number"]
+    ordering = [polish("cycle__title"), "number"]
     readonly_fields = [
         "number",
         "attendee",

@@ -89,7 +89,7 @@ def register_page(*, cycle: WorkshopCycle, page: str | int | None = 1, search: s
     attendees = Attendee.objects.active().filter(cycle=cycle)
     if search:
         attendees = attendees.filter(full_name__icontains=search)
-    paginator = Paginator(attendees.order_by("full_name", "pk"), rows_per_page(len(sessions)))
+    paginator = Paginator(attendees.alphabetical(), rows_per_page(len(sessions)))
     current = paginator.get_page(page)
     current.object_list = list(current.object_list)
     marks = set(

@@ -38,7 +38,7 @@ def eligible_attendees(*, cycle: WorkshopCycle):
         .annotate(sessions_attended=Count("attendances", distinct=True))
         .filter(sessions_attended__gte=cycle.certificate_min_sessions)
         .exclude(pk__in=Certificate.objects.valid().values("attendee_id"))
-        .order_by("full_name", "pk")
+        .alphabetical()
     )
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import CountyScopedQuerySet
+from partnership.collation import polish
 from programmes.facts import Figure, Precision, figure_aggregates
 from programmes.models import (
     County,
@@ -389,6 +390,10 @@ class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
 class AttendeeQuerySet(CountyScopedQuerySet):
     def active(self):
         return self.filter(anonymised_at__isnull=True)
+
+    def alphabetical(self):
+        """By name in Polish alphabetical order (``partnership.collation``)."""
+        return self.order_by(polish("full_name"), "pk")
 
 
 class Attendee(TimeStampedModel):

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
+from accounts.security import log_event
 from partnership.downloads import as_download, ascii_slug
 from partnership.uploads import upload_failed
 
-from . import import_previews, importing, workbook_scan
+from . import attendee_list, import_previews, importing, workbook_scan
 from .attendance import attendance_register_save, register_page
 from .certificates import (
     certificate_reissue,
@@ -37,6 +38,7 @@ from .certificates import (
 )
 from .models import Attendee, Certificate, WorkshopCycle
 from .privacy import attendee_anonymise, attendee_personal_data
+from .signin_sheet import signin_sheets_pdf
 
 
 def _cycle_for(request, pk) -> WorkshopCycle:
@@ -96,6 +98,48 @@ def _posted_cells(request) -> tuple[dict[tuple[int, int], bool], set[tuple[int, 
     return shown, ticked
 
 
+def _whole_session(request, shown, ticked) -> tuple[bool, int, int] | None:
+    """Apply a column's "tick all" or "clear all" button (``column=tick:<session id>`` or
+    ``clear:<session id>``) to the rows the page showed, and only to them: the cells of
+    that session on this page are ticked or cleared as if the user had clicked each box.
+    Returns (tick, session id, rows) or None when no such button was pressed."""
+    action, _sep, session = request.POST.get("column", "").partition(":")
+    if action not in ("tick", "clear"):
+        return None
+    try:
+        session_id = _id(session)
+    except ValueError as error:
+        raise ValidationError(_("The register form was damaged; nothing was saved.")) from error
+    rows = {a for a, s in shown if s == session_id}
+    if not rows:
+        raise ValidationError(_("The register form was damaged; nothing was saved."))
+    cells = {(a, session_id) for a in rows}
+    if action == "tick":
+        ticked |= cells
+    else:
+        ticked -= cells
+    return action == "tick", session_id, len(rows)
+
+
+def _whole_session_message(request, column, cycle) -> None:
+    tick, session_id, rows = column
+    session = cycle.sessions.filter(pk=session_id).first()
+    values = {"session": session.roman if session else session_id, "count": rows}
+    if tick:
+        text = ngettext(
+            "Session %(session)s ticked for the %(count)d attendee shown on this page.",
+            "Session %(session)s ticked for the %(count)d attendees shown on this page.",
+            rows,
+        )
+    else:
+        text = ngettext(
+            "Session %(session)s cleared for the %(count)d attendee shown on this page.",
+            "Session %(session)s cleared for the %(count)d attendees shown on this page.",
+            rows,
+        )
+    messages.info(request, text % values)
+
+
 def _register_saved_messages(request, change) -> None:
     messages.success(
         request,
@@ -150,10 +194,13 @@ def attendance_register(request, pk, *, admin_site):
         _require(request, "workshops.add_attendance", "workshops.delete_attendance")
         try:
             shown, ticked = _posted_cells(request)
+            column = _whole_session(request, shown, ticked)
             change = attendance_register_save(cycle=cycle, shown=shown, ticked=ticked)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            if column:
+                _whole_session_message(request, column, cycle)
             _register_saved_messages(request, change)
             return redirect(request.get_full_path())
     register = register_page(cycle=cycle, page=request.GET.get("page"), search=search)
@@ -295,6 +342,50 @@ def cycle_screen(*perms: str):
         return screen
 
     return decorate
+
+
+def _register_url(admin_site, cycle) -> str:
+    return reverse(f"{admin_site.name}:workshops_workshopcycle_attendance", args=[cycle.pk])
+
+
+@never_cache
+@cycle_screen("workshops.view_attendee", "workshops.view_session")
+def signin_sheets(request, cycle, *, admin_site):
+    """The sign-in sheets (PDF): every session's, or ``?session=<id>``'s alone."""
+    sessions = list(cycle.sessions.order_by("ordinal"))
+    if not sessions:
+        messages.warning(
+            request, _("This cycle has no sessions yet. Add them on the cycle page first.")
+        )
+        return redirect(_register_url(admin_site, cycle))
+    chosen = request.GET.get("session", "")
+    if chosen:
+        sessions = [s for s in sessions if str(s.pk) == chosen]
+        if not sessions:
+            raise Http404(_("No such session in this cycle."))
+    attendees = list(Attendee.objects.active().filter(cycle=cycle).alphabetical())
+    pdf = signin_sheets_pdf(cycle=cycle, sessions=sessions, attendees=attendees)
+    suffix = f"-sesja-{sessions[0].ordinal}" if chosen else ""
+    return _pdf_response(
+        pdf, f"lista-obecnosci-{ascii_slug(cycle.county.name)}-{cycle.pk}{suffix}.pdf"
+    )
+
+
+@never_cache
+@cycle_screen("workshops.view_attendee")
+def attendee_list_download(request, cycle, *, admin_site):
+    """The cycle's attendee list with their contact details, ``?format=csv`` or ``xlsx``."""
+    list_format = request.GET.get("format")
+    if list_format not in attendee_list.FORMATS:
+        return redirect(_register_url(admin_site, cycle))
+    content = attendee_list.attendee_list_file(cycle=cycle, format=list_format)
+    # Personal data leaving the portal: the security log records who took which cycle's
+    # list (ids only, no personal data).
+    log_event("attendee_list_exported", request, cycle=cycle.pk, format=list_format)
+    response = HttpResponse(content, content_type=attendee_list.CONTENT_TYPES[list_format])
+    return as_download(
+        response, f"uczestnicy-{ascii_slug(cycle.county.name)}-{cycle.pk}.{list_format}"
+    )
 
 
 def _import_url(admin_site, cycle, suffix: str = "") -> str:

@@ -119,6 +119,17 @@ READS: dict[str, Callable[[dict], str]] = {
     "attendance register": lambda w: reverse(
         "admin:workshops_workshopcycle_attendance", args=[w["cycle"].pk]
     ),
+    "sign-in sheets": lambda w: reverse(
+        "admin:workshops_workshopcycle_attendance_sheets", args=[w["cycle"].pk]
+    ),
+    "attendee list csv": lambda w: (
+        reverse("admin:workshops_workshopcycle_attendance_list", args=[w["cycle"].pk])
+        + "?format=csv"
+    ),
+    "attendee list xlsx": lambda w: (
+        reverse("admin:workshops_workshopcycle_attendance_list", args=[w["cycle"].pk])
+        + "?format=xlsx"
+    ),
     "import screen": lambda w: reverse(
         "admin:workshops_workshopcycle_import", args=[w["cycle"].pk]
     ),
