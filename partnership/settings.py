@@ -52,6 +52,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "partnership.apps.PortalAdminConfig",  # django.contrib.admin, grammatical Polish
+    "accounts",  # before django.contrib.auth: its createsuperuser command speaks English
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,7 +78,6 @@ INSTALLED_APPS = [
     "workshops",
     "projects",
     "opendata",
-    "accounts",
     "reports",
     "portal",
     "api",
