@@ -1,3 +1,4 @@
+import axes.admin  # noqa: F401 - axes registers its admins first (accounts precedes axes)
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
