@@ -258,3 +258,20 @@ def test_delete_selected_action_is_worded_in_polish(admin_client):
     choices = dict(response.context["action_form"].fields["action"].choices)
     assert choices["delete_selected"] == "Usuń zaznaczone wpisy (uczestnicy)"
     assert admin.site.is_registered(Attendee)
+
+
+def test_bulk_delete_and_missing_object_messages(admin_client):
+    themes = [
+        Theme.objects.create(slug=f"do-usuniecia-{n}", name_pl=f"Do usunięcia {n}", name_en="X")
+        for n in range(2)
+    ]
+    response = admin_client.post(
+        admin_url(Theme, "changelist"),
+        {"action": "delete_selected", "_selected_action": [t.pk for t in themes], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == ["Usunięto: 2 tematy."]
+    response = admin_client.get(admin_url(Theme, "change", 999999))
+    assert [str(m) for m in get_messages(response.wsgi_request)][-1] == (
+        "Temat o ID „999999” nie istnieje. Być może usunięto ten wpis."
+    )
