@@ -275,3 +275,18 @@ def test_bulk_delete_and_missing_object_messages(admin_client):
     assert [str(m) for m in get_messages(response.wsgi_request)][-1] == (
         "Temat o ID „999999” nie istnieje. Być może usunięto ten wpis."
     )
+
+
+def test_delete_selected_confirmation_counts_the_rows(admin_client):
+    themes = [
+        Theme.objects.create(slug=f"zaznaczony-{n}", name_pl=f"Zaznaczony {n}", name_en="X")
+        for n in range(5)
+    ]
+    response = admin_client.post(
+        admin_url(Theme, "changelist"),
+        {"action": "delete_selected", "_selected_action": [t.pk for t in themes]},
+    )
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Czy na pewno usunąć zaznaczone wpisy (5 tematów)?" in text
+    assert ungrammatical(text) == []
