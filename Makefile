@@ -43,7 +43,7 @@ run: $(STAMP) $(SECRET_FILE)
 worker: $(STAMP) $(SECRET_FILE)
 	@SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py db_worker --interval 2
 
-## superuser: create an administrator account for the admin
+## superuser: create an administrator account for the admin (the questions are in English)
 superuser: $(STAMP) $(SECRET_FILE)
 	@SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py createsuperuser
 

@@ -1,8 +1,10 @@
+import axes.admin  # noqa: F401 - axes registers its admins first (accounts precedes axes)
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import StaffProfile
 from .security import log_event
@@ -60,3 +62,8 @@ class StaffUserAdmin(UserAdmin):
 for _model in (AccessLog, AccessFailureLog):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+# django-otp names its TOTP device in English only (a plain string, not translatable):
+# the admin shows the portal's translation of it (partnership.admin_names).
+TOTPDevice._meta.verbose_name = _("TOTP device")
+TOTPDevice._meta.verbose_name_plural = _("TOTP devices")

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
+from partnership.admin_names import AdminNames
 from programmes.models import County
 
 
@@ -22,6 +24,12 @@ class StaffProfile(models.Model):
         related_name="staff_profiles",
         verbose_name=_("counties"),
         help_text=_("County staff see and edit only these counties' records."),
+    )
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "staff profile"),
+        counted=ngettext_lazy("%(count)s staff profile", "%(count)s staff profiles", "count"),
+        another=pgettext_lazy("admin inline", "Add another staff profile"),
     )
 
     class Meta:

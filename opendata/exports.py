@@ -1,15 +1,14 @@
-"""CSV and JSON renderings of a dataset (see ``datasets.py``), the ZIP of all files, and
-the portal's one CSV dialect, shared by the staff report's CSVs (``reports.exports``).
+"""CSV and JSON renderings of a dataset (see ``datasets.py``) and the ZIP of all files.
 
-The dialect, stated in the data package (``opendata.package``): UTF-8 with a byte-order
-mark (so that Excel opens the Polish letters right; CSV readers skip it), a header row,
-fields separated by commas, rows ended by CR LF, fields quoted with double quotes where
-needed and a double quote inside one doubled (RFC 4180).
+The CSV dialect (``partnership.csvfiles``'s ``rfc4180``, which the staff report tables
+offer too as ``?dialect=rfc4180``), stated in the data package (``opendata.package``):
+UTF-8 with a byte-order mark (so that Excel opens the Polish letters right; CSV readers
+skip it), a header row, fields separated by commas, rows ended by CR LF, fields quoted
+with double quotes where needed and a double quote inside one doubled (RFC 4180).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import itertools
@@ -17,6 +16,9 @@ import json
 import zipfile
 from collections.abc import Iterable
 from typing import Any
+
+from partnership.csvfiles import RFC4180
+from partnership.csvfiles import csv_bytes as shared_csv_bytes
 
 from .datasets import Dataset
 
@@ -50,19 +52,9 @@ def csv_cell(value: Any) -> str:
     return neutralise_cell(str(value))
 
 
-class PortalDialect(csv.Dialect):
-    """Every CSV the portal writes: comma-separated, CR LF, quoted as RFC 4180."""
-
-    delimiter = ","
-    quotechar = '"'
-    doublequote = True
-    lineterminator = "\r\n"
-    quoting = csv.QUOTE_MINIMAL
-    skipinitialspace = False
-
-
-CSV_ENCODING = "utf-8"
-BYTE_ORDER_MARK = "\ufeff"
+# The open data is for programs: RFC 4180 (comma-separated, a decimal point), UTF-8 with a
+# byte-order mark, CR LF (partnership.csvfiles, shared with the staff downloads).
+PortalDialect = RFC4180
 
 
 def csv_dialect_descriptor() -> dict[str, Any]:
@@ -78,12 +70,9 @@ def csv_dialect_descriptor() -> dict[str, Any]:
 
 
 def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
-    """``rows`` (the header first) as CSV in the portal's dialect, with the byte-order
+    """``rows`` (the header first) as CSV in the open data's dialect, with the byte-order
     mark."""
-    out = io.StringIO()
-    out.write(BYTE_ORDER_MARK)
-    csv.writer(out, dialect=PortalDialect).writerows(rows)
-    return out.getvalue().encode(CSV_ENCODING)
+    return shared_csv_bytes(rows, dialect="rfc4180")
 
 
 def render_csv(dataset: Dataset) -> bytes:

@@ -26,10 +26,11 @@ from typing import Any
 
 from django.utils.functional import Promise
 
+from partnership.csvfiles import CSV_ENCODING
 from programmes.models import Source
 
 from .datasets import DATASETS, FORMATS, Column, Dataset
-from .exports import CSV_ENCODING, LIST_SEPARATOR, csv_dialect_descriptor
+from .exports import LIST_SEPARATOR, csv_dialect_descriptor
 from .licence import open_data_licence
 from .metadata import (
     DESCRIPTION,

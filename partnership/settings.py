@@ -51,7 +51,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "partnership.apps.PortalAdminConfig",  # django.contrib.admin, grammatical Polish
+    "accounts",  # before django.contrib.auth: its createsuperuser command speaks English
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widgets' templates, for FORM_RENDERER below
     "django_filters",
     "simple_history",
     "csp",
@@ -76,7 +78,6 @@ INSTALLED_APPS = [
     "workshops",
     "projects",
     "opendata",
-    "accounts",
     "reports",
     "portal",
     "api",
@@ -122,9 +123,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"admin_names": "partnership.admin_names_tags"},
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so that templates/admin/widgets/ overrides Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL, defaulting to a SQLite file in the project.
 DATABASES = {

@@ -12,9 +12,10 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from partnership.admin_names import AdminNames
 from partnership.collation import polish
 
 from .facts import DatePrecision, Figure, FuzzyDate, Precision
@@ -161,6 +162,12 @@ class Voivodeship(NaturalKeyMixin, models.Model):
 
     objects = NaturalKeyManager()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "voivodeship"),
+        counted=ngettext_lazy("%(count)s voivodeship", "%(count)s voivodeships", "count"),
+        another=pgettext_lazy("admin inline", "Add another voivodeship"),
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("voivodeship")
@@ -212,6 +219,12 @@ class County(NaturalKeyMixin, models.Model):
 
     objects = NaturalKeyManager.from_queryset(CountyQuerySet)()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "county"),
+        counted=ngettext_lazy("%(count)s county", "%(count)s counties", "count"),
+        another=pgettext_lazy("admin inline", "Add another county"),
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("county")
@@ -253,6 +266,12 @@ class Municipality(NaturalKeyMixin, models.Model):
 
     objects = NaturalKeyManager()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "municipality"),
+        counted=ngettext_lazy("%(count)s municipality", "%(count)s municipalities", "count"),
+        another=pgettext_lazy("admin inline", "Add another municipality"),
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("municipality")
@@ -290,6 +309,12 @@ class Source(NaturalKeyMixin, TimeStampedModel, DatedRecord):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "source document"),
+        counted=ngettext_lazy("%(count)s source document", "%(count)s source documents", "count"),
+        another=pgettext_lazy("admin inline", "Add another source document"),
+    )
 
     class Meta(DatedRecord.Meta):
         ordering = ["slug"]
@@ -353,6 +378,12 @@ class Organisation(NaturalKeyMixin, TimeStampedModel, SourcedModel):
 
     history = HistoricalRecords()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "organisation"),
+        counted=ngettext_lazy("%(count)s organisation", "%(count)s organisations", "count"),
+        another=pgettext_lazy("admin inline", "Add another organisation"),
+    )
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -375,6 +406,12 @@ class Person(NaturalKeyMixin, TimeStampedModel, SourcedModel):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "person"),
+        counted=ngettext_lazy("%(count)s person", "%(count)s people", "count"),
+        another=pgettext_lazy("admin inline", "Add another person"),
+    )
 
     class Meta:
         ordering = ["full_name"]
@@ -429,6 +466,14 @@ class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "programme edition"),
+        counted=ngettext_lazy(
+            "%(count)s programme edition", "%(count)s programme editions", "count"
+        ),
+        another=pgettext_lazy("admin inline", "Add another programme edition"),
+    )
 
     class Meta(DatedRecord.Meta):
         ordering = ["date_start", "name"]
@@ -492,6 +537,14 @@ class PartnershipAgreement(NaturalKeyMixin, TimeStampedModel, DatedRecord, Sourc
 
     history = HistoricalRecords()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "partnership agreement"),
+        counted=ngettext_lazy(
+            "%(count)s partnership agreement", "%(count)s partnership agreements", "count"
+        ),
+        another=pgettext_lazy("admin inline", "Add another partnership agreement"),
+    )
+
     class Meta(DatedRecord.Meta):
         ordering = ["date_start", "title"]
         verbose_name = _("partnership agreement")
@@ -525,6 +578,14 @@ class AgreementParty(NaturalKeyMixin, models.Model):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "party to an agreement"),
+        counted=ngettext_lazy(
+            "%(count)s party to an agreement", "%(count)s parties to agreements", "count"
+        ),
+        another=pgettext_lazy("admin inline", "Add another party to an agreement"),
+    )
 
     class Meta:
         ordering = ["agreement", "position"]
@@ -561,6 +622,12 @@ class AgreementSignatory(NaturalKeyMixin, models.Model):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "signatory"),
+        counted=ngettext_lazy("%(count)s signatory", "%(count)s signatories", "count"),
+        another=pgettext_lazy("admin inline", "Add another signatory"),
+    )
 
     class Meta:
         ordering = ["party", "position"]
@@ -650,6 +717,12 @@ class ProgrammeEvent(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedMode
 
     history = HistoricalRecords()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "programme event"),
+        counted=ngettext_lazy("%(count)s programme event", "%(count)s programme events", "count"),
+        another=pgettext_lazy("admin inline", "Add another programme event"),
+    )
+
     class Meta(DatedRecord.Meta):
         ordering = [F("date_start").asc(nulls_last=True), "title"]
         verbose_name = _("programme event")
@@ -702,6 +775,12 @@ class EventSpeaker(NaturalKeyMixin, models.Model):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "speaker"),
+        counted=ngettext_lazy("%(count)s speaker", "%(count)s speakers", "count"),
+        another=pgettext_lazy("admin inline", "Add another speaker"),
+    )
 
     class Meta:
         ordering = ["event", "position"]

@@ -8,11 +8,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import CountyScopedQuerySet
+from partnership.admin_names import AdminNames
 from programmes.models import (
     County,
     DatedRecord,
@@ -38,6 +39,12 @@ class Theme(NaturalKeyMixin, models.Model):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "theme"),
+        counted=ngettext_lazy("%(count)s theme", "%(count)s themes", "count"),
+        another=pgettext_lazy("admin inline", "Add another theme"),
+    )
 
     class Meta:
         ordering = ["name_pl"]
@@ -231,6 +238,12 @@ class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
 
     history = HistoricalRecords()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "project idea"),
+        counted=ngettext_lazy("%(count)s project idea", "%(count)s project ideas", "count"),
+        another=pgettext_lazy("admin inline", "Add another project idea"),
+    )
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("project idea")
@@ -286,6 +299,12 @@ class StatusChange(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel)
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "status change"),
+        counted=ngettext_lazy("%(count)s status change", "%(count)s status changes", "count"),
+        another=pgettext_lazy("admin inline", "Add another status change"),
+    )
 
     class Meta(DatedRecord.Meta):
         ordering = ["project", "date_start", "id"]

@@ -18,7 +18,8 @@ import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from opendata.exports import csv_bytes, neutralise_cell
+from opendata.exports import neutralise_cell
+from partnership.csvfiles import csv_bytes
 from programmes.facts import Figure, Precision
 
 from .services import Measures, Report
@@ -189,11 +190,12 @@ def table_rows(report: Report, table: str) -> tuple[list[str], list[list[Any]]]:
     return header, body
 
 
-def render_csv(header: list[str], body: list[list[Any]]) -> bytes:
-    """In the portal's one CSV dialect, the open data's (``opendata.exports.csv_bytes``):
-    UTF-8 with a byte-order mark, so that Excel reads the Polish letters."""
+def render_csv(header: list[str], body: list[list[Any]], *, dialect: str) -> bytes:
+    """In one of the portal's CSV dialects (``partnership.csvfiles``): ``excel-pl`` for
+    Excel in Polish (semicolons, a decimal comma), ``rfc4180`` for programs; both UTF-8
+    with a byte-order mark, so that Excel reads the Polish letters."""
     rows = (["" if cell is None else cell for cell in row] for row in body)
-    return csv_bytes(itertools.chain([header], rows))
+    return csv_bytes(itertools.chain([header], rows), dialect=dialect)
 
 
 def render_xlsx(header: list[str], body: list[list[Any]], *, title: str) -> bytes:

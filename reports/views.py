@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.scoping import counties_for_user, may_see_reports, sees_all_counties
+from partnership.csvfiles import DIALECTS, EXCEL_PL
 from partnership.downloads import as_download
 
 from .exports import CONTENT_TYPES, FORMATS, TABLES, render_csv, render_xlsx, table_rows
@@ -277,9 +278,15 @@ def export(request, table: str, fmt: str):
             f"{name}: {' '.join(messages)}" for name, messages in form.errors.items()
         )
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    dialect = request.GET.get("dialect", EXCEL_PL)
+    if fmt == "csv" and dialect not in DIALECTS:
+        message = _("Unknown CSV dialect; choose one of: %(dialects)s.") % {
+            "dialects": ", ".join(DIALECTS)
+        }
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     header, body = table_rows(report, table)
     if fmt == "csv":
-        content = render_csv(header, body)
+        content = render_csv(header, body, dialect=dialect)
     else:
         content = render_xlsx(header, body, title=TABLE_TITLES[table]())
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])

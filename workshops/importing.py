@@ -56,6 +56,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from partnership.caching import public_data_changed
+from partnership.csvfiles import EXCEL_PL, csv_bytes
 from programmes.models import Sector
 
 from . import workbook_scan
@@ -1028,7 +1029,8 @@ def _import_marks_add(marks: list[tuple[int, int]], *, audit: dict) -> None:
 def attendee_template_file(*, format: Literal["csv", "xlsx"]) -> bytes:
     """An empty attendee list to fill in: the Polish headings and one example row.
 
-    The CSV is UTF-8 with a BOM and semicolons, which Excel in Polish opens as columns.
+    The CSV is in the ``excel-pl`` dialect (``partnership.csvfiles``): UTF-8 with a BOM
+    and semicolons, which Excel in Polish opens as columns.
     """
     import tablib
 
@@ -1042,7 +1044,7 @@ def attendee_template_file(*, format: Literal["csv", "xlsx"]) -> bytes:
         title="Uczestnicy",
     )
     if format == "csv":
-        return dataset.export("csv", delimiter=";").encode("utf-8-sig")
+        return csv_bytes([dataset.headers, *dataset], dialect=EXCEL_PL)
     return dataset.export("xlsx")
 
 

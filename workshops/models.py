@@ -17,10 +17,11 @@ from django.db.models.functions import ExtractYear, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import CountyScopedQuerySet
+from partnership.admin_names import AdminNames
 from partnership.collation import polish
 from programmes.facts import Figure, Precision, figure_aggregates
 from programmes.models import (
@@ -217,6 +218,12 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
 
     history = HistoricalRecords()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "workshop cycle"),
+        counted=ngettext_lazy("%(count)s workshop cycle", "%(count)s workshop cycles", "count"),
+        another=pgettext_lazy("admin inline", "Add another workshop cycle"),
+    )
+
     class Meta(DatedRecord.Meta):
         ordering = [F("date_start").asc(nulls_last=True), "county__code", "title"]
         verbose_name = _("workshop cycle")
@@ -296,6 +303,12 @@ class CycleRole(NaturalKeyMixin, models.Model):
 
     history = HistoricalRecords()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "role in a cycle"),
+        counted=ngettext_lazy("%(count)s role in a cycle", "%(count)s roles in cycles", "count"),
+        another=pgettext_lazy("admin inline", "Add another role in a cycle"),
+    )
+
     class Meta:
         ordering = ["cycle", "role", "position"]
         verbose_name = _("role in a cycle")
@@ -342,6 +355,12 @@ class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     objects = NaturalKeyManager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "session"),
+        counted=ngettext_lazy("%(count)s session", "%(count)s sessions", "count"),
+        another=pgettext_lazy("admin inline", "Add another session"),
+    )
 
     class Meta(DatedRecord.Meta):
         ordering = ["cycle", "ordinal"]
@@ -428,6 +447,12 @@ class Attendee(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "attendee"),
+        counted=ngettext_lazy("%(count)s attendee", "%(count)s attendees", "count"),
+        another=pgettext_lazy("admin inline", "Add another attendee"),
+    )
+
     class Meta:
         ordering = ["cycle", "full_name"]
         verbose_name = _("attendee")
@@ -450,6 +475,14 @@ class Attendance(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "attendance"),
+        counted=ngettext_lazy(
+            "%(count)s attendance record", "%(count)s attendance records", "count"
+        ),
+        another=pgettext_lazy("admin inline", "Add another attendance"),
+    )
 
     class Meta:
         ordering = ["session", "attendee"]
@@ -546,6 +579,12 @@ class Certificate(TimeStampedModel):
     objects = CertificateQuerySet.as_manager()
 
     history = HistoricalRecords()
+
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "certificate"),
+        counted=ngettext_lazy("%(count)s certificate", "%(count)s certificates", "count"),
+        another=pgettext_lazy("admin inline", "Add another certificate"),
+    )
 
     class Meta:
         ordering = ["cycle", "number"]

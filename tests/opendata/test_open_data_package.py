@@ -248,8 +248,8 @@ def test_the_package_is_the_same_in_both_languages(client):
     assert polish["ETag"] == english["ETag"]
 
 
-def test_public_and_report_csvs_share_one_dialect():
+def test_public_csvs_and_report_csvs_for_programs_share_one_dialect():
     rows = [["Nazwa", "Liczba"], ['Płock, "miasto"', 3], ["Łosice", None]]
     expected = csv_bytes([["Nazwa", "Liczba"], ['Płock, "miasto"', 3], ["Łosice", ""]])
-    assert report_csv(rows[0], rows[1:]) == expected
+    assert report_csv(rows[0], rows[1:], dialect="rfc4180") == expected
     assert expected == '\ufeffNazwa,Liczba\r\n"Płock, ""miasto""",3\r\nŁosice,\r\n'.encode()

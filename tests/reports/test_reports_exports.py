@@ -25,10 +25,11 @@ def export_url(table, fmt, lang="en"):
         return reverse("reports:export", kwargs={"table": table, "fmt": fmt})
 
 
-def read_csv(response):
+def read_csv(response, delimiter=";"):
+    """The rows of a CSV download, by default in the ``excel-pl`` dialect."""
     body = response.content
     assert body.startswith("\ufeff".encode())  # BOM for Excel
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=delimiter))
 
 
 def read_xlsx(response):
@@ -154,3 +155,57 @@ def test_county_staff_export_only_their_county(client):
     summary = read_csv(client.get(export_url("summary", "csv")))
     total = dict(zip(summary[0], summary[-1], strict=True))
     assert total["Workshop cycles"] == "2"
+
+
+# --------------------------------------------------------------------------------------
+# Dialects: excel-pl (the default, for Excel in Polish) and rfc4180 (for programs)
+# --------------------------------------------------------------------------------------
+
+
+def statuses_with_share(client, **query):
+    """The statuses table, whose "Share (%)" column holds decimals."""
+    return client.get(export_url("statuses", "csv"), query)
+
+
+def test_csv_for_polish_excel_has_semicolons_and_a_decimal_comma(coordinator_client):
+    response = statuses_with_share(coordinator_client)
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Status;")
+    rows = read_csv(response)
+    shares = [row[rows[0].index("Share (%)")] for row in rows[1:]]
+    assert any("," in share for share in shares)
+    assert not any("." in share for share in shares)
+    assert all(float(share.replace(",", ".")) >= 0 for share in shares if share)
+    assert read_csv(statuses_with_share(coordinator_client, dialect="excel-pl")) == rows
+
+
+def test_csv_for_programs_is_rfc4180_with_a_decimal_point(coordinator_client):
+    response = statuses_with_share(coordinator_client, dialect="rfc4180")
+    assert response.status_code == 200
+    rows = read_csv(response, delimiter=",")
+    shares = [row[rows[0].index("Share (%)")] for row in rows[1:]]
+    assert any("." in share for share in shares)
+    assert not any("," in share for share in shares)
+    polish = read_csv(statuses_with_share(coordinator_client))
+    assert [[cell.replace(",", ".") for cell in row] for row in polish] == rows
+
+
+@pytest.mark.parametrize(("dialect", "separator"), [("excel-pl", ";"), ("rfc4180", ",")])
+def test_a_value_holding_the_separator_is_quoted(dialect, separator):
+    from reports.exports import render_csv
+
+    header = ["Nazwa", "Udział (%)"]
+    body = [["Płock; miasto, powiat", 12.5], ['„Nowy" pomysł', None]]
+    content = render_csv(header, body, dialect=dialect)
+    rows = list(
+        csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=separator)
+    )
+    decimal = "12,5" if dialect == "excel-pl" else "12.5"
+    assert rows == [header, ["Płock; miasto, powiat", decimal], ['„Nowy" pomysł', ""]]
+    assert content.startswith("\ufeff".encode()) and content.endswith(b"\r\n")
+
+
+def test_an_unknown_dialect_is_refused_with_400(coordinator_client):
+    response = statuses_with_share(coordinator_client, dialect="tsv")
+    assert response.status_code == 400
+    assert "excel-pl" in response.content.decode()
