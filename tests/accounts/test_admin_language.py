@@ -22,7 +22,7 @@ from django.utils import translation
 
 from partnership.admin_names import declared_names, names_for
 from projects.models import Theme
-from tests.test_admin import REGISTERED, admin_user, existing, objects  # noqa: F401
+from tests.portal.test_admin import REGISTERED, admin_user, existing, objects  # noqa: F401
 from workshops.models import Attendee, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
