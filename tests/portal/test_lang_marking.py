@@ -16,7 +16,6 @@ import pytest
 from django.utils import translation
 
 from programmes.models import County, Municipality, Voivodeship
-
 from tests.portal.test_html_validity import sitemap_paths
 
 pytestmark = pytest.mark.django_db
