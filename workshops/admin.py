@@ -29,7 +29,7 @@ from programmes.admin import (
     date_fieldset,
 )
 
-from . import mail_views, staff_views
+from . import cycle_views, mail_views, staff_views
 from .attendee_fields import attendee_field_clean
 from .importing import attendee_duplicates
 from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
@@ -179,7 +179,11 @@ class WorkshopCycleAdmin(
             cycle_completion_notify(cycle=obj)
 
     def get_urls(self):
+        new = self.admin_site.admin_view(
+            functools.partial(cycle_views.cycle_new, admin_site=self.admin_site)
+        )
         return [
+            path("new/", new, name="workshops_workshopcycle_new"),
             *record_screen_urls(
                 self,
                 {

@@ -356,8 +356,7 @@ class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
                 condition=Q(date_start__isnull=True) | Q(date_end__isnull=False),
                 name="session_dated_window_closed",
                 violation_error_message=_(
-                    "Give the last day the source allows for a session dated to the month "
-                    "or year."
+                    "Give the last day the source allows for a session dated to the month or year."
                 ),
             ),
         ]
