@@ -16,12 +16,28 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .scoping import counties_for_user, county_of, county_path, may_use_county, scope_queryset
+from .scoping import (
+    counties_for_user,
+    county_of,
+    county_path,
+    may_use_county,
+    scope_queryset,
+    sees_all_counties,
+)
 
 
 class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A sidebar filter on a relation to a county-owned model (a county, a cycle...):
-    only the user's own counties' records are offered, not all 42 counties'."""
+    only the user's own counties' records are offered, not all 42 counties'. Records
+    without a county ("(None)") are offered only to those who may see them."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.sees_all = sees_all_counties(request.user)
+        super().__init__(field, request, params, model, model_admin, field_path)
+
+    @property
+    def include_empty_choice(self):
+        return self.sees_all and super().include_empty_choice
 
     def field_choices(self, field, request, model_admin):
         related = field.related_model

@@ -104,7 +104,9 @@ def stale_ideas(user, *, today: datetime.date):
         ProjectIdea.objects.for_user(user)
         .filter(status__in=OPEN_IDEA_STATUSES)
         .annotate(last_change=Subquery(latest, output_field=DateField()))
-        .filter(Q(last_change__lt=cutoff) | Q(last_change__isnull=True, created_at__date__lt=cutoff))
+        .filter(
+            Q(last_change__lt=cutoff) | Q(last_change__isnull=True, created_at__date__lt=cutoff)
+        )
         .select_related("county")
         .order_by("last_change", "title")
     )

@@ -85,9 +85,8 @@ def _checked(
     numbers = [session.number for session in sessions]
     if len(set(numbers)) != len(numbers) or min(numbers, default=1) < 1:
         errors.append(_("Each session needs its own number, from 1."))
-    last = date_end or date_start
     for session in sessions:
-        if session.date and not date_start <= session.date <= last:
+        if session.date and (session.date < date_start or (date_end and session.date > date_end)):
             errors.append(
                 _("Session %(number)s is dated outside the cycle's period.")
                 % {"number": session.number}
