@@ -195,6 +195,7 @@ def test_staff_screens_have_no_serious_accessibility_violations(
     page.press("#id_password", "Enter")
     page.wait_for_url(f"{portal}/admin/desk/")
     audit.check_current("/admin/desk/")
+    audit.check(f"{portal}/admin/workshops/workshopcycle/new/")
     audit.check(f"{portal}/admin/")
     audit.check(f"{portal}/admin/workshops/workshopcycle/")
     audit.check(f"{portal}/admin/workshops/workshopcycle/?q=wlosg-2017-plocki")
