@@ -151,6 +151,8 @@ def test_bad_cycle_input_is_refused_without_saving(client, clerk, edition_2026, 
     )
     assert response.status_code == 200
     assert field in response.context["start"].errors
+    # The sessions typed so far stay on the page.
+    assert response.context["rows"].total_form_count() == 5
     assert WorkshopCycle.objects.filter(programme=edition_2026).count() == 0
 
 

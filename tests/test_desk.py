@@ -258,3 +258,37 @@ def test_form_choices_stay_scoped(client):
     assert set(form.fields["cycle"].queryset.values_list("county__code", flat=True)) == {"1419"}
     assert cycle in form.fields["cycle"].queryset
     assert not Session.objects.none().exists()
+
+
+# -- The new URLs for the five kinds of user ---------------------------------------------
+
+NEW_URLS = {"start page": DESK, "new cycle": "/admin/workshops/workshopcycle/new/"}
+EXPECTED = {
+    "anonymous": {"start page": 302, "new cycle": 302},
+    "deactivated": {"start page": 302, "new cycle": 302},
+    "own_staff": {"start page": 200, "new cycle": 200},
+    "other_staff": {"start page": 200, "new cycle": 200},
+    "coordinator": {"start page": 200, "new cycle": 403},
+}
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_the_new_urls_for_every_kind_of_user(client, kind):
+    cycle = make_cycle("1419", "Płocki tajny")
+    users = {
+        "own_staff": lambda: county_staff_user("own.plock"),
+        "other_staff": lambda: county_staff_user("other.losice", "1410"),
+        "coordinator": lambda: role_user("koordynator.m", COORDINATOR),
+    }
+    if kind == "deactivated":
+        user = county_staff_user("byla.plock")
+        user.is_active = False
+        user.save()
+        client.force_login(user)
+    elif kind != "anonymous":
+        staff_login(client, users[kind]())
+    for name, url in NEW_URLS.items():
+        response = client.get(url)
+        assert response.status_code == EXPECTED[kind][name], (kind, name)
+    page = client.get(DESK).content.decode()
+    assert (cycle.title in page) == (kind == "own_staff")

@@ -171,7 +171,11 @@ def cycle_new(request, *, admin_site):
         raise PermissionDenied
     start = CycleStartForm(request.POST or None, user=request.user)
     rows = None
-    if request.method == "POST" and start.is_valid():
+    if request.method == "POST" and not start.is_valid():
+        # Keep the sessions typed so far while step 1 is corrected.
+        if "sessions-TOTAL_FORMS" in request.POST:
+            rows = SessionRows(request.POST, prefix="sessions")
+    elif request.method == "POST":
         rows = _rows_for_step(request, start)
         if request.POST.get("step") == "save":
             cycle = _save(request, start, rows)
