@@ -42,7 +42,7 @@ FAILURES_SESSION_KEY = "otp-failures"
 #: The views a password-only session may reach, as the user.
 OPEN_VIEWS = {"accounts:otp_verify", "accounts:otp_setup", "admin:logout"}
 #: URL namespaces of the staff areas: a password-only session is sent to the code screen.
-STAFF_NAMESPACES = {"admin", "reports"}
+STAFF_NAMESPACES = {"admin", "desk", "reports"}
 
 
 def second_factor_required(user) -> bool:

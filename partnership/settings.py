@@ -461,3 +461,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# The staff start page (portal/desk.py, /admin/desk/, where a login lands): an open project
+# idea whose status has not changed for this many months is listed as needing a look.
+LOGIN_REDIRECT_URL = "desk:home"
+DESK_STALE_IDEA_MONTHS = int(os.environ.get("DESK_STALE_IDEA_MONTHS", "6"))

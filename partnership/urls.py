@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import password_reset
-from portal import health
+from portal import desk_views, health
 from portal import views as portal_views
 
 urlpatterns = [
@@ -15,8 +15,11 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
 ]
 
+desk_views.land_on_start_page(admin.site)
+
 urlpatterns += i18n_patterns(
     path("admin/2fa/", include("accounts.urls")),
+    path("admin/desk/", include("portal.desk_urls")),
     *password_reset.urls(),
     path("admin/", admin.site.urls),
     path("", include("portal.urls")),

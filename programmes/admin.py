@@ -6,7 +6,9 @@ other apps' admins (the date column, the date and record fieldsets) live here to
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,6 +29,7 @@ from .models import (
     Person,
     Programme,
     ProgrammeEvent,
+    SchemeSession,
     Source,
     Voivodeship,
 )
@@ -234,8 +237,21 @@ class PersonAdmin(PublicDataAdminMixin, SimpleHistoryAdmin):
 # --------------------------------------------------------------------------------------
 
 
+class SchemeSessionInline(admin.TabularInline):
+    """The edition's standard sessions: a new cycle's sessions start from them."""
+
+    model = SchemeSession
+    fields = ["number", "kind", "topic", "venue"]
+    ordering = ["number"]
+    extra = 0
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+    }
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(PublicDataAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
+    inlines = [SchemeSessionInline]
     list_display = [
         "name",
         "dates_display",

@@ -484,6 +484,46 @@ class Programme(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
         return f"{self.name} ({self.dates})"
 
 
+class SchemeSession(models.Model):
+    """One session of an edition's standard scheme: what a new cycle of the edition starts
+    from (``workshops.cycles.cycle_create``), editable cycle by cycle."""
+
+    class Kind(models.TextChoices):
+        # The same values as ``workshops.Session.Kind``.
+        WORKSHOP = "workshop", _("workshop")
+        CONFERENCE = "conference", _("conference")
+        CLOSING = "closing_conference", _("closing conference")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="scheme_sessions",
+        verbose_name=_("programme edition"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKSHOP)
+    topic = models.TextField(_("topic"), blank=True)
+    venue = models.CharField(_("default venue"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "number"]
+        verbose_name = _("session of the scheme")
+        verbose_name_plural = _("sessions of the scheme")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="scheme_session_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="scheme_session_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.get_kind_display()}"
+
+
 class PartnershipAgreementQuerySet(models.QuerySet):
     def in_county(self, county):
         return self.filter(county=county)

@@ -30,7 +30,7 @@ from programmes.admin import (
     date_fieldset,
 )
 
-from . import mail_views, staff_views
+from . import cycle_views, mail_views, staff_views
 from .attendee_fields import attendee_field_clean
 from .importing import attendee_duplicates
 from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
@@ -83,24 +83,24 @@ class CycleSessionChoicesMixin:
 
 
 class SessionInline(admin.TabularInline):
+    """The cycle's sessions, narrow enough for a 1,366 px screen (measured 1,957 px with
+    every field): the precisions are on each session's own page (its change link)."""
+
     model = Session
-    fields = [
-        "ordinal",
-        "kind",
-        "date_start",
-        "date_end",
-        "date_precision",
-        "venue",
-        "topic",
-        "attendance",
-        "attendance_precision",
-    ]
+    fields = ["ordinal", "kind", "date_start", "date_end", "venue", "topic", "attendance"]
     ordering = ["ordinal"]
     show_change_link = True
     extra = 0
     formfield_overrides = {
-        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 11})},
     }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("ordinal", "attendance"):
+            field.widget.attrs.update({"class": "vSmallIntegerField", "size": 4})
+        return field
 
 
 class CycleRoleInline(CycleSessionChoicesMixin, admin.TabularInline):
@@ -191,7 +191,11 @@ class WorkshopCycleAdmin(
             cycle_completion_notify(cycle=obj)
 
     def get_urls(self):
+        new = self.admin_site.admin_view(
+            functools.partial(cycle_views.cycle_new, admin_site=self.admin_site)
+        )
         return [
+            path("new/", new, name="workshops_workshopcycle_new"),
             *record_screen_urls(
                 self,
                 {

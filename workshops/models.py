@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 from accounts.scoping import CountyScopedQuerySet
 from partnership.admin_names import AdminNames
 from partnership.collation import polish
-from programmes.facts import Figure, Precision, figure_aggregates
+from programmes.facts import DatePrecision, Figure, Precision, figure_aggregates
 from programmes.models import (
     County,
     DatedRecord,
@@ -370,6 +370,15 @@ class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
             *DatedRecord.Meta.constraints,
             models.UniqueConstraint(fields=["cycle", "ordinal"], name="session_ordinal_unique"),
             models.CheckConstraint(condition=Q(ordinal__gte=1), name="session_ordinal_positive"),
+            # A session is one day (or a window the source allows): a date without an end
+            # would read "from 9 March" and count in no year (``one_day_filled``).
+            models.CheckConstraint(
+                condition=Q(date_start__isnull=True) | Q(date_end__isnull=False),
+                name="session_dated_window_closed",
+                violation_error_message=_(
+                    "Give the last day the source allows for a session dated to the month or year."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -387,7 +396,20 @@ class Session(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     def attendance_figure(self) -> Figure:
         return Figure(self.attendance, self.attendance_precision)
 
+    def one_day_filled(self) -> None:
+        """A session held on one known day needs only that date: an empty "date (to)"
+        means the same day. A session dated to a month or year still needs both ends."""
+        if self.date_start and not self.date_end and self.date_precision == DatePrecision.DAY:
+            self.date_end = self.date_start
+
+    def save(self, *args, **kwargs):
+        self.one_day_filled()
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
     def clean(self):
+        self.one_day_filled()
         super().clean()
         cycle = self.cycle if self.cycle_id else None
         if cycle is None or not self.date_start or not cycle.date_start:

@@ -147,5 +147,5 @@ def staff_page(portal, page):
     page.fill("#id_username", STAFF_USERNAME)
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
-    page.wait_for_url(f"{portal}/admin/")
+    page.wait_for_url(f"{portal}/admin/desk/")
     return page

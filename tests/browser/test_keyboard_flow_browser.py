@@ -116,7 +116,7 @@ def test_county_staff_flow_with_the_keyboard_only(portal, page, tmp_path):
     keys.type_into("#id_password", PASSWORD)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.url == f"{portal}/admin/"
+    assert page.url == f"{portal}/admin/desk/"  # a login lands on the start page
 
     # To the cycles, then "add".
     with page.expect_navigation():

@@ -103,7 +103,7 @@ def test_admin_and_staff_screens_under_the_policy(portal, watched):
     page.fill("#id_username", "anna.plock")
     page.fill("#id_password", "haslo-testowe-Plock-2025")
     page.press("#id_password", "Enter")
-    page.wait_for_url(f"{portal}/admin/")
+    page.wait_for_url(f"{portal}/admin/desk/")
     found = violations(page)
 
     visit(page, f"{portal}/admin/workshops/workshopcycle/")
