@@ -31,6 +31,7 @@ from .models import (
     CertificateTemplate,
     Session,
     WorkshopCycle,
+    to_roman,
 )
 
 # -- Services --------------------------------------------------------------------------
@@ -308,6 +309,21 @@ def certificates_for_pdf(*, cycle: WorkshopCycle):
         .select_related("attendee", "cycle", "cycle__county", "cycle__programme")
         .order_by("number")
     )
+
+
+def sessions_text(sessions: list[dict]) -> str:
+    """The sessions a certificate records, as printed: "I (25.05.2017), II (…)"."""
+    if not sessions:
+        return ""
+    parts = []
+    for session in sessions:
+        number = to_roman(session["ordinal"])
+        day = session.get("date")
+        if day:
+            date = formats.date_format(datetime.date.fromisoformat(day), "SHORT_DATE_FORMAT")
+            number = f"{number} ({date})"
+        parts.append(number)
+    return _("Sessions attended: %(sessions)s") % {"sessions": ", ".join(parts)}
 
 
 # -- PDF ---------------------------------------------------------------------------------

@@ -761,18 +761,31 @@ class CertificateDelivery(models.Model):
         return f"{self.certificate} – {self.get_status_display()}"
 
 
+def certificate_template_scope(user) -> str | None:
+    """Which certificate templates ``user`` may change: ``"all"`` (administrators and
+    superusers), ``"editions"`` (coordinators), ``"counties"`` (county staff: their own
+    counties'), or None."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    groups = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser or GROUP_NAMES[ADMINISTRATOR] in groups:
+        return "all"
+    if GROUP_NAMES[COORDINATOR] in groups:
+        return "editions"
+    if is_county_staff(user):
+        return "counties"
+    return None
+
+
 class CertificateTemplateQuerySet(CountyScopedQuerySet):
     def editable_by(self, user):
-        """The templates ``user`` may change: county staff their counties' (``for_user``),
-        coordinators the editions', administrators and superusers every one."""
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        groups = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser or GROUP_NAMES[ADMINISTRATOR] in groups:
+        """The templates ``user`` may change (``certificate_template_scope``)."""
+        scope = certificate_template_scope(user)
+        if scope == "all":
             return self.all()
-        if GROUP_NAMES[COORDINATOR] in groups:
+        if scope == "editions":
             return self.filter(county__isnull=True)
-        if is_county_staff(user):
+        if scope == "counties":
             return self.for_user(user).filter(county__isnull=False)
         return self.none()
 
@@ -864,3 +877,15 @@ class CertificateTemplate(TimeStampedModel):
 
     def __str__(self):
         return str(self.county or self.programme)
+
+    def may_be_saved_by(self, user) -> bool:
+        """Whether ``user`` may save this template (new or changed) for its edition or
+        county: the rule of ``certificate_template_scope``."""
+        from accounts.scoping import may_use_county
+
+        scope = certificate_template_scope(user)
+        if scope == "editions":
+            return self.county_id is None
+        if scope == "counties":
+            return self.county_id is not None and may_use_county(user, self.county)
+        return scope == "all"
