@@ -308,3 +308,21 @@ def test_county_staff_of_another_county_cannot_use_a_template(client):
     delete = reverse("admin:workshops_certificatetemplate_delete", args=[template.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 404
     assert CertificateTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_the_stored_image_is_shown_to_its_countys_staff_only(staff_client, client):
+    template = template_for(county=County.objects.get(code="1419"), logo=picture())
+    image_url = reverse("admin:workshops_certificatetemplate_logo", args=[template.pk])
+    change = reverse("admin:workshops_certificatetemplate_change", args=[template.pk])
+    page = staff_client.get(change).content.decode()
+    assert f'<img src="{image_url}"' in page and "/media/" not in page
+    response = staff_client.get(image_url)
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    missing = reverse("admin:workshops_certificatetemplate_signature", args=[template.pk])
+    assert staff_client.get(missing).status_code == 404  # no signature uploaded
+
+    client.force_login(county_staff_user("ewa.losice", "1410"))
+    assert client.get(image_url).status_code == 404
+    client.logout()
+    assert client.get(image_url).status_code == 302  # to the login page

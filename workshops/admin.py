@@ -6,6 +6,7 @@ to the user's counties by ``CountyScopedAdminMixin`` (lists, choices, forms, his
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from django import forms
@@ -630,6 +631,43 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
 # --------------------------------------------------------------------------------------
 
 
+@dataclasses.dataclass(frozen=True)
+class _StoredImage:
+    """What the file input says of the stored image: its name, and its address (the staff
+    view, since MEDIA_URL is not served)."""
+
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateImageInput(forms.ClearableFileInput):
+    """The file input of a template image: the stored image is shown (through the staff
+    view ``certificate_template_image``) and may be cleared."""
+
+    preview_url = ""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"accept": "image/png,image/jpeg", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.preview_url:
+            context["widget"]["value"] = _StoredImage(value.name.rsplit("/")[-1], self.preview_url)
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if self.preview_url and self.is_initial(value):
+            preview = format_html(
+                '<img src="{}" alt="" class="template-image-preview"><br>', self.preview_url
+            )
+            return preview + html
+        return html
+
+
 class CertificateTemplateForm(forms.ModelForm):
     """Images are checked and re-encoded (``certificate_images``); an edition's template is
     for coordinators and administrators, a county's for its staff and administrators."""
@@ -637,12 +675,17 @@ class CertificateTemplateForm(forms.ModelForm):
     class Meta:
         model = CertificateTemplate
         fields = ["programme", "county", "logo", "signature"]
-        widgets = {
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-            "signature": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-        }
+        widgets = {"logo": TemplateImageInput(), "signature": TemplateImageInput()}
 
     user = None  # set by the admin's get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("logo", "signature"):
+            if field in self.fields and self.instance.pk:
+                self.fields[field].widget.preview_url = reverse(
+                    f"admin:workshops_certificatetemplate_{field}", args=[self.instance.pk]
+                )
 
     def _clean_image(self, field):
         upload = self.cleaned_data.get(field)
@@ -738,6 +781,19 @@ class CertificateTemplateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         if obj is None or not allowed:
             return allowed
         return CertificateTemplate.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def get_urls(self):
+        image = staff_views.certificate_template_image
+        return [
+            *record_screen_urls(
+                self,
+                {
+                    "logo": functools.partial(image, field="logo"),
+                    "signature": functools.partial(image, field="signature"),
+                },
+            ),
+            *super().get_urls(),
+        ]
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)

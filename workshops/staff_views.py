@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -505,3 +506,16 @@ def attendee_anonymise_view(request, pk, *, admin_site):
         "change_url": change_url,
     }
     return TemplateResponse(request, "staff/attendee_anonymise.html", context)
+
+
+@never_cache
+def certificate_template_image(request, pk, *, admin_site, field: str):
+    """A template's logo or signature image, for staff who may see the template (another
+    county's is a 404). The images are not served from MEDIA_URL: only through here."""
+    template = get_object_or_404(CertificateTemplate.objects.for_user(request.user), pk=pk)
+    _require(request, "workshops.view_certificatetemplate")
+    image = getattr(template, field)
+    if not image or not default_storage.exists(image.name):
+        raise Http404(_("No image."))
+    content_type = "image/png" if image.name.endswith(".png") else "image/jpeg"
+    return FileResponse(default_storage.open(image.name, "rb"), content_type=content_type)
