@@ -6,6 +6,14 @@ number is the highest one taken plus one, under a lock; since no certificate is 
 deleted (the model and database triggers refuse it) and erasing a holder's personal data
 keeps the certificate, a number is never given twice — across cycles, after a revocation,
 after an erasure.
+
+What a certificate prints is fixed at issue, the template included: the certificate
+records the stored names of its template's images (``_template_snapshot``; an upload is
+stored under a new random name and never overwrites one) and the sessions its holder
+attended (``_sessions_snapshot``). Its PDF is drawn from those, never from the template
+or the register as they are later, so neither a new logo nor a corrected register
+changes a certificate already issued; re-issuing takes the template and sessions of the
+day. Certificates issued before templates existed record neither and print as before.
 """
 
 from __future__ import annotations
