@@ -32,6 +32,10 @@ COUNTY_RECORDS = {
         "attendee": ALL,
         "attendance": ALL,
         "certificate": CERTIFICATE,
+        # Which templates each role may change is narrowed further by
+        # ``CertificateTemplate.objects.editable_by``: county staff their counties',
+        # coordinators the editions'.
+        "certificatetemplate": ALL,
     },
     "projects": {"projectidea": ALL, "statuschange": ALL, "theme": VIEW},
 }
@@ -56,7 +60,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
     },
     COORDINATOR: {
-        "workshops": {model: VIEW for model in COUNTY_RECORDS["workshops"]},
+        "workshops": {
+            **{model: VIEW for model in COUNTY_RECORDS["workshops"]},
+            "certificatetemplate": ALL,
+        },
         "projects": {"projectidea": VIEW, "statuschange": VIEW, "theme": ALL},
         "programmes": {
             "partnershipagreement": ALL,

@@ -124,6 +124,13 @@ def fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files (certificate template images) go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in Polish: a request under /en/ leaves English active in the
     thread, which would otherwise leak into whichever test runs next on the worker."""

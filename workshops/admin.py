@@ -6,6 +6,7 @@ to the user's counties by ``CountyScopedAdminMixin`` (lists, choices, forms, his
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from django import forms
@@ -14,11 +15,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_mixins import CountyScopedAdminMixin
+from accounts.scoping import counties_for_user
 from partnership.collation import polish
 from programmes.admin import (
     RECORD_FIELDSET,
@@ -32,8 +35,19 @@ from programmes.admin import (
 
 from . import cycle_views, mail_views, staff_views
 from .attendee_fields import attendee_field_clean
+from .certificate_images import certificate_image_clean
+from .certificates import sessions_text
 from .importing import attendee_duplicates
-from .models import Attendance, Attendee, Certificate, CycleRole, Session, WorkshopCycle
+from .models import (
+    Attendance,
+    Attendee,
+    Certificate,
+    CertificateTemplate,
+    CycleRole,
+    Session,
+    WorkshopCycle,
+    certificate_template_scope,
+)
 from .notifications import cycle_completion_notify
 
 
@@ -407,13 +421,14 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
     search_fields = ["full_name", "email", "organisation_name", "cycle__title"]
     autocomplete_fields = ["cycle"]
     ordering = [polish("cycle__title"), polish("full_name")]
-    readonly_fields = ["anonymised_at", "personal_data_actions", *TIMESTAMPS]
+    readonly_fields = ["anonymised_at", "personal_data_actions", "certificates_held", *TIMESTAMPS]
     inlines = [AttendanceInline]
     fieldsets = [
         (
             None,
             {"fields": ["cycle", "full_name", "different_person", "organisation_name", "sector"]},
         ),
+        (_("Certificates"), {"fields": ["certificates_held"]}),
         (_("Contact"), {"fields": ["email", "email_consent", "phone"]}),
         (_("Consent"), {"fields": ["consent_note", "anonymised_at", "personal_data_actions"]}),
         RECORD_FIELDSET,
@@ -435,6 +450,27 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
             _("Export this person's data (JSON)"),
             reverse("admin:workshops_attendee_anonymise", args=[obj.pk]),
             _("Erase personal data"),
+        )
+
+    @admin.display(description=_("certificates"))
+    def certificates_held(self, obj):
+        """The person's certificates: number (a link to it), date of issue, status."""
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = [
+            (
+                reverse("admin:workshops_certificate_change", args=[certificate.pk]),
+                certificate.number,
+                formats.date_format(certificate.issued_on, "DATE_FORMAT"),
+                _("valid") if certificate.is_valid else _("revoked"),
+            )
+            for certificate in obj.certificates.order_by("issued_on", "number")
+        ]
+        if not rows:
+            return _("No certificate issued.")
+        return format_html(
+            '<ul class="attendee-certificates">{}</ul>',
+            format_html_join("", '<li><a href="{}">{}</a> · {} · {}</li>', rows),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -524,7 +560,10 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
         "issued_on",
         "issued_by",
         "verification_code",
+        "cycle_certificates_screen",
         "certificate_actions",
+        "sessions_attended_display",
+        "images_display",
         "revoked_at",
         "revocation_reason",
         *TIMESTAMPS,
@@ -542,9 +581,12 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
                     "number",
                     "attendee",
                     "cycle",
+                    "cycle_certificates_screen",
                     "issued_on",
                     "issued_by",
                     "verification_code",
+                    "sessions_attended_display",
+                    "images_display",
                     "certificate_actions",
                 ],
             },
@@ -556,6 +598,29 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=_("valid"), boolean=True, ordering="revoked_at")
     def valid_display(self, obj):
         return obj.is_valid
+
+    @admin.display(description=_("the cycle's certificates"))
+    def cycle_certificates_screen(self, obj):
+        return format_html(
+            '<a href="{}" id="cycle-certificates-screen">{}</a>',
+            reverse("admin:workshops_workshopcycle_certificates", args=[obj.cycle_id]),
+            _("Certificates screen of the cycle „%(cycle)s”") % {"cycle": obj.cycle},
+        )
+
+    @admin.display(description=_("sessions attended"))
+    def sessions_attended_display(self, obj):
+        return sessions_text(obj.sessions_attended) or _(
+            "Not recorded: issued before certificates listed their sessions."
+        )
+
+    @admin.display(description=_("images printed"))
+    def images_display(self, obj):
+        printed = [
+            str(label)
+            for label, name in ((_("logo"), obj.logo), (_("signature"), obj.signature))
+            if name
+        ]
+        return ", ".join(printed) or _("none")
 
     @admin.display(description=_("actions"))
     def certificate_actions(self, obj):
@@ -610,3 +675,179 @@ class CertificateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
             ),
             *super().get_urls(),
         ]
+
+
+# --------------------------------------------------------------------------------------
+# Certificate templates
+# --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _StoredImage:
+    """What the file input says of the stored image: its name, and its address (the staff
+    view, since MEDIA_URL is not served)."""
+
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateImageInput(forms.ClearableFileInput):
+    """The file input of a template image: the stored image is shown (through the staff
+    view ``certificate_template_image``) and may be cleared."""
+
+    preview_url = ""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"accept": "image/png,image/jpeg", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"] and self.preview_url:
+            context["widget"]["value"] = _StoredImage(value.name.rsplit("/")[-1], self.preview_url)
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if self.preview_url and self.is_initial(value):
+            preview = format_html(
+                '<img src="{}" alt="" class="template-image-preview"><br>', self.preview_url
+            )
+            return preview + html
+        return html
+
+
+class CertificateTemplateForm(forms.ModelForm):
+    """Images are checked and re-encoded (``certificate_images``); an edition's template is
+    for coordinators and administrators, a county's for its staff and administrators."""
+
+    class Meta:
+        model = CertificateTemplate
+        fields = ["programme", "county", "logo", "signature"]
+        widgets = {"logo": TemplateImageInput(), "signature": TemplateImageInput()}
+
+    user = None  # set by the admin's get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in ("logo", "signature"):
+            if field in self.fields and self.instance.pk:
+                self.fields[field].widget.preview_url = reverse(
+                    f"admin:workshops_certificatetemplate_{field}", args=[self.instance.pk]
+                )
+
+    def _clean_image(self, field):
+        upload = self.cleaned_data.get(field)
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            return certificate_image_clean(upload)
+        return upload
+
+    def clean_logo(self):
+        return self._clean_image("logo")
+
+    def clean_signature(self):
+        return self._clean_image("signature")
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = CertificateTemplate(
+            programme=cleaned.get("programme"), county=cleaned.get("county")
+        )
+        if bool(probe.programme) == bool(probe.county):
+            # Checked here too: the database's check is skipped while a field is read-only.
+            raise forms.ValidationError(
+                _("A template is for a programme edition or for a county: choose one."),
+                code="edition_or_county",
+            )
+        if not probe.may_be_saved_by(self.user):
+            raise forms.ValidationError(
+                _(
+                    "You may manage only the certificate templates of your own counties; an "
+                    "edition's template is managed by the coordinators."
+                ),
+                code="scope",
+            )
+        return cleaned
+
+
+@admin.register(CertificateTemplate)
+class CertificateTemplateAdmin(CountyScopedAdminMixin, SimpleHistoryAdmin):
+    """A county's template overrides its edition's. County staff see and manage their
+    counties' templates; coordinators see every one and manage the editions'."""
+
+    form = CertificateTemplateForm
+    list_display = ["__str__", "kind_display", "logo_display", "signature_display", "updated_at"]
+    list_select_related = ["programme", "county"]
+    autocomplete_fields = ["programme", "county"]
+    readonly_fields = TIMESTAMPS
+    fieldsets = [
+        (
+            None,
+            {
+                "description": _(
+                    "Choose a programme edition or a county, not both: a county's template "
+                    "overrides its edition's. Images: PNG or JPEG, at most 2 MB and 16 million "
+                    "pixels. Certificates already issued keep the images they were issued with."
+                ),
+                "fields": ["programme", "county", "logo", "signature"],
+            },
+        ),
+        RECORD_FIELDSET,
+    ]
+
+    @admin.display(description=_("for"))
+    def kind_display(self, obj):
+        return _("county") if obj.county_id else _("programme edition")
+
+    @admin.display(description=_("issuer's logo"), boolean=True)
+    def logo_display(self, obj):
+        return bool(obj.logo)
+
+    @admin.display(description=_("signature image"), boolean=True)
+    def signature_display(self, obj):
+        return bool(obj.signature)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "county" and "queryset" not in kwargs:
+            kwargs["queryset"] = counties_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        scope = certificate_template_scope(request.user)
+        if scope == "counties":
+            return [*self.readonly_fields, "programme"]
+        if scope == "editions":
+            return [*self.readonly_fields, "county"]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return CertificateTemplate.objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def get_urls(self):
+        image = staff_views.certificate_template_image
+        return [
+            *record_screen_urls(
+                self,
+                {
+                    "logo": functools.partial(image, field="logo"),
+                    "signature": functools.partial(image, field="signature"),
+                },
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return CertificateTemplate.objects.editable_by(request.user).filter(pk=obj.pk).exists()

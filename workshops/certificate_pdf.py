@@ -5,22 +5,34 @@ Every field fits the page up to its longest allowed value (a 150-character name,
 than a line is broken between characters, and a field that still takes more than its share
 of the page is set smaller. ``certificate_layout`` places every line without drawing
 anything, so a test can measure it; ``draw_certificate`` draws what it placed.
+
+The template's images, when the certificate was issued with them, go into fixed areas that
+no text enters: the issuer's logo above the heading (``LOGO_AREA``), the signature above
+the signature line (``SIGNATURE_AREA``; the signatory's name then has less height). They
+are read from storage by the names the certificate recorded at issue, so a later change of
+the template does not change a certificate already issued.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.storage import default_storage
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from .certificates import sessions_text
 from .models import Certificate
+
+logger = logging.getLogger(__name__)
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -81,6 +93,7 @@ class CertificateText:
     issued_by: str
     signature: str
     verify: str
+    sessions: str = ""
 
 
 def register_fonts() -> None:
@@ -166,23 +179,45 @@ BODY_TOP = 262 * MM
 ISSUED_ON = Box(REGULAR, 11, COLUMN_WIDTH, 4.9 * MM)
 ISSUED_BY = Box(REGULAR, 11, COLUMN_WIDTH, 30 * MM)
 SIGNATURE = Box(REGULAR, 8, COLUMN_WIDTH, 3.6 * MM)
+# With a signature image, the signatory has 85 mm down to 68 mm, the image below it.
+ISSUED_BY_ABOVE_SIGNATURE = Box(REGULAR, 11, COLUMN_WIDTH, 17 * MM)
 VERIFY = Box(REGULAR, 7, WIDE, 6.2 * MM)
 SIGNATURE_LINE_Y = 48 * MM
+# The sessions attended, along the foot of the page, under the verification address.
+SESSIONS = Box(REGULAR, 9, WIDE, 12.5 * MM)
+SESSIONS_TOP = 31 * MM
 
 
-def certificate_layout(text: CertificateText) -> list[Line]:
+@dataclass(frozen=True)
+class Area:
+    """A rectangle an image is fitted into (keeping its proportions): left, bottom, size."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+LOGO_AREA = Area(PAGE_WIDTH / 2 - 40 * MM, BODY_TOP + 3 * MM, 80 * MM, 15 * MM)
+SIGNATURE_AREA = Area(LEFT, SIGNATURE_LINE_Y + 1 * MM, 70 * MM, 17 * MM)
+
+
+def certificate_layout(text: CertificateText, *, signature_image: bool = False) -> list[Line]:
     """Every line of a certificate page, placed (see the boxes above)."""
     lines, top = [], BODY_TOP
     for field, box, space in BODY:
         placed, top = place(getattr(text, field), box, x=PAGE_WIDTH / 2, top=top - space)
         lines += placed
+    issued_by = ISSUED_BY_ABOVE_SIGNATURE if signature_image else ISSUED_BY
     for field, box, top in (
         ("issued_on", ISSUED_ON, 90 * MM),
-        ("issued_by", ISSUED_BY, 85 * MM),
+        ("issued_by", issued_by, 85 * MM),
         ("signature", SIGNATURE, SIGNATURE_LINE_Y - 1 * MM),
     ):
         lines += place(getattr(text, field), box, x=LEFT, top=top, align="left")[0]
     lines += place(text.verify, VERIFY, x=RIGHT, top=QR_Y - 1 * MM, align="right")[0]
+    if text.sessions:
+        lines += place(text.sessions, SESSIONS, x=PAGE_WIDTH / 2, top=SESSIONS_TOP)[0]
     return lines
 
 
@@ -203,6 +238,7 @@ def certificate_text(certificate: Certificate, verify_url: str) -> CertificateTe
         issued_by=certificate.issued_by,
         signature=_("signature"),
         verify=_("Verify: %(url)s") % {"url": verify_url},
+        sessions=sessions_text(certificate.sessions_attended),
     )
 
 
@@ -232,7 +268,43 @@ def draw_qr(canvas, data: str, *, x: float, y: float, size: float) -> None:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-def draw_certificate(canvas, certificate: Certificate, verify_url: str) -> None:
+class StoredImages:
+    """The template images of a run of certificates, each read from storage once. An image
+    that cannot be read (its file was removed from the storage) is left out and logged."""
+
+    def __init__(self):
+        self._read: dict[str, ImageReader | None] = {}
+
+    def get(self, name: str) -> ImageReader | None:
+        if not name:
+            return None
+        if name not in self._read:
+            try:
+                with default_storage.open(name, "rb") as stored:
+                    self._read[name] = ImageReader(io.BytesIO(stored.read()))
+            except OSError:
+                logger.error("certificate image missing from storage: %s", name)
+                self._read[name] = None
+        return self._read[name]
+
+
+def draw_image(canvas, image: ImageReader, area: Area, *, anchor: str) -> None:
+    canvas.drawImage(
+        image,
+        area.x,
+        area.y,
+        width=area.width,
+        height=area.height,
+        preserveAspectRatio=True,
+        anchor=anchor,
+        mask="auto",
+    )
+
+
+def draw_certificate(
+    canvas, certificate: Certificate, verify_url: str, images: StoredImages | None = None
+) -> None:
+    images = images or StoredImages()
     canvas.setLineWidth(1.5)
     canvas.rect(15 * MM, 15 * MM, PAGE_WIDTH - 30 * MM, PAGE_HEIGHT - 30 * MM)
     draw = {
@@ -240,7 +312,13 @@ def draw_certificate(canvas, certificate: Certificate, verify_url: str) -> None:
         "centre": canvas.drawCentredString,
         "right": canvas.drawRightString,
     }
-    for line in certificate_layout(certificate_text(certificate, verify_url)):
+    logo, signature = images.get(certificate.logo), images.get(certificate.signature)
+    if logo:
+        draw_image(canvas, logo, LOGO_AREA, anchor="c")
+    if signature:
+        draw_image(canvas, signature, SIGNATURE_AREA, anchor="sw")
+    text = certificate_text(certificate, verify_url)
+    for line in certificate_layout(text, signature_image=signature is not None):
         canvas.setFont(line.font, line.size)
         draw[line.align](line.x, line.baseline, line.text)
     canvas.setLineWidth(0.5)
@@ -261,8 +339,9 @@ def render_certificates(
     canvas.setAuthor("Portal Partnerstwa Lokalnego")
     with translation.override(language):
         canvas.setTitle(_("Certificates"))
+        images = StoredImages()
         for certificate in certificates:
-            draw_certificate(canvas, certificate, verify_url_for(certificate))
+            draw_certificate(canvas, certificate, verify_url_for(certificate), images)
             canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from accounts.scoping import CountyScopedQuerySet
+from accounts.roles import ADMINISTRATOR, COORDINATOR, GROUP_NAMES
+from accounts.scoping import CountyScopedQuerySet, is_county_staff
 from partnership.admin_names import AdminNames
 from partnership.collation import polish
 from programmes.facts import DatePrecision, Figure, Precision, figure_aggregates
@@ -539,6 +540,9 @@ CERTIFICATE_ISSUED_FIELDS = (
     "verification_code",
     "issued_on",
     "issued_by",
+    "logo",
+    "signature",
+    "sessions_attended",
 )
 CERTIFICATE_REVOCATION_FIELDS = ("revoked_at", "revocation_reason")
 
@@ -597,6 +601,15 @@ class Certificate(TimeStampedModel):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
+    # The template as it was at issue (``certificates.certificate_snapshot``): the stored
+    # names of its images, which are never overwritten or deleted, so the PDF printed
+    # later is the one issued even after the template changes; and the sessions attended
+    # as they were then. Empty for certificates issued before templates existed.
+    logo = models.CharField(_("issuer's logo"), max_length=255, blank=True, editable=False)
+    signature = models.CharField(_("signature image"), max_length=255, blank=True, editable=False)
+    sessions_attended = models.JSONField(
+        _("sessions attended"), default=list, blank=True, editable=False
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -662,7 +675,8 @@ class Certificate(TimeStampedModel):
             raise IssuedCertificateError(
                 _(
                     "Certificate %(number)s has been issued: its holder, cycle, number, code, "
-                    "date and signatory cannot change. Revoke it and issue a new one."
+                    "date, signatory, images and sessions cannot change. Revoke it and issue "
+                    "a new one."
                 )
                 % {"number": stored["number"]}
             )
@@ -811,3 +825,133 @@ class CertificateDelivery(models.Model):
 
     def __str__(self):
         return f"{self.certificate} – {self.get_status_display()}"
+
+
+def certificate_template_scope(user) -> str | None:
+    """Which certificate templates ``user`` may change: ``"all"`` (administrators and
+    superusers), ``"editions"`` (coordinators), ``"counties"`` (county staff: their own
+    counties'), or None."""
+    if not (user and user.is_authenticated and user.is_active):
+        return None
+    groups = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser or GROUP_NAMES[ADMINISTRATOR] in groups:
+        return "all"
+    if GROUP_NAMES[COORDINATOR] in groups:
+        return "editions"
+    if is_county_staff(user):
+        return "counties"
+    return None
+
+
+class CertificateTemplateQuerySet(CountyScopedQuerySet):
+    def editable_by(self, user):
+        """The templates ``user`` may change (``certificate_template_scope``)."""
+        scope = certificate_template_scope(user)
+        if scope == "all":
+            return self.all()
+        if scope == "editions":
+            return self.filter(county__isnull=True)
+        if scope == "counties":
+            return self.for_user(user).filter(county__isnull=False)
+        return self.none()
+
+    def for_cycle(self, cycle: WorkshopCycle) -> CertificateTemplate | None:
+        """The template a cycle's certificates use: its county's, else its edition's."""
+        found = {
+            template.county_id is not None: template
+            for template in self.filter(
+                Q(county_id=cycle.county_id) | Q(programme_id=cycle.programme_id)
+            )
+        }
+        return found.get(True) or found.get(False)
+
+
+def certificate_image_path(instance, filename: str) -> str:
+    """Where an uploaded image is stored: under ``certificate-templates/``, with a random
+    name (the storage never overwrites, so an issued certificate's image stays as it was)."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"certificate-templates/{secrets.token_hex(12)}.{extension}"
+
+
+class CertificateTemplate(TimeStampedModel):
+    """How a cycle's certificates look: the issuer's logo and a signature image, for a
+    programme edition or for one county (a county's template overrides its edition's).
+
+    Images are checked and re-encoded on upload (``certificate_images``). An issued
+    certificate keeps the names of the images it was issued with (``Certificate.logo``),
+    so changing the template later changes only certificates issued afterwards."""
+
+    # How it reaches its county, for scoping staff to their counties (accounts.scoping).
+    county_path = "county"
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="certificate_templates",
+        verbose_name=_("programme edition"),
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="certificate_templates",
+        verbose_name=_("county"),
+    )
+    logo = models.FileField(
+        _("issuer's logo"),
+        upload_to=certificate_image_path,
+        blank=True,
+        max_length=255,
+        help_text=_("PNG or JPEG; printed at the top of the certificate."),
+    )
+    signature = models.FileField(
+        _("signature image"),
+        upload_to=certificate_image_path,
+        blank=True,
+        max_length=255,
+        help_text=_(
+            "PNG or JPEG, preferably on a white or transparent background; printed "
+            "above the signature line."
+        ),
+    )
+
+    objects = CertificateTemplateQuerySet.as_manager()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("county__code").asc(nulls_first=True), "programme__name"]
+        verbose_name = _("certificate template")
+        verbose_name_plural = _("certificate templates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme__isnull=True, county__isnull=False)
+                | Q(programme__isnull=False, county__isnull=True),
+                name="certificate_template_edition_or_county",
+                violation_error_message=_(
+                    "A template is for a programme edition or for a county: choose one."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["programme"], name="certificate_template_one_per_edition"
+            ),
+            models.UniqueConstraint(fields=["county"], name="certificate_template_one_per_county"),
+        ]
+
+    def __str__(self):
+        return str(self.county or self.programme)
+
+    def may_be_saved_by(self, user) -> bool:
+        """Whether ``user`` may save this template (new or changed) for its edition or
+        county: the rule of ``certificate_template_scope``."""
+        from accounts.scoping import may_use_county
+
+        scope = certificate_template_scope(user)
+        if scope == "editions":
+            return self.county_id is None
+        if scope == "counties":
+            return self.county_id is not None and may_use_county(user, self.county)
+        return scope == "all"

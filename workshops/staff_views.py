@@ -6,18 +6,20 @@ cycle is a 404) and checks the model permission the action needs.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -29,14 +31,15 @@ from partnership.uploads import upload_failed
 from . import attendee_list, import_previews, importing, workbook_scan
 from .attendance import attendance_register_save, register_page
 from .certificates import (
+    certificate_default_issue_date,
+    certificate_eligibility,
     certificate_reissue,
     certificate_revoke,
     certificates_for_pdf,
     certificates_issue,
     certificates_pdf,
-    eligible_attendees,
 )
-from .models import Attendee, Certificate, WorkshopCycle
+from .models import Attendee, Certificate, CertificateTemplate, WorkshopCycle
 from .privacy import attendee_anonymise, attendee_personal_data
 from .signin_sheet import signin_sheets_pdf
 
@@ -221,32 +224,72 @@ def attendance_register(request, pk, *, admin_site):
     return TemplateResponse(request, "staff/attendance_register.html", context)
 
 
+def _posted_issue_date(request) -> datetime.date | None:
+    """The date of issue typed on the Certificates screen (ISO, as a date input sends it),
+    None when left empty, or ValidationError."""
+    text = request.POST.get("issued_on", "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise ValidationError(
+            _("The date of issue is not a date; choose it in the calendar or type YYYY-MM-DD.")
+        ) from error
+
+
+def _issue(request, cycle) -> bool:
+    """Issue the cycle's certificates as posted; a message says how it went."""
+    try:
+        issued = certificates_issue(
+            cycle=cycle,
+            issued_by=request.POST.get("issued_by", ""),
+            issued_on=_posted_issue_date(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, _("Certificates issued: %(count)d.") % {"count": len(issued)})
+    return True
+
+
 @never_cache
 def certificates_overview(request, pk, *, admin_site):
+    """Who may get a certificate and who may not (with their sessions), who holds one;
+    issuing with a chosen date; the certificates issued."""
     cycle = _cycle_for(request, pk)
     _require(request, "workshops.view_certificate")
     if request.method == "POST":
         _require(request, "workshops.add_certificate")
-        try:
-            issued = certificates_issue(cycle=cycle, issued_by=request.POST.get("issued_by", ""))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Certificates issued: %(count)d.") % {"count": len(issued)})
+        if _issue(request, cycle):
             return redirect(request.path)
     certificates = (
         Certificate.objects.filter(cycle=cycle).select_related("attendee").order_by("number")
     )
+    attendees = list(certificate_eligibility(cycle=cycle))
+    minimum = cycle.certificate_min_sessions
+    for attendee in attendees:
+        attendee.eligible = minimum is not None and attendee.sessions_attended >= minimum
+    waiting = [a for a in attendees if a.eligible and not a.holds_certificate]
     context = _context(
         request,
         admin_site,
         cycle,
         _("Certificates"),
         certificates=certificates,
-        eligible=eligible_attendees(cycle=cycle),
+        attendees=attendees,
+        eligible=waiting,
+        not_eligible=sum(1 for a in attendees if not a.eligible),
+        holders=sum(1 for a in attendees if a.holds_certificate),
         can_issue=request.user.has_perm("workshops.add_certificate"),
         can_revoke=request.user.has_perm("workshops.change_certificate"),
         default_issuer=request.POST.get("issued_by", ""),
+        issue_date=request.POST.get("issued_on")
+        or certificate_default_issue_date(cycle=cycle).isoformat(),
+        today=timezone.localdate().isoformat(),
+        template=CertificateTemplate.objects.for_cycle(cycle),
     )
     return TemplateResponse(request, "staff/certificates.html", context)
 
@@ -554,3 +597,16 @@ def attendee_anonymise_view(request, pk, *, admin_site):
         "change_url": change_url,
     }
     return TemplateResponse(request, "staff/attendee_anonymise.html", context)
+
+
+@never_cache
+def certificate_template_image(request, pk, *, admin_site, field: str):
+    """A template's logo or signature image, for staff who may see the template (another
+    county's is a 404). The images are not served from MEDIA_URL: only through here."""
+    template = get_object_or_404(CertificateTemplate.objects.for_user(request.user), pk=pk)
+    _require(request, "workshops.view_certificatetemplate")
+    image = getattr(template, field)
+    if not image or not default_storage.exists(image.name):
+        raise Http404(_("No image."))
+    content_type = "image/png" if image.name.endswith(".png") else "image/jpeg"
+    return FileResponse(default_storage.open(image.name, "rb"), content_type=content_type)

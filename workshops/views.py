@@ -193,7 +193,8 @@ def limit_certificate_checks(view):
 @limit_certificate_checks
 @never_cache
 def certificate_verify(request, code):
-    """Public check of a certificate: valid or revoked, holder, cycle, date — nothing else."""
+    """Public check of a certificate: valid or revoked, number, holder, cycle, date — nothing
+    else."""
     certificate = certificate_for_verification(code)
     if certificate is None:
         response = render(

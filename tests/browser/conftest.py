@@ -87,6 +87,7 @@ def portal(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "tests.browser.server_settings",
         "SECRET_KEY": "browser-tests-only-" + "x" * 40,
         "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
+        "MEDIA_ROOT": str(workdir / "media"),  # uploads (certificate template images)
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("REDIS_URL", None)  # its own process cache: nothing shared with other tests

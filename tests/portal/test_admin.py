@@ -103,6 +103,11 @@ def objects(admin_user, django_user_model):
 
     cycle_completed_notify.enqueue(cycle_id=cycle_with_sessions().pk)
     recovery_codes_replace(user=django_user_model.objects.get(username="admin"))
+    # A certificate template (its images are optional).
+    from programmes.models import County
+    from workshops.models import CertificateTemplate
+
+    CertificateTemplate.objects.create(county=County.objects.get(code="1419"))
 
 
 def existing(model):

@@ -5,6 +5,7 @@ line stays within the margins, nothing runs under the QR code, the page is one p
 the QR code still decodes at 150 dpi.
 """
 
+import dataclasses
 import datetime
 import io
 import itertools
@@ -22,6 +23,7 @@ from workshops.certificate_pdf import (
     BOLD,
     LEADING,
     LEFT,
+    LOGO_AREA,
     MM,
     PAGE_HEIGHT,
     QR_SIZE,
@@ -29,6 +31,7 @@ from workshops.certificate_pdf import (
     QR_Y,
     REGULAR,
     RIGHT,
+    SIGNATURE_AREA,
     Box,
     CertificateText,
     certificate_layout,
@@ -156,6 +159,39 @@ def test_every_line_of_the_longest_certificate_stays_in_its_place(filler):
     assert min(line.size for line in lines) >= 7
     holder_box = {field: box for field, box, _ in BODY}["holder"]
     assert fit_text(longest_text(filler).holder, holder_box)[0] >= 12
+
+
+def area_box(area):
+    return (area.x, area.y, area.x + area.width, area.y + area.height)
+
+
+@pytest.mark.parametrize("filler", FILLERS.values(), ids=FILLERS.keys())
+def test_the_longest_certificate_with_images_and_many_sessions_stays_in_place(filler):
+    """With a logo, a signature image and twelve dated sessions listed, every line still
+    keeps its place: off the images, off the QR code, off each other, inside the border."""
+    sessions = ", ".join(f"XII ({day:02d}.12.2017)" for day in range(1, 13))
+    text = dataclasses.replace(
+        longest_text(filler), sessions=f"Zajęcia, w których uczestniczył(a): {sessions}"
+    )
+    lines = certificate_layout(text, signature_image=True)
+    fixed = [
+        (QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE),
+        area_box(LOGO_AREA),
+        area_box(SIGNATURE_AREA),
+    ]
+    for first, second in itertools.combinations(fixed, 2):
+        assert not overlap(first, second)
+    assert area_box(LOGO_AREA)[3] < PAGE_HEIGHT - 16 * MM
+    boxes = [bounds(line) for line in lines]
+    for line, box in zip(lines, boxes, strict=True):
+        assert LEFT - 0.01 <= box[0] and box[2] <= RIGHT + 0.01, line.text
+        assert 16 * MM < box[1] and box[3] < PAGE_HEIGHT - 16 * MM, line.text
+        for image in fixed:
+            assert not overlap(box, image), f"{line.text!r} runs under an image or the QR"
+    for (a, line_a), (b, line_b) in itertools.combinations(zip(boxes, lines, strict=True), 2):
+        assert not overlap(a, b), (line_a.text, line_b.text)
+    assert min(line.size for line in lines) >= 7
+    assert any("XII (12.12.2017)" in line.text for line in lines)
 
 
 # -- The PDF, end to end --------------------------------------------------------------------

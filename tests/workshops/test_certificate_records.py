@@ -134,6 +134,10 @@ def test_bulk_update_of_holder_and_date_is_refused_by_the_database(issued):
         {"verification_code": "odgadniety-kod"},
         {"issued_by": "Ktoś inny"},
         {"issued_on": datetime.date(1999, 1, 1)},
+        # What it keeps of its template and its holder's sessions (migration 0008).
+        {"logo": "certificate-templates/inne-logo.png"},
+        {"signature": "certificate-templates/inny-podpis.png"},
+        {"sessions_attended": [{"ordinal": 9, "date": "1999-01-01"}]},
     ],
     ids=lambda change: next(iter(change)),
 )

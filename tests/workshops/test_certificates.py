@@ -195,6 +195,8 @@ def test_issue_date_before_the_cycle_began_is_refused(cycle):
 def test_issue_date_of_a_cycle_without_a_known_start(cycle):
     register(cycle, HOLDER, [1, 2, 3, 4])
     WorkshopCycle.objects.filter(pk=cycle.pk).update(date_start=None, date_end=None)
+    # Nor are its sessions' (a dated session attended would bound the date from below).
+    cycle.sessions.update(date_start=None, date_end=None)
     cycle.refresh_from_db()
     [certificate] = certificates_issue(
         cycle=cycle, issued_by="Dyrektor PUP", issued_on=datetime.date(2003, 1, 1)
