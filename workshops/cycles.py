@@ -157,5 +157,6 @@ def cycle_create(
         session._history_user = user
         session.full_clean()
         session.save()
-    public_data_changed()  # the county's and the edition's public pages list the cycle
+    # A new cycle shows on its county's and edition's pages and in every list of cycles.
+    public_data_changed(everything=True)
     return cycle
