@@ -328,6 +328,9 @@ def _line_breaks(text: str) -> str:
     return text
 
 
+MAX_CSV_CELL = 131_072  # characters in one CSV cell (csv's default field limit)
+
+
 def _read_csv(content: bytes) -> Iterator[Sequence[Any]]:
     if content.startswith(b"PK\x03\x04"):
         raise ValidationError(
@@ -340,7 +343,12 @@ def _read_csv(content: bytes) -> Iterator[Sequence[Any]]:
     # newline="" lets csv see \r\n, \n and a bare \r alike, also inside quoted cells.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
-        yield from reader
+        for row in reader:
+            # csv's own field limit is process-wide and other libraries raise it (frictionless
+            # sets it to sys.maxsize), so the importer checks its own.
+            if any(len(cell) > MAX_CSV_CELL for cell in row):
+                raise csv.Error(f"field larger than field limit ({MAX_CSV_CELL})")
+            yield row
     except csv.Error as error:
         raise ValidationError(
             _("The file cannot be read as CSV (line %(line)s): %(error)s")
@@ -752,7 +760,7 @@ def _rows_from_payload(
             cells["sessions"] = " ".join(str(int(n)) for n in payload.get("sessions") or ())
             attendee_id = payload.get("attendee_id")
             previewed[number] = int(attendee_id) if attendee_id is not None else None
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
             raise ValidationError(
                 _("The rows to import are malformed (item %(index)s); upload the file again.")
                 % {"index": index + 1},

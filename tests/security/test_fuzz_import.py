@@ -358,3 +358,25 @@ def test_a_workbook_whose_header_asks_for_an_unknown_zip_version_is_refused(cycl
     with pytest.raises(ValidationError) as refused:
         attendee_file_parse(cycle=cycle, filename="lista.xlsx", content=bytes(content))
     assert refused.value.code == "format"
+
+
+@pytest.mark.parametrize("field", ["row", "sessions", "attendee_id"])
+def test_an_infinite_number_in_the_kept_rows_is_refused(cycle, field):
+    """Regression: found by ``test_tampered_rows_between_preview_and_confirmation`` (an
+    infinite float where a number is kept); ``int(inf)`` raised OverflowError, a 500."""
+    row = {
+        "row": 2,
+        "full_name": "Jan Kowalski",
+        "organisation_name": "",
+        "sector": "",
+        "email": "",
+        "phone": "",
+        "sessions": [1],
+        "attendee_id": None,
+    }
+    row[field] = [float("inf")] if field == "sessions" else float("inf")
+    before = stored()
+    with pytest.raises(ValidationError) as refused:
+        attendees_import(cycle=cycle, rows=[row], consent_note="")
+    assert refused.value.code == "payload"
+    assert stored() == before

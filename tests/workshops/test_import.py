@@ -393,6 +393,19 @@ def test_unreadable_csv_is_refused(cycle):
     assert "line 2" in error.messages[0]
 
 
+def test_a_long_cell_is_refused_whatever_the_process_wide_csv_limit(cycle, monkeypatch):
+    """frictionless (the open-data checks) raises csv's process-wide field limit to
+    sys.maxsize; the importer's own limit must not depend on it."""
+    import sys
+
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        content = csv_file([["Anna Nowak", "x" * 200_000]], header=["name", "organisation"])
+        assert refused(cycle, content).code == "csv"
+    finally:
+        csv.field_size_limit(previous)
+
+
 def test_oversized_file_is_refused_with_the_limit(cycle, monkeypatch):
     monkeypatch.setattr(importing, "MAX_FILE_BYTES", 100)
     content = csv_file(GOOD_ROWS)
