@@ -551,6 +551,8 @@ def contact(request):
     return _about_page(request, "portal/contact.html", _("Contact"))
 
 
+@require_safe
+@public_cache
 def sitemap(request):
     """The sitemap index: each section's sitemap, page by page."""
     return sitemap_index_view(

@@ -506,6 +506,13 @@ class SchemeSession(models.Model):
     venue = models.CharField(_("default venue"), max_length=200, blank=True)
 
     history = HistoricalRecords()
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "session of the scheme"),
+        counted=ngettext_lazy(
+            "%(count)s session of the scheme", "%(count)s sessions of the scheme", "count"
+        ),
+        another=pgettext_lazy("admin inline", "Add another session of the scheme"),
+    )
 
     class Meta:
         ordering = ["programme", "number"]

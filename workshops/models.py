@@ -919,6 +919,13 @@ class CertificateTemplate(TimeStampedModel):
     )
 
     objects = CertificateTemplateQuerySet.as_manager()
+    admin_names = AdminNames(
+        accusative=pgettext_lazy("accusative", "certificate template"),
+        counted=ngettext_lazy(
+            "%(count)s certificate template", "%(count)s certificate templates", "count"
+        ),
+        another=pgettext_lazy("admin inline", "Add another certificate template"),
+    )
 
     history = HistoricalRecords()
 
