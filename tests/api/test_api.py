@@ -215,7 +215,8 @@ def test_invalid_filters_are_refused_with_their_errors(client, query):
 def catalogue_order(client, query: str) -> list[str]:
     """The slugs the catalogue page lists, in order (every idea on one page: 13 < 20)."""
     html = client.get(reverse("projects:list") + "?" + query).content.decode()
-    return re.findall(r'<h3 id="idea-\d+">(?:<svg.*?</svg>)?\s*<a href="/projekty/([^/]+)/"', html, re.S)
+    card_link = r'<h3 id="idea-\d+">(?:<svg.*?</svg>)?\s*<a href="/projekty/([^/]+)/"'
+    return re.findall(card_link, html, re.S)
 
 
 @pytest.mark.parametrize("ordering", ["title", "-title", "year", "-year", "county"])

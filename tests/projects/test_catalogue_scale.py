@@ -223,7 +223,8 @@ def test_cards_show_area_period_themes_and_goals_escaped(client):
         0
     ]
     assert (
-        f'<a href="/en/projects/{county_idea.slug}/" lang="pl">Ryby &amp; &lt;b&gt;raki&lt;/b&gt;</a>' in card
+        f'<a href="/en/projects/{county_idea.slug}/" lang="pl">'
+        "Ryby &amp; &lt;b&gt;raki&lt;/b&gt;</a>" in card
     )
     assert "<dt>Status</dt>" in card and "<dd>Selected for implementation</dd>" in card
     assert "<dd>białobrzeski county</dd>" in card.replace("Białobrzeski", "białobrzeski")
