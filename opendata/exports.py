@@ -19,22 +19,13 @@ from typing import Any
 
 from partnership.csvfiles import RFC4180
 from partnership.csvfiles import csv_bytes as shared_csv_bytes
+from partnership.downloads import neutralise_cell
 
 from .datasets import Dataset
 
-# A spreadsheet treats a cell starting with one of these as a formula ("CSV injection").
-# "=", "+", "-" and "@" start a formula; a tab or carriage return can hide one of them.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
 # ZIP dates start in 1980.
 ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
-
-
-def neutralise_cell(value: str) -> str:
-    """Prefix a single quote to text a spreadsheet would read as a formula."""
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def csv_cell(value: Any) -> str:

@@ -18,8 +18,8 @@ import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from opendata.exports import neutralise_cell
 from partnership.csvfiles import csv_bytes
+from partnership.downloads import neutralise_cell
 from programmes.facts import Figure, Precision
 
 from .services import Measures, Report

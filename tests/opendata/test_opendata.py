@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from opendata.datasets import DATASETS, EXPORT_TYPES
-from opendata.exports import csv_cell, neutralise_cell
+from opendata.exports import csv_cell
+from partnership.downloads import neutralise_cell
 from projects.models import ProjectIdea
 from tests.projects.test_catalogue import make_ideas
 from tests.records import LOSICE, PLOCK, PLOCK_2003, PLOCK_2017, PROGRAMME_2003, PROGRAMME_2017
