@@ -401,12 +401,12 @@ def test_reports_of_other_counties_stay_cached(
 # -- Two app servers sharing one Redis -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("shared_cache", ["redis"], indirect=True)
 def test_two_servers_sharing_redis(
     visitor, cycle, attendees, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """Two clients of one Redis, as two app servers have (the ``redis`` run only)."""
-    if not isinstance(caching.cache, RedisCache):
-        pytest.skip("needs the Redis cache (the test's other parameter)")
+    """Two clients of one Redis, as two app servers have (run on Redis only)."""
+    assert isinstance(caching.cache, RedisCache)
     prefix = caching.cache.key_prefix  # removed after the test by ``shared_cache``
     servers = {name: RedisCache(REDIS_URL, {"KEY_PREFIX": prefix}) for name in "AB"}
 

@@ -312,7 +312,21 @@ def test_a_session_dated_to_a_month_still_needs_its_last_day(edition_2026):
     assert unknown.date_start is None and unknown.date_end is None
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="stores a pre-fix row on SQLite")
+def store_without_the_window_check(session):
+    """Store ``session`` with no end date, as rows were stored before the window check
+    (``session_dated_window_closed``) existed; the test's transaction brings it back."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        else:
+            table = connection.ops.quote_name(Session._meta.db_table)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks on the table
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT session_dated_window_closed")
+        Session.objects.filter(pk=session.pk).update(date_end=None)
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
 def test_the_data_migration_fills_only_one_day_sessions():
     import importlib
 
@@ -321,10 +335,7 @@ def test_the_data_migration_fills_only_one_day_sessions():
     migration = importlib.import_module("workshops.migrations.0008_session_one_day_date_end")
     cycle = WorkshopCycle.objects.get(slug="wlosg-2017-plocki")
     day = Session.objects.create(cycle=cycle, ordinal=50, date_start=D(2017, 6, 1))
-    with connection.cursor() as cursor:  # as stored before the fix (the constraint is new)
-        cursor.execute("PRAGMA ignore_check_constraints = ON")
-        Session.objects.filter(pk=day.pk).update(date_end=None)
-        cursor.execute("PRAGMA ignore_check_constraints = OFF")
+    store_without_the_window_check(day)
     unknown = Session.objects.create(cycle=cycle, ordinal=51)
     migration.fill_one_day_end(apps, None)
     day.refresh_from_db()
