@@ -145,6 +145,14 @@ def cycle_create(
     cycle._history_user = user  # the audit trail names who created it
     cycle.full_clean()
     cycle.save()
+    _sessions_create(cycle, sessions, user=user)
+    # A new cycle shows on its county's and edition's pages and in every list of cycles.
+    public_data_changed(everything=True)
+    return cycle
+
+
+def _sessions_create(cycle: WorkshopCycle, sessions: list[PlannedSession], *, user) -> None:
+    """The new cycle's sessions, in their order, each one day (or undated)."""
     for planned in sorted(sessions, key=lambda s: s.number):
         session = Session(
             cycle=cycle,
@@ -157,6 +165,3 @@ def cycle_create(
         session._history_user = user
         session.full_clean()
         session.save()
-    # A new cycle shows on its county's and edition's pages and in every list of cycles.
-    public_data_changed(everything=True)
-    return cycle
