@@ -3,11 +3,12 @@
 The ``replica_pair`` fixture starts, once per test session, two PostgreSQL servers of
 its own from the binaries of the installed PostgreSQL (``/usr/lib/postgresql/<version>``):
 a primary made by ``initdb`` and its streaming replica made by ``pg_basebackup -R``, on
-free ports, in a temporary directory (as the ``postgres`` user when the tests run as
-root: these tools refuse to run as root). It needs no running server and changes none:
-the CI's server on 5432 takes no replication connections (its ``pg_hba.conf``) and holds
-every other database of the machine, which a base backup would copy. The portal's
-migrations and the Mazovian records go into the primary and stream to the replica.
+free ports, in a temporary directory (in ``/dev/shm`` when it has room), as the
+``postgres`` user when the tests run as root (these tools refuse to run as root). It
+needs no running server and changes none: the CI's server on 5432 takes no replication
+connections (its ``pg_hba.conf``) and holds every other database of the machine, which a
+base backup would copy. The portal's migrations and the Mazovian records go into the
+primary and stream to the replica; the migrations take most of the fixture's time.
 
 The test then points the portal's ``default`` and ``replica`` aliases at the pair, with
 the router and the middleware on as ``DATABASE_REPLICA_URL`` turns them on, and follows a
@@ -153,7 +154,9 @@ def on_replica(sql: str, *params):
 @pytest.fixture(scope="session")
 def replica_pair(django_db_blocker):
     """A primary and its streaming replica holding the migrated portal and its records."""
-    root = Path(tempfile.mkdtemp(prefix="portal-replica-"))
+    shm = Path("/dev/shm")  # in memory when there is room: quicker to fill and to remove
+    room = shm.is_dir() and shutil.disk_usage(shm).free > 2**30
+    root = Path(tempfile.mkdtemp(prefix="portal-replica-", dir=shm if room else None))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     pair = ReplicaPair(root)
