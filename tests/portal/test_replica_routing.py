@@ -84,20 +84,20 @@ class ReplicaPair:
         self.run("pg_ctl", "-D", str(self.root / name), "-o", options, "-l", log, "-w", "start")
 
     def up(self) -> None:
-        primary = str(self.root / "primary")
-        self.run("initdb", "-D", primary, "-U", "postgres", "-A", "trust", "--no-sync", "-E",
-                 "UTF8", "--locale=C.UTF-8")  # fmt: skip
+        primary, replica = str(self.root / "primary"), str(self.root / "replica")
+        server = ["-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres"]
+        self.run("initdb", "-D", primary, "-U", "postgres", "-A", "trust", "--no-sync",
+                 "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
         self.start("primary", self.primary_port)
-        self.run("createdb", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres",
-                 DATABASE)  # fmt: skip
-        self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U",
-                 "postgres", "-D", str(self.root / "replica"), "-R", "-X", "stream", "--no-sync", "--checkpoint=fast")  # fmt: skip
+        self.run("createdb", *server, DATABASE)
+        self.run("pg_basebackup", *server, "-D", replica, "-R", "-X", "stream",
+                 "--no-sync", "--checkpoint=fast")  # fmt: skip
         self.start("replica", self.replica_port)
 
     def down(self) -> None:
         for name in ("replica", "primary"):
             if (self.root / name / "postmaster.pid").exists():
-                self.run("pg_ctl", "-D", str(self.root / name), "-m", "immediate", "stop")
+                self.run("pg_ctl", "-D", str(self.root / name), "-m", "fast", "stop")
 
     def url(self, port: int) -> str:
         return f"postgres://postgres@127.0.0.1:{port}/{DATABASE}"
@@ -154,7 +154,8 @@ def on_replica(sql: str, *params):
 @pytest.fixture(scope="session")
 def replica_pair(django_db_blocker):
     """A primary and its streaming replica holding the migrated portal and its records."""
-    shm = Path("/dev/shm")  # in memory when there is room: quicker to fill and to remove
+    # In memory when there is room: quicker to fill and to remove (mkdtemp: our own).
+    shm = Path("/dev/shm")  # noqa: S108
     room = shm.is_dir() and shutil.disk_usage(shm).free > 2**30
     root = Path(tempfile.mkdtemp(prefix="portal-replica-", dir=shm if room else None))
     if os.geteuid() == 0:
