@@ -26,7 +26,8 @@ Where a query goes (docs/deployment.md, "A read replica"):
   replica that has not replayed that far yet is passed over for the primary. So no
   visitor rebuilds a page invalidated by a write from a replica that lacks the write (and
   caches the old content under the new version), and a replica that does not answer
-  sends readers to the primary instead of failing.
+  sends readers to the primary instead of failing (for ``REPLICA_RETRY_SECONDS``, before
+  it is tried again).
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PIN_COOKIE = "primary_until"
 PIN_SALT = "partnership.dbrouting.pin"
 MARK_KEY = "replica:primary-lsn"  # the primary's WAL position at the last public change
+# A replica that did not answer is not asked again for this long (each try may wait for
+# the connection timeout); until then requests read from the primary.
+REPLICA_RETRY_SECONDS = 30
+_replica_down_until = 0.0
 
 # This request's reads: None outside a request (the primary); "check" until the first
 # read decides; then "primary" or "replica" for the rest of the request.
@@ -111,11 +116,16 @@ def mark_primary_position() -> None:
 
 
 def _replica_caught_up() -> bool:
-    """Has the replica replayed the last public change? False when it does not answer."""
+    """Has the replica replayed the last public change? False when it does not answer,
+    and then for ``REPLICA_RETRY_SECONDS`` without asking it again."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
     try:
         replayed = _wal_position(REPLICA, "pg_last_wal_replay_lsn")
     except DatabaseError:
         # Django closes the failed connection at the end of the request.
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
         logger.warning("The read replica does not answer; reading from the primary")
         return False
     if replayed is None:  # not a standby (the tests' mirror): nothing to wait for

@@ -99,8 +99,14 @@ def replay(monkeypatch):
             raise value
         return value
 
-    monkeypatch.setattr(dbrouting, "_wal_position", position)
+    def counted(alias, function):
+        positions["asked"] += 1
+        return position(alias, function)
+
+    positions["asked"] = 0
+    monkeypatch.setattr(dbrouting, "_wal_position", counted)
     monkeypatch.setattr(dbrouting, "replica_configured", lambda: True)
+    monkeypatch.setattr(dbrouting, "_replica_down_until", 0.0)
     return positions
 
 
@@ -142,10 +148,20 @@ def test_a_request_reads_the_replica_once_it_has_replayed_the_last_change(reques
     assert router.db_for_read(WorkshopCycle) == REPLICA
 
 
-def test_a_replica_that_does_not_answer_is_passed_over(request_reads, replay):
+def test_a_replica_that_does_not_answer_is_passed_over(request_reads, replay, monkeypatch):
     replay["pg_last_wal_replay_lsn"] = DatabaseError("connection refused")
     request_reads("check")
     assert router.db_for_read(WorkshopCycle) == PRIMARY
+    assert replay["asked"] == 1
+    replay["pg_last_wal_replay_lsn"] = 100
+    request_reads("check")  # the next request does not wait for it again...
+    assert router.db_for_read(WorkshopCycle) == PRIMARY
+    assert replay["asked"] == 1
+    assert dbrouting._replica_down_until > time.monotonic() + dbrouting.REPLICA_RETRY_SECONDS - 5
+    monkeypatch.setattr(dbrouting, "_replica_down_until", time.monotonic() - 1)
+    request_reads("check")  # ...until the retry time is over
+    assert router.db_for_read(WorkshopCycle) == REPLICA
+    assert replay["asked"] == 2
 
 
 def test_the_mark_only_moves_forward(replay):
