@@ -39,7 +39,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnership import dbrouting
-from tests.conftest import county_staff_user
+from tests.conftest import county_staff_user, verified_login
+from tests.factories import CoordinatorFactory
 from tests.htmlforms import admin_change_form
 from tests.records import LOSICE_2017, PLOCK_2017
 from workshops.models import WorkshopCycle
@@ -187,14 +188,30 @@ def on_the_pair(replica_pair, django_db_blocker, settings):
 
 
 def page(client, slug) -> tuple[str, int, int]:
-    """The cycle page's text and the queries it cost on the primary and the replica."""
+    """A cycle's page: its text and the queries it cost on the primary and the replica."""
+    address = reverse("workshops:cycle_detail", args=[slug])
     with (
         CaptureQueriesContext(connections[dbrouting.PRIMARY]) as primary,
         CaptureQueriesContext(connections[dbrouting.REPLICA]) as replica,
     ):
-        response = client.get(reverse("workshops:cycle_detail", args=[slug]))
+        response = client.get(address)
     assert response.status_code == 200
     return response.content.decode(), len(primary), len(replica)
+
+
+def test_a_coordinators_report_reads_the_replica(on_the_pair):
+    coordinator = verified_login(Client(), CoordinatorFactory())
+    replica_caught_up()
+    with (
+        CaptureQueriesContext(connections[dbrouting.PRIMARY]) as primary,
+        CaptureQueriesContext(connections[dbrouting.REPLICA]) as replica,
+    ):
+        assert coordinator.get(reverse("reports:overview")).status_code == 200
+    assert len(replica) > 3  # the report's figures
+    # The primary: the session, the user, their second factor and role, no record.
+    tables = {"programmes_", "workshops_", "projects_"}
+    assert [q["sql"] for q in primary if any(t in q["sql"] for t in tables)] == []
+    assert any("django_session" in q["sql"] for q in primary)
 
 
 def test_visitors_read_the_replica_and_a_clerk_reads_their_own_write(on_the_pair):
