@@ -69,7 +69,9 @@ class ReplicaPair:
         self.root = root
         self.bin = _bin_dir()
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        self.primary_port, self.replica_port = _free_port(), _free_port()
+        self.primary_port = self.replica_port = _free_port()
+        while self.replica_port == self.primary_port:
+            self.replica_port = _free_port()
 
     def run(self, tool: str, *args: str) -> None:
         command = [*self.as_postgres, str(self.bin / tool), *args]
