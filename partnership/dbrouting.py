@@ -111,6 +111,9 @@ def mark_primary_position() -> None:
     except DatabaseError:
         logger.exception("The primary's WAL position could not be read")
         return
+    # Read, compare, set: not atomic. Two writes committing at the same moment may leave
+    # the older position, and a page built within the few milliseconds until the replica
+    # has the newer write may then miss it (until that page's next change).
     if position is not None and position > (cache.get(MARK_KEY) or 0):
         cache.set(MARK_KEY, position, timeout=None)
 
