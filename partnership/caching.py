@@ -77,6 +77,11 @@ between an early bump and the commit would show the old data under the new versi
 a page reads its versions *before* reading the database, so a write committed while it is
 built leaves it under a version that the write then replaces.
 
+With a read replica (``partnership.dbrouting``), the primary's WAL position is noted just
+before the versions are replaced, and a request reads from the replica only once it has
+replayed that far: a page rebuilt after a write's versions were replaced is never built
+from a replica that lacks the write.
+
 Model signals are not used (bulk inserts, updates and deletes never send them): each
 write path calls ``public_data_changed()`` itself, and a call without a scope is refused,
 so that each says what it changed.
@@ -95,6 +100,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+
+from partnership import dbrouting
 
 VERSION_KEY = "public-data-version"  # the ``everything`` scope
 SCOPE_PREFIX = "public-scope:"
@@ -242,11 +249,13 @@ def changed_scopes(
 
 def bump_data_version() -> None:
     """Replace the ``everything`` version: every page and report is invalidated."""
+    dbrouting.mark_primary_position()
     cache.set(VERSION_KEY, _token(), timeout=None)
 
 
 def bump_scopes(scopes: Iterable[str]) -> None:
     """Replace the versions of ``scopes`` and of ``any``; mark the aggregates changed."""
+    dbrouting.mark_primary_position()
     scopes = [*scopes, ANY]
     values = {SCOPE_PREFIX + s: _token() for s in scopes if s not in AGGREGATES}
     values |= {AGGREGATE_CHANGED_KEY + s: 1 for s in scopes if s in AGGREGATES}

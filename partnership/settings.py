@@ -155,6 +155,37 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         part for part in (_db_options.get("options", ""), _session_options) if part
     )
 
+# A read replica (partnership/dbrouting.py; docs/deployment.md, "A read replica"):
+# DATABASE_REPLICA_URL names a PostgreSQL streaming replica of DATABASE_URL. Public pages
+# and reports then read from it; writes, staff screens and a staff member's requests for
+# DATABASE_REPLICA_PIN_SECONDS after each of their saves read from the primary. Unset:
+# one database, no router, no middleware.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name a PostgreSQL server.")
+    _replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+    # A replica that does not answer is passed over for the primary (dbrouting), quickly.
+    _replica_options.setdefault("connect_timeout", 3)
+    _replica_options["options"] = " ".join(
+        part for part in (_replica_options.get("options", ""), _session_options) if part
+    )
+    # The test suite uses the primary's test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["partnership.dbrouting.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "partnership.dbrouting.ReadRoutingMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory for one process by default; Redis when REDIS_URL is set, so that
