@@ -1,8 +1,11 @@
 """The programme-wide report page and its CSV/XLSX downloads (staff only).
 
-Who sees what is decided by ``accounts.scoping``: superusers, administrators and
-voivodeship coordinators see every county, county staff their own counties, anyone
-else nothing (anonymous users are sent to the admin login, other users get a 403).
+Who sees what is decided by ``accounts.scoping`` (``counties_for_user``): superusers and
+administrators see every county and the records without one, voivodeship coordinators
+their voivodeships' counties, county staff their own counties, anyone else nothing
+(anonymous users are sent to the admin login, other users get a 403). A county the user
+may not see is a form error, and the figures, charts and exports cover only the counties
+passed to ``reports.services``.
 """
 
 from __future__ import annotations
@@ -221,6 +224,7 @@ def _render_body(request, form: ReportFilterForm, report: Report | None) -> str:
         "form": form,
         "report": report,
         "sees_all": sees_all_counties(request.user),
+        "no_counties": not form.fields["county"].queryset.exists(),
         "export_links": _export_links(request),
     }
     if report is not None:
