@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Case,
@@ -771,7 +772,10 @@ def _register_rows(filters: ReportFilters, counties: Scope, *, by_band: bool) ->
     params: list = []
     parts = []
     for queryset in tables:
-        part_sql, part_params = queryset.query.sql_with_params()
+        try:
+            part_sql, part_params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # no county in scope (a user who may see none): no rows
+            return []
         parts.append(part_sql)
         params.extend(part_params)
     source = (
