@@ -129,9 +129,7 @@ def test_reset_tokens_stay_out_of_the_logs():
 
 
 def coordinator(name, email, active=True, voivodeships=(MAZOWIECKIE,)):
-    return make_user(
-        name, COORDINATOR, voivodeships=voivodeships, email=email, is_active=active
-    )
+    return make_user(name, COORDINATOR, voivodeships=voivodeships, email=email, is_active=active)
 
 
 @pytest.fixture
@@ -199,9 +197,7 @@ def test_the_recipients_are_active_coordinators_with_an_address(coordinators):
     assert list(names) == ["koordynatorka", "koordynator"]
 
 
-def test_only_the_coordinators_of_the_county_s_voivodeship_are_told(
-    coordinators, national_units
-):
+def test_only_the_coordinators_of_the_county_s_voivodeship_are_told(coordinators, national_units):
     from accounts.scoping import coordinators_to_notify
 
     both = coordinator("oba", "oba@example.org", voivodeships=(MAZOWIECKIE, LODZKIE))

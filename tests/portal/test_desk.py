@@ -181,7 +181,9 @@ def test_coordinators_see_the_counties_they_oversee(client):
     response = client.get(DESK)
     assert response.status_code == 200 and "cycles" not in response.context
     counties = {c.code: c for c in response.context["counties"]}
-    assert set(counties) == set(County.objects.in_voivodeship(MAZOWIECKIE).values_list("code", flat=True))
+    assert set(counties) == set(
+        County.objects.in_voivodeship(MAZOWIECKIE).values_list("code", flat=True)
+    )
     plock = counties["1419"]
     assert plock.cycles_in_progress >= 1 and plock.overdue_sessions >= 1
     assert plock.certificates_this_year == 1

@@ -9,7 +9,7 @@ with, even after the template changes.
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,9 +19,10 @@ from django.utils import formats, translation
 from PIL import Image
 from pypdf import PdfReader
 
-from accounts.roles import COORDINATOR, GROUP_NAMES
+from accounts.roles import COORDINATOR
 from programmes.models import County, Programme
 from tests.conftest import county_staff_user, staff_login
+from tests.factories import make_user
 from workshops.certificate_images import certificate_image_clean
 from workshops.certificates import certificates_for_pdf, certificates_issue, certificates_pdf
 from workshops.models import Attendance, Attendee, Certificate, CertificateTemplate, WorkshopCycle
@@ -76,8 +77,7 @@ def template_for(*, county=None, programme=None, logo=None, signature=None):
 
 
 def coordinator():
-    user = User.objects.create_user("koordynator", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    user = make_user("koordynator", COORDINATOR)  # Mazowieckie's
     return user
 
 
