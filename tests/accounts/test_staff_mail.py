@@ -13,10 +13,10 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from partnership.mailconfig import CONSOLE, DUMMY, SMTP, email_config
-from tests.conftest import county_staff_user, staff_login
-from tests.htmlforms import admin_change_form
 from programmes.models import County
+from tests.conftest import county_staff_user, staff_login
 from tests.factories import make_user
+from tests.htmlforms import admin_change_form
 from tests.records import LODZKIE, MAZOWIECKIE, PLOCK_2017
 from workshops.models import WorkshopCycle
 

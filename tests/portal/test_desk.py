@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import StaffProfile
-from accounts.scoping import county_of
 from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
+from accounts.scoping import county_of
 from programmes.models import County, Programme, Voivodeship
 from projects.models import ProjectIdea
 from tests.conftest import county_staff_user, staff_login
