@@ -145,3 +145,20 @@ def test_county_staff_without_a_county_get_the_page_too(client):
     response = client.get(address)
     assert response.status_code == 200
     assert "No county is assigned to your account yet" in response.content.decode()
+
+
+def test_a_report_of_many_counties_has_a_short_key_that_follows_writes(
+    national_units, django_capture_on_commit_callbacks
+):
+    from partnership.caching import public_data_changed
+    from reports.services import MANY_COUNTIES, ReportFilters, cache_key
+
+    every = tuple(County.objects.values_list("pk", flat=True))  # a coordinator of all 16
+    lodzkie = tuple(County.objects.in_voivodeship(LODZKIE).values_list("pk", flat=True))
+    assert len(every) > MANY_COUNTIES > len(lodzkie)
+    before = {c: cache_key(filters=ReportFilters(), counties=c) for c in (every, lodzkie)}
+    assert all(len(key) < 250 for key in before.values())  # memcached's limit
+    with django_capture_on_commit_callbacks(execute=True):
+        public_data_changed(county=County.objects.get(code=PLOCK))
+    assert cache_key(filters=ReportFilters(), counties=every) != before[every]
+    assert cache_key(filters=ReportFilters(), counties=lodzkie) == before[lodzkie]
