@@ -198,3 +198,11 @@ def test_the_migration_gives_existing_coordinators_mazowieckie():
     assert {PLOCK, LOSICE} <= county_codes(WorkshopCycle.objects.for_user(fresh), "county")
     migration.coordinators_forget_mazowieckie(apps, None)
     assert not StaffProfile.objects.get(user=before).voivodeships.exists()
+
+
+def test_the_benchmark_s_coordinator_reports_on_every_county(national_units):
+    from benchmarks.web_benchmark import COORDINATOR_USERNAME, coordinator_cookie
+
+    assert coordinator_cookie()
+    user = User.objects.get(username=COORDINATOR_USERNAME)
+    assert counties_for_user(user).count() == County.objects.count() == 380
