@@ -16,7 +16,7 @@ User = get_user_model()
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     can_delete = False
-    filter_horizontal = ["counties"]
+    filter_horizontal = ["counties", "voivodeships"]
     extra = 0
     max_num = 1
 
@@ -28,7 +28,13 @@ admin.site.unregister(User)
 class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "roles"]
-    list_filter = ["is_active", "is_superuser", "groups", "staff_profile__counties"]
+    list_filter = [
+        "is_active",
+        "is_superuser",
+        "groups",
+        "staff_profile__voivodeships",
+        "staff_profile__counties",
+    ]
 
     actions = ["second_factor_reset"]
 

@@ -22,7 +22,7 @@ from .scoping import (
     county_path,
     may_use_county,
     scope_queryset,
-    sees_all_counties,
+    sees_records_without_county,
 )
 
 
@@ -32,7 +32,7 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     without a county ("(None)") are offered only to those who may see them."""
 
     def __init__(self, field, request, params, model, model_admin, field_path):
-        self.sees_all = sees_all_counties(request.user)
+        self.sees_all = sees_records_without_county(request.user)
         super().__init__(field, request, params, model, model_admin, field_path)
 
     @property

@@ -1,4 +1,4 @@
-"""Who works for which county. Roles are Django groups (see ``roles.py``)."""
+"""Who works for which county or voivodeship. Roles are Django groups (see ``roles.py``)."""
 
 from django.conf import settings
 from django.db import models
@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from partnership.admin_names import AdminNames
-from programmes.models import County
+from programmes.models import County, Voivodeship
 
 
 class StaffProfile(models.Model):
-    """The counties a county labour-office employee works for."""
+    """The counties a county labour-office employee works for, or the voivodeships a
+    coordinator (the voivodeship labour office running its edition) oversees. Which rows
+    either may see is decided in ``scoping.py``."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -24,6 +26,16 @@ class StaffProfile(models.Model):
         related_name="staff_profiles",
         verbose_name=_("counties"),
         help_text=_("County staff see and edit only these counties' records."),
+    )
+    voivodeships = models.ManyToManyField(
+        Voivodeship,
+        blank=True,
+        related_name="staff_profiles",
+        verbose_name=_("voivodeships"),
+        help_text=_(
+            "Coordinators see, report on and export only the records of these voivodeships' "
+            "counties; a coordinator without a voivodeship sees none."
+        ),
     )
 
     admin_names = AdminNames(

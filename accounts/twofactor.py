@@ -33,7 +33,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .scoping import sees_all_counties
+from .scoping import is_administrator, is_coordinator
 
 #: Set at login when the user has a confirmed device: they give a code whatever their role.
 ENROLLED_SESSION_KEY = "otp-enrolled"
@@ -49,7 +49,7 @@ def second_factor_required(user) -> bool:
     """Must this user give a second factor, by their role and the settings?"""
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if user.is_superuser or sees_all_counties(user):
+    if is_administrator(user) or is_coordinator(user):
         return True
     return bool(settings.STAFF_2FA_REQUIRED and user.is_staff)
 

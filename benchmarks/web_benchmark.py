@@ -391,7 +391,8 @@ def volumes() -> dict:
 
 
 def coordinator_cookie() -> str:
-    """A logged-in session of a voivodeship coordinator, as the report needs."""
+    """A logged-in session of a voivodeship coordinator, as the report needs. They oversee
+    every voivodeship, so the report they get still covers all the counties."""
     from importlib import import_module
 
     from django.conf import settings
@@ -403,13 +404,17 @@ def coordinator_cookie() -> str:
     )
     from django.contrib.auth.models import Group
 
+    from accounts.models import StaffProfile
     from accounts.roles import COORDINATOR, GROUP_NAMES
+    from programmes.models import Voivodeship
 
     user, _created = get_user_model().objects.get_or_create(username=COORDINATOR_USERNAME)
     user.is_staff, user.is_active = True, True
     user.set_unusable_password()
     user.save()
     user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    profile, _created = StaffProfile.objects.get_or_create(user=user)
+    profile.voivodeships.set(Voivodeship.objects.all())
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

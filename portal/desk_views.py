@@ -1,7 +1,8 @@
 """The staff start page (``/admin/desk/``): where a login lands.
 
 County staff see their counties' cycles with what is left to do and links to each
-cycle's screens; coordinators and administrators see the counties they oversee. The
+cycle's screens; coordinators (their voivodeships' counties) and administrators (every
+county) see the counties they oversee, or are told that none is assigned to them yet. The
 admin stays for reference data and rare edits. Reads: ``portal.desk``.
 """
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.scoping import is_county_staff, may_see_reports, sees_all_counties
+from accounts.scoping import is_coordinator, is_county_staff, may_see_reports, sees_all_counties
 from workshops.cycle_views import CREATE_PERMISSIONS
 
 from . import desk
@@ -33,7 +34,7 @@ def home(request):
         "may_see_reports": may_see_reports(user),
         "stale_months": desk.stale_idea_months(),
     }
-    if sees_all_counties(user):
+    if sees_all_counties(user) or is_coordinator(user):
         context["counties"] = _with_last_activity(desk.coordinator_counties(user, today=today))
     elif is_county_staff(user):
         context["cycles"] = list(desk.county_cycles(user, today=today))

@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Case,
@@ -771,7 +772,10 @@ def _register_rows(filters: ReportFilters, counties: Scope, *, by_band: bool) ->
     params: list = []
     parts = []
     for queryset in tables:
-        part_sql, part_params = queryset.query.sql_with_params()
+        try:
+            part_sql, part_params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # no county in scope (a user who may see none): no rows
+            return []
         parts.append(part_sql)
         params.extend(part_params)
     source = (
@@ -863,14 +867,23 @@ def _notes(filters: ReportFilters, counties: Scope) -> Notes:
 # --------------------------------------------------------------------------------------
 
 
+#: Past this many counties a report's key depends on the ``any`` version (see ``cache_key``).
+MANY_COUNTIES = 100
+
+
 def cache_key(*, filters: ReportFilters, counties: Scope) -> str:
     """Keyed by the versions of the counties the report covers (``partnership.caching``):
     a write in another county leaves it cached; the report of every county depends on
     every write."""
     scope = "all" if counties is None else ",".join(str(pk) for pk in sorted(set(counties)))
-    digest = hashlib.sha256(f"{scope}|{filters.key()}".encode()).hexdigest()
-    scopes = [ANY] if counties is None else [f"county-id:{pk}" for pk in set(counties)]
-    return f"report:{scoped_version(scopes)}:{get_language()}:{digest}"
+    # A coordinator's report covers a voivodeship's counties, or all of them: past
+    # ``MANY_COUNTIES`` it depends on ``any`` (replaced by every write) instead of reading
+    # hundreds of versions; the versions go into the digest, so the key stays short.
+    many = counties is None or len(set(counties)) > MANY_COUNTIES
+    scopes = [ANY] if many else [f"county-id:{pk}" for pk in set(counties)]
+    versions = scoped_version(scopes)
+    digest = hashlib.sha256(f"{versions}|{scope}|{filters.key()}".encode()).hexdigest()
+    return f"report:{get_language()}:{digest}"
 
 
 def cached_report(*, filters: ReportFilters, counties: Scope) -> Report:

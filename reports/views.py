@@ -1,8 +1,11 @@
 """The programme-wide report page and its CSV/XLSX downloads (staff only).
 
-Who sees what is decided by ``accounts.scoping``: superusers, administrators and
-voivodeship coordinators see every county, county staff their own counties, anyone
-else nothing (anonymous users are sent to the admin login, other users get a 403).
+Who sees what is decided by ``accounts.scoping`` (``counties_for_user``): superusers and
+administrators see every county and the records without one, voivodeship coordinators
+their voivodeships' counties, county staff their own counties, anyone else nothing
+(anonymous users are sent to the admin login, other users get a 403). A county the user
+may not see is a form error, and the figures, charts and exports cover only the counties
+passed to ``reports.services``.
 """
 
 from __future__ import annotations
@@ -60,25 +63,32 @@ def staff_report_view(view):
     return wrapped
 
 
+def _viewer_counties(request) -> tuple[int, ...] | None:
+    """The ids of the counties the user may see (``accounts.scoping``), or None for every
+    county and the records without one; read once a request."""
+    if not hasattr(request, "_report_counties"):
+        user = request.user
+        request._report_counties = (
+            None
+            if sees_all_counties(user)
+            else tuple(sorted(counties_for_user(user).values_list("pk", flat=True)))
+        )
+    return request._report_counties
+
+
 def _scope_for(request) -> tuple[ReportFilterForm, ReportFilters | None, tuple[int, ...] | None]:
     """The filter form bound to the query string and, when it is valid, the filters and
     the counties to report on (None: every county, and records without one)."""
-    user = request.user
-    form = ReportFilterForm(request.GET or None, counties=counties_for_user(user))
+    choices = counties_for_user(request.user)
+    form = ReportFilterForm(request.GET or None, counties=choices)
     if request.GET and not form.is_valid():
         return form, None, None
     if request.GET:
         filters, selected = form.filters(), form.selected_county_ids()
     else:
-        form = ReportFilterForm(counties=counties_for_user(user))
+        form = ReportFilterForm(counties=choices)
         filters, selected = ReportFilters(), ()
-    if selected:
-        counties: tuple[int, ...] | None = selected
-    elif sees_all_counties(user):
-        counties = None  # every county, and records without one
-    else:
-        counties = tuple(sorted(counties_for_user(user).values_list("pk", flat=True)))
-    return form, filters, counties
+    return form, filters, selected or _viewer_counties(request)
 
 
 def _report_for(request) -> tuple[ReportFilterForm, Report | None]:
@@ -209,11 +219,10 @@ def _export_links(request) -> dict:
     return links
 
 
-def _viewer_scope(user) -> str:
+def _viewer_scope(request) -> str:
     """Whose county choices the filter form offers: part of the rendered body's key."""
-    if sees_all_counties(user):
-        return "all"
-    return ",".join(str(pk) for pk in sorted(counties_for_user(user).values_list("pk", flat=True)))
+    counties = _viewer_counties(request)
+    return "all" if counties is None else ",".join(str(pk) for pk in counties)
 
 
 def _render_body(request, form: ReportFilterForm, report: Report | None) -> str:
@@ -221,6 +230,7 @@ def _render_body(request, form: ReportFilterForm, report: Report | None) -> str:
         "form": form,
         "report": report,
         "sees_all": sees_all_counties(request.user),
+        "no_counties": _viewer_counties(request) == (),
         "export_links": _export_links(request),
     }
     if report is not None:
@@ -244,7 +254,7 @@ def _report_body(request) -> tuple[str, bool]:
     if filters is None:
         return _render_body(request, form, None), False
     query = request.GET.urlencode()
-    digest = hashlib.sha256(f"{query}|{_viewer_scope(request.user)}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{query}|{_viewer_scope(request)}".encode()).hexdigest()
     key = f"{cache_key(filters=filters, counties=counties)}:body:{digest}"
     body = cache.get(key)
     if body is None:

@@ -113,6 +113,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loadrecords", verbosity=0)
 
 
+@pytest.fixture
+def national_units(db):
+    """The 16 voivodeships and 380 counties of the TERC register (``programmes/data``)
+    beside the Mazovian records: for coordinators of another voivodeship."""
+    from django.conf import settings
+
+    from portal.synthetic import reference_units_ensure, terc_read
+
+    path = settings.BASE_DIR / "programmes" / "data" / "terc2025_wojewodztwa_powiaty.csv"
+    reference_units_ensure(register=terc_read(path=path))
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache (test data rolls back without signals)."""

@@ -6,6 +6,7 @@ are in ``tests/records.py``), so a factory defaults to them: a new cycle belongs
 edition in Płock county, a new attendee to a new cycle. Give only what a test is about::
 
     clerk = CountyStaffFactory(username="anna", counties=[LOSICE])
+    lodz = CoordinatorFactory(voivodeships=[LODZKIE])  # Mazowieckie unless told
     cycle = CycleFactory(county_code=LOSICE, certificate_min_sessions=2)
     session = SessionFactory(cycle=cycle, ordinal=1)
     AttendanceFactory(attendee=AttendeeFactory(cycle=cycle), session=session)
@@ -22,8 +23,8 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import StaffProfile
 from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
-from programmes.models import County, Programme
-from tests.records import PLOCK, PROGRAMME_2017
+from programmes.models import County, Programme, Voivodeship
+from tests.records import MAZOWIECKIE, PLOCK, PROGRAMME_2017
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
 
@@ -44,23 +45,26 @@ class UserFactory(DjangoModelFactory):
 
 class StaffFactory(UserFactory):
     """A staff member: ``role`` is one of ``accounts.roles`` (or None for none), ``counties``
-    the TERYT codes of the counties they work for (their ``StaffProfile``)."""
+    the TERYT codes of the counties they work for and ``voivodeships`` those of the
+    voivodeships they coordinate (their ``StaffProfile``)."""
 
     is_staff = True
     role = None
     counties = ()
+    voivodeships = ()
 
     @classmethod
-    def _create(cls, model_class, *args, role=None, counties=(), **kwargs):
+    def _create(cls, model_class, *args, role=None, counties=(), voivodeships=(), **kwargs):
         user = super()._create(model_class, *args, **kwargs)
         if role:
             user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
         profile = StaffProfile.objects.create(user=user)
         profile.counties.set(County.objects.filter(code__in=counties))
+        profile.voivodeships.set(Voivodeship.objects.filter(code__in=voivodeships))
         return user
 
     @classmethod
-    def _build(cls, model_class, *args, role=None, counties=(), **kwargs):
+    def _build(cls, model_class, *args, role=None, counties=(), voivodeships=(), **kwargs):
         return super()._build(model_class, *args, **kwargs)
 
 
@@ -74,10 +78,12 @@ class CountyStaffFactory(StaffFactory):
 
 
 class CoordinatorFactory(StaffFactory):
-    """The voivodeship's coordinator: reads every county; needs the second factor."""
+    """A voivodeship's coordinator: reads the counties of their voivodeships (Mazowieckie,
+    the records' voivodeship, unless told); needs the second factor."""
 
     username = factory.Sequence(lambda n: f"koordynator{n}")
     role = COORDINATOR
+    voivodeships = (MAZOWIECKIE,)
 
 
 class AdministratorFactory(StaffFactory):
@@ -87,11 +93,16 @@ class AdministratorFactory(StaffFactory):
     role = ADMINISTRATOR
 
 
-def make_user(username, role=None, counties=(), **extra):
-    """A staff member with ``role`` (or none) working for ``counties`` (TERYT codes), loaded
-    afresh as the next request would load them. ``extra``: other ``User`` fields
+def make_user(username, role=None, counties=(), voivodeships=None, **extra):
+    """A staff member with ``role`` (or none) working for ``counties`` and coordinating
+    ``voivodeships`` (TERYT codes; a coordinator's default is Mazowieckie, the records'),
+    loaded afresh as the next request would load them. ``extra``: other ``User`` fields
     (``password``, ``is_active``, ``is_staff``, ``is_superuser``, ...)."""
-    user = StaffFactory(username=username, role=role, counties=counties, **extra)
+    if voivodeships is None:
+        voivodeships = (MAZOWIECKIE,) if role == COORDINATOR else ()
+    user = StaffFactory(
+        username=username, role=role, counties=counties, voivodeships=voivodeships, **extra
+    )
     return User.objects.get(pk=user.pk)
 
 

@@ -13,6 +13,10 @@ LOSICE_2003 = "wlog-2003-2010-losicki"
 PLOCK_2017 = "wlosg-2017-plocki"
 LOSICE_2017 = "wlosg-2017-losicki"
 
+# Voivodeships (programmes.Voivodeship.code, the TERYT code).
+MAZOWIECKIE = "14"  # the records' voivodeship: its coordinator sees them
+LODZKIE = "10"  # another voivodeship ("another voivodeship's coordinator")
+
 # Counties (programmes.County.code, the TERYT code).
 PLOCK = "1419"  # powiat płocki: both editions' cycles, the default staff member's county
 LOSICE = "1410"  # powiat łosicki: the other county with cycles ("another county's staff")

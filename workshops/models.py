@@ -20,8 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import ADMINISTRATOR, COORDINATOR, GROUP_NAMES
-from accounts.scoping import CountyScopedQuerySet, is_county_staff
+from accounts.scoping import (
+    CountyScopedQuerySet,
+    is_administrator,
+    is_coordinator,
+    is_county_staff,
+    sees_records_without_county,
+)
 from partnership.admin_names import AdminNames
 from partnership.collation import polish
 from programmes.facts import DatePrecision, Figure, Precision, figure_aggregates
@@ -829,14 +834,11 @@ class CertificateDelivery(models.Model):
 
 def certificate_template_scope(user) -> str | None:
     """Which certificate templates ``user`` may change: ``"all"`` (administrators and
-    superusers), ``"editions"`` (coordinators), ``"counties"`` (county staff: their own
-    counties'), or None."""
-    if not (user and user.is_authenticated and user.is_active):
-        return None
-    groups = set(user.groups.values_list("name", flat=True))
-    if user.is_superuser or GROUP_NAMES[ADMINISTRATOR] in groups:
+    superusers), ``"editions"`` (coordinators who oversee a voivodeship), ``"counties"``
+    (county staff: their own counties'), or None."""
+    if is_administrator(user):
         return "all"
-    if GROUP_NAMES[COORDINATOR] in groups:
+    if is_coordinator(user) and sees_records_without_county(user):
         return "editions"
     if is_county_staff(user):
         return "counties"

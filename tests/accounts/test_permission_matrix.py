@@ -1,6 +1,8 @@
 """Every staff URL × every kind of user × read and write.
 
-The subject records belong to powiat płocki (1419). For each cell the test asserts the
+The subject records belong to powiat płocki (1419), in Mazowieckie. The kinds of user: its
+county staff, another county's, Mazowieckie's coordinator, another voivodeship's
+coordinator (Łódzkie), a deactivated clerk and nobody. For each cell the test asserts the
 HTTP status and, for writes, that the database changed exactly when it was allowed to.
 """
 
@@ -20,7 +22,7 @@ from programmes.models import AgreementParty, AgreementSignatory, County, Partne
 from projects.models import ProjectIdea, StatusChange
 from tests.conftest import staff_login
 from tests.factories import make_user
-from tests.records import LOSICE, LOSICE_2017, PLOCK, PLOCK_2017
+from tests.records import LODZKIE, LOSICE, LOSICE_2017, MAZOWIECKIE, PLOCK, PLOCK_2017
 from workshops.import_previews import IMPORT_PREVIEW_RETENTION
 from workshops.models import (
     Attendance,
@@ -35,7 +37,14 @@ from workshops.models import (
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "own_staff", "other_staff", "coordinator", "deactivated"]
+ROLES = [
+    "anonymous",
+    "own_staff",
+    "other_staff",
+    "coordinator",
+    "other_coordinator",
+    "deactivated",
+]
 
 
 @pytest.fixture
@@ -80,7 +89,8 @@ def login(client):
     users = {
         "own_staff": lambda: make_user("plock", COUNTY_STAFF, [PLOCK]),
         "other_staff": lambda: make_user("losice", COUNTY_STAFF, [LOSICE]),
-        "coordinator": lambda: make_user("koordynator", COORDINATOR),
+        "coordinator": lambda: make_user("koordynator", COORDINATOR, voivodeships=[MAZOWIECKIE]),
+        "other_coordinator": lambda: make_user("lodz", COORDINATOR, voivodeships=[LODZKIE]),
         "deactivated": lambda: make_user("byly", COUNTY_STAFF, [PLOCK], is_active=False),
     }
 
@@ -143,9 +153,19 @@ READS: dict[str, Callable[[dict], str]] = {
     "certificates bulk pdf": lambda w: reverse(
         "admin:workshops_workshopcycle_certificates_pdf", args=[w["cycle"].pk]
     ),
+    "report for the county": lambda w: (
+        reverse("reports:overview") + f"?county={w['cycle'].county_id}"
+    ),
+    "report export for the county": lambda w: (
+        reverse("reports:export", kwargs={"table": "counties", "fmt": "csv"})
+        + f"?county={w['cycle'].county_id}"
+    ),
 }
+# The report of a county the user may not see is a form error (400), not a 404.
+REPORTS = {"report for the county", "report export for the county"}
 
-# Coordinators read everything; the erase confirmation needs the change permission.
+# Mazowieckie's coordinator reads its counties' records; the erase confirmation needs the
+# change permission.
 COORDINATOR_READ = {name: 200 for name in READS} | {
     "attendee erase (confirm page)": 403,
     "import screen": 403,
@@ -155,8 +175,11 @@ READ_EXPECTED = {
     "anonymous": dict.fromkeys(READS, 302),
     "deactivated": dict.fromkeys(READS, 302),
     "own_staff": dict.fromkeys(READS, 200),
-    "other_staff": dict.fromkeys(READS, 404),
+    "other_staff": dict.fromkeys(READS, 404) | dict.fromkeys(REPORTS, 400),
     "coordinator": COORDINATOR_READ,
+    # Another voivodeship's coordinator: Mazowieckie's records are not found for them, even
+    # where a permission no coordinator holds would refuse them anyway.
+    "other_coordinator": dict.fromkeys(READS, 404) | dict.fromkeys(REPORTS, 400),
 }
 
 
@@ -169,8 +192,9 @@ def test_read(world, login, role, name):
         assert reverse("admin:login") in response["Location"]
 
 
-def test_changelists_show_only_own_county_rows(world, login):
-    client = login("other_staff")
+@pytest.mark.parametrize("role", ["other_staff", "other_coordinator"])
+def test_changelists_show_only_own_county_rows(world, login, role):
+    client = login(role)
     for model in (WorkshopCycle, Attendee, Attendance, Certificate, ProjectIdea, Session):
         response = client.get(
             reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
@@ -305,6 +329,7 @@ WRITE_EXPECTED = {
     "own_staff": (302, True),
     "other_staff": (404, False),
     "coordinator": (403, False),
+    "other_coordinator": (404, False),
 }
 # Adding is not tied to an existing record: another county's staff get the form back
 # with an error (the Płock cycle is not among their choices) instead of a 404.
@@ -319,6 +344,8 @@ def test_write(world, login, role, name):
     expected = WRITE_EXPECTED[role]
     if name == "add attendee" and role == "other_staff":
         expected = ADD_OTHER_STAFF
+    if name == "add attendee" and role == "other_coordinator":
+        expected = WRITE_EXPECTED["coordinator"]  # no record to look up: no add permission
     assert (response.status_code, write.changed(world)) == expected
 
 
@@ -374,6 +401,7 @@ ACCOUNT_EXPECTED = {
     "own_staff": _CLERK,
     "other_staff": _CLERK,
     "coordinator": _CLERK | {"second factor: recovery codes": 200},
+    "other_coordinator": _CLERK | {"second factor: recovery codes": 200},
 }
 
 

@@ -49,9 +49,9 @@ def test_staff_of_two_counties_see_both():
     assert set(counties_for_user(user).values_list("code", flat=True)) == {PLOCK, LOSICE}
 
 
-def test_coordinator_sees_every_county_including_ideas_without_a_county():
-    user = make_user("coordinator", COORDINATOR)
-    assert counties_for_user(user).count() == County.objects.count()
+def test_the_mazovian_coordinator_sees_every_mazovian_county_and_ideas_without_a_county():
+    user = make_user("coordinator", COORDINATOR)  # Mazowieckie (tests/factories.py)
+    assert counties_for_user(user).count() == County.objects.in_voivodeship("14").count() == 42
     assert "2005-miedzywojewodzki-projekt-efs" in slugs(ProjectIdea.objects.for_user(user))
 
 

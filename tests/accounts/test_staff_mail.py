@@ -13,9 +13,11 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import COORDINATOR, COUNTY_STAFF, GROUP_NAMES
 from partnership.mailconfig import CONSOLE, DUMMY, SMTP, email_config
+from programmes.models import County
 from tests.conftest import county_staff_user, staff_login
+from tests.factories import make_user
 from tests.htmlforms import admin_change_form
-from tests.records import PLOCK_2017
+from tests.records import LODZKIE, MAZOWIECKIE, PLOCK_2017
 from workshops.models import WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -126,19 +128,20 @@ def test_reset_tokens_stay_out_of_the_logs():
 # -- A county closes a cycle: the coordinators hear of it --------------------------------------
 
 
-def coordinator(name, email, active=True):
-    user = User.objects.create_user(name, email=email, is_staff=True, is_active=active)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
-    return user
+def coordinator(name, email, active=True, voivodeships=(MAZOWIECKIE,)):
+    return make_user(name, COORDINATOR, voivodeships=voivodeships, email=email, is_active=active)
 
 
 @pytest.fixture
 def coordinators():
+    """Mazowieckie's (the records'), with and without an address, active or not; and
+    Łódzkie's, who hears nothing of a Mazovian county."""
     return [
         coordinator("koordynatorka", "k1@example.org"),
         coordinator("koordynator", "k2@example.org"),
         coordinator("bez.adresu", ""),
         coordinator("byly", "byly@example.org", active=False),
+        coordinator("lodz", "lodz@example.org", voivodeships=(LODZKIE,)),
     ]
 
 
@@ -192,6 +195,18 @@ def test_the_recipients_are_active_coordinators_with_an_address(coordinators):
     cycle = WorkshopCycle.objects.get(slug=PLOCK_2017)
     names = coordinators_to_notify(county=cycle.county).values_list("username", flat=True)
     assert list(names) == ["koordynatorka", "koordynator"]
+
+
+def test_only_the_coordinators_of_the_county_s_voivodeship_are_told(coordinators, national_units):
+    from accounts.scoping import coordinators_to_notify
+
+    both = coordinator("oba", "oba@example.org", voivodeships=(MAZOWIECKIE, LODZKIE))
+    lodz_county = County.objects.get(code="1061")  # Łódź, a city with county rights
+    told = coordinators_to_notify(county=lodz_county).values_list("username", flat=True)
+    assert list(told) == ["lodz", "oba"]
+    plock = WorkshopCycle.objects.get(slug=PLOCK_2017).county
+    told = coordinators_to_notify(county=plock).values_list("username", flat=True)
+    assert list(told) == ["koordynatorka", "koordynator", both.username]
 
 
 def test_a_coordinator_cannot_complete_a_cycle(client, coordinators):

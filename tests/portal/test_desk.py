@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from accounts.models import StaffProfile
 from accounts.roles import ADMINISTRATOR, COORDINATOR, COUNTY_STAFF, GROUP_NAMES
-from programmes.models import County, Programme
+from accounts.scoping import county_of
+from programmes.models import County, Programme, Voivodeship
 from projects.models import ProjectIdea
 from tests.conftest import county_staff_user, staff_login
+from tests.records import LODZKIE, MAZOWIECKIE
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -24,11 +26,17 @@ DESK = "/admin/desk/"
 PASSWORD = "haslo-Testowe-2026-desk"  # noqa: S105 - a test account
 
 
-def role_user(name, role, counties=()):
+def role_user(name, role, counties=(), voivodeships=()):
     user = User.objects.create_user(name, password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
-    StaffProfile.objects.create(user=user).counties.set(County.objects.filter(code__in=counties))
+    profile = StaffProfile.objects.create(user=user)
+    profile.counties.set(County.objects.filter(code__in=counties))
+    profile.voivodeships.set(Voivodeship.objects.filter(code__in=voivodeships))
     return user
+
+
+def coordinator(name, *voivodeships):
+    return role_user(name, COORDINATOR, voivodeships=voivodeships)
 
 
 def make_cycle(code, title, *, status="in_progress", sessions=4, attendees=0, rule=2):
@@ -169,11 +177,13 @@ def test_coordinators_see_the_counties_they_oversee(client):
         issued_on=timezone.localdate(),
         issued_by="Starosta",
     )
-    staff_login(client, role_user("koordynator.d", COORDINATOR))
+    staff_login(client, coordinator("koordynator.d", MAZOWIECKIE))
     response = client.get(DESK)
     assert response.status_code == 200 and "cycles" not in response.context
     counties = {c.code: c for c in response.context["counties"]}
-    assert len(counties) == County.objects.count()
+    assert set(counties) == set(
+        County.objects.in_voivodeship(MAZOWIECKIE).values_list("code", flat=True)
+    )
     plock = counties["1419"]
     assert plock.cycles_in_progress >= 1 and plock.overdue_sessions >= 1
     assert plock.certificates_this_year == 1
@@ -184,8 +194,29 @@ def test_coordinators_see_the_counties_they_oversee(client):
     assert reverse("admin:workshops_workshopcycle_new") not in page
 
 
+def test_another_voivodeship_s_coordinator_sees_its_counties_only(client, national_units):
+    make_cycle("1419", "Biezacy", attendees=2)
+    staff_login(client, coordinator("koordynator.lodz", LODZKIE))
+    response = client.get(DESK)
+    codes = {c.code for c in response.context["counties"]}
+    assert codes == set(County.objects.in_voivodeship(LODZKIE).values_list("code", flat=True))
+    assert len(codes) == 24 and "1419" not in codes
+    page = response.content.decode()
+    assert "płocki" not in page and "Łódź" in page
+
+
+def test_a_coordinator_without_a_voivodeship_is_told_so(client):
+    staff_login(client, coordinator("koordynator.bez"))
+    response = client.get(DESK)
+    assert response.status_code == 200
+    assert list(response.context["counties"]) == []
+    page = response.content.decode()
+    assert "Do Twojego konta nie przypisano jeszcze województwa" in page
+    assert "płocki" not in page
+
+
 def test_the_coordinators_page_costs_the_same_queries_for_few_and_many_cycles(client, report):
-    staff_login(client, role_user("koordynator.d", COORDINATOR))
+    staff_login(client, coordinator("koordynator.d", MAZOWIECKIE))
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -249,10 +280,30 @@ def test_a_clerk_sees_only_their_counties_in_the_filters(client, changelist):
     assert filter_choices(client, url, "powiat") == expected
 
 
-def test_a_coordinator_sees_every_county_in_the_filters(client):
-    staff_login(client, role_user("koordynator.d", COORDINATOR))
+def test_a_coordinator_sees_their_voivodeship_s_counties_in_the_filters(client, national_units):
+    staff_login(client, coordinator("koordynator.d", MAZOWIECKIE))
     url = reverse("admin:workshops_workshopcycle_changelist")
-    assert len(filter_choices(client, url, "powiat")) == County.objects.count()
+    mazovian = County.objects.in_voivodeship(MAZOWIECKIE)
+    assert filter_choices(client, url, "powiat") == {str(c) for c in mazovian}
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    ["workshops_workshopcycle", "workshops_attendee", "projects_projectidea"],
+)
+def test_another_voivodeship_s_coordinator_gets_no_mazovian_filter_or_row(
+    client, changelist, national_units
+):
+    make_cycle("1419", "Biezacy", attendees=2)
+    url = reverse(f"admin:{changelist}_changelist")
+    staff_login(client, coordinator("koordynator.maz", MAZOWIECKIE))
+    assert any(county_of(row) for row in client.get(url).context["cl"].result_list)
+    staff_login(client, coordinator("koordynator.lodz", LODZKIE))
+    choices = filter_choices(client, url, "powiat")
+    mazovian = {str(c) for c in County.objects.in_voivodeship(MAZOWIECKIE)}
+    assert not (choices or set()) & mazovian
+    # Only records without a county (an idea from an inter-regional event) are left.
+    assert all(county_of(row) is None for row in client.get(url).context["cl"].result_list)
 
 
 def test_form_choices_stay_scoped(client):

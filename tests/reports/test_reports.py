@@ -16,7 +16,14 @@ from programmes.models import County, Programme
 from reports.services import ReportFilters, compute_report
 from tests.conftest import staff_login
 from tests.factories import make_user
-from tests.records import LOSICE, PLOCK, PLOCK_2017, PROGRAMME_2003, PROGRAMME_2017
+from tests.records import (
+    LOSICE,
+    MAZOWIECKIE,
+    PLOCK,
+    PLOCK_2017,
+    PROGRAMME_2003,
+    PROGRAMME_2017,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -103,8 +110,8 @@ def test_inactive_user_sees_nothing(client):
     assert b"report-table" not in response.content
 
 
-@pytest.mark.parametrize("role", [COORDINATOR, ADMINISTRATOR, "superuser"])
-def test_coordinators_administrators_and_superusers_see_every_county(client, role):
+@pytest.mark.parametrize("role", [ADMINISTRATOR, "superuser"])
+def test_administrators_and_superusers_see_every_county(client, role):
     if role == "superuser":
         user = make_user("root", is_superuser=True)
     else:
@@ -115,6 +122,19 @@ def test_coordinators_administrators_and_superusers_see_every_county(client, rol
     content = response.content.decode()
     assert "płocki" in content and "łosicki" in content and "ciechanowski" in content
     assert response.context["report"].counties is None
+
+
+def test_the_mazovian_coordinator_sees_the_mazovian_counties(client, coordinator):
+    staff_login(client, coordinator)
+    response = client.get(report_url())
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "płocki" in content and "łosicki" in content and "ciechanowski" in content
+    mazovian = County.objects.in_voivodeship(MAZOWIECKIE).values_list("pk", flat=True)
+    assert response.context["report"].counties == tuple(sorted(mazovian))
+    codes = [row.code for row in response.context["report"].by_county]
+    assert {LOSICE, PLOCK} <= set(codes)
+    assert all(code and code.startswith(MAZOWIECKIE) for code in codes)
 
 
 def test_county_staff_see_their_own_county_only(client, plock_staff):

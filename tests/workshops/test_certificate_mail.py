@@ -251,13 +251,11 @@ def test_the_screen_does_not_grow_its_queries_with_the_certificates(
 
 
 def test_coordinators_see_the_progress_but_send_nothing(client, cycle, holders):
-    from django.contrib.auth.models import Group, User
-
-    from accounts.roles import COORDINATOR, GROUP_NAMES
+    from accounts.roles import COORDINATOR
     from tests.conftest import verified_login
+    from tests.factories import make_user
 
-    user = User.objects.create_user("koordynatorka", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    user = make_user("koordynatorka", COORDINATOR)  # Mazowieckie's
     verified_login(client, user)
     page = client.get(screen(cycle)).content.decode()
     assert 'id="mailing"' in page

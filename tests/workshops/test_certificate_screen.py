@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.db.models import Max
 from django.db.models.functions import Coalesce
@@ -15,8 +14,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from pypdf import PdfReader
 
-from accounts.roles import COORDINATOR, GROUP_NAMES
+from accounts.roles import COORDINATOR
 from tests.conftest import county_staff_user, staff_login
+from tests.factories import make_user
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, Certificate, WorkshopCycle
 from workshops.privacy import attendee_anonymise
@@ -175,8 +175,7 @@ def test_a_wrong_date_is_refused_with_a_clear_message(staff_client, cycle, issue
 
 
 def coordinator_client(client):
-    user = User.objects.create_user("koordynator", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    user = make_user("koordynator", COORDINATOR)  # Mazowieckie's
     return staff_login(client, user)
 
 

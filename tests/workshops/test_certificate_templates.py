@@ -9,7 +9,7 @@ with, even after the template changes.
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -19,9 +19,11 @@ from django.utils import formats, translation
 from PIL import Image
 from pypdf import PdfReader
 
-from accounts.roles import COORDINATOR, GROUP_NAMES
+from accounts.roles import COORDINATOR
 from programmes.models import County, Programme
 from tests.conftest import county_staff_user, staff_login
+from tests.factories import make_user
+from tests.records import LODZKIE
 from workshops.certificate_images import certificate_image_clean
 from workshops.certificates import certificates_for_pdf, certificates_issue, certificates_pdf
 from workshops.models import Attendance, Attendee, Certificate, CertificateTemplate, WorkshopCycle
@@ -76,8 +78,7 @@ def template_for(*, county=None, programme=None, logo=None, signature=None):
 
 
 def coordinator():
-    user = User.objects.create_user("koordynator", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    user = make_user("koordynator", COORDINATOR)  # Mazowieckie's
     return user
 
 
@@ -212,6 +213,20 @@ def test_coordinators_manage_the_editions_templates_not_the_counties(client):
     response = client.post(ADD, form(county=County.objects.get(code="1401").pk))
     assert response.status_code == 200
     assert CertificateTemplate.objects.count() == 2
+
+
+def test_another_voivodeship_s_coordinator_sees_the_editions_not_mazovian_counties(client):
+    edition = template_for(programme=Programme.objects.get(slug="wlosg-2017"))
+    plock = template_for(county=County.objects.get(code="1419"), logo=picture())
+    image = reverse("admin:workshops_certificatetemplate_logo", args=[plock.pk])
+    staff_login(client, coordinator())  # Mazowieckie's sees it
+    assert client.get(image).status_code == 200
+    staff_login(client, make_user("koordynator.lodz", COORDINATOR, voivodeships=[LODZKIE]))
+    changelist = client.get(reverse("admin:workshops_certificatetemplate_changelist"))
+    assert list(changelist.context["cl"].queryset) == [edition]
+    url = reverse("admin:workshops_certificatetemplate_change", args=[plock.pk])
+    assert client.get(url).status_code == 404
+    assert client.get(image).status_code == 404
 
 
 def test_a_template_is_for_an_edition_or_a_county_not_both(admin_client):

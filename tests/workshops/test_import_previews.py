@@ -13,15 +13,15 @@ import json
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import COORDINATOR, GROUP_NAMES
+from accounts.roles import COORDINATOR
 from partnership import caching
 from tests.conftest import county_staff_user, staff_login
+from tests.factories import make_user
 from tests.records import LOSICE, PLOCK_2017
 from workshops.import_previews import (
     IMPORT_PREVIEW_RETENTION,
@@ -319,8 +319,7 @@ def test_the_confirmation_screen_answers_only_posts(staff_client, cycle):
 @pytest.mark.parametrize("suffix", ["", "_template", "_confirm"])
 def test_each_import_screen_needs_the_import_permissions(client, cycle, suffix, django_user_model):
     """A coordinator sees the cycle but may not add attendees: 403 on every screen."""
-    user = django_user_model.objects.create_user("koordynator", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    user = make_user("koordynator", COORDINATOR)  # Mazowieckie's
     staff_login(client, user)
     assert client.post(url(cycle, suffix), {"format": "csv"}).status_code == 403
     assert client.get(url(cycle, suffix), {"format": "csv"}).status_code == 403

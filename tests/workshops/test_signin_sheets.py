@@ -9,13 +9,14 @@ import logging
 
 import pypdfium2
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.roles import COORDINATOR, GROUP_NAMES
+from accounts.roles import COORDINATOR
 from tests.conftest import county_staff_user, staff_login
+from tests.factories import make_user
+from tests.records import LODZKIE
 from workshops.certificates import certificates_issue
 from workshops.models import Attendance, Attendee, WorkshopCycle
 from workshops.privacy import attendee_anonymise
@@ -285,8 +286,7 @@ def test_list_queries_do_not_grow_with_attendees(staff_client, cycle):
 
 
 def coordinator():
-    user = User.objects.create_user("koordynator", is_staff=True)
-    user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+    user = make_user("koordynator", COORDINATOR)  # Mazowieckie's
     return user
 
 
@@ -302,6 +302,9 @@ def test_own_county_other_county_coordinator_anonymous(client, cycle, people, ur
     client.logout()
     staff_login(client, coordinator())
     assert client.get(address).status_code == 200
+    # Another voivodeship's coordinator: not found, like another county's staff.
+    staff_login(client, make_user("koordynator.lodz", COORDINATOR, voivodeships=[LODZKIE]))
+    assert client.get(address).status_code == 404
 
 
 def test_a_coordinator_without_the_second_factor_gets_no_list(client, cycle, people):
