@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -162,21 +162,30 @@ def _cycle_rows(scope: dict):
 
 def _session_rows(scope: dict):
     """Sessions and their reported attendance per period of the session (its own dates,
-    or its cycle's), as the staff report groups them."""
-    own = Q(date_start__isnull=False)
+    or its cycle's), as the staff report groups them.
+
+    One query, a ``UNION ALL`` of two grouped parts: the sessions with their own dates
+    (nearly all) grouped on their own table, and those without, through their cycle. A
+    single grouping by "the session's date or else its cycle's" joined every session to
+    its cycle and sorted all 48,000 of them (on disk) at national scale: 45 of the home
+    page's 95 ms in the database (3 December 2026). ``figures_by_year`` adds up the rows
+    of a period that come from both parts."""
     by_precision = {}
     for precision in Precision.values:
         same = Q(attendance__isnull=False, attendance_precision=precision)
         by_precision[f"att_{precision}"] = Sum("attendance", filter=same)
         by_precision[f"rep_{precision}"] = Count("pk", filter=same)
+    sessions = Session.objects.filter(
+        **{f"cycle__{name}": value for name, value in scope.items()}
+    ).order_by()
+    dated = sessions.filter(date_start__isnull=False).values(
+        s_start=ExtractYear("date_start"), s_end=ExtractYear("date_end")
+    )
+    undated = sessions.filter(date_start__isnull=True).values(
+        s_start=ExtractYear("cycle__date_start"), s_end=ExtractYear("cycle__date_end")
+    )
     return (
-        Session.objects.filter(**{f"cycle__{name}": value for name, value in scope.items()})
+        dated.annotate(n=Count("pk"), **by_precision)
+        .union(undated.annotate(n=Count("pk"), **by_precision), all=True)
         .order_by()
-        .values(
-            s_start=ExtractYear(
-                Case(When(own, then=F("date_start")), default=F("cycle__date_start"))
-            ),
-            s_end=ExtractYear(Case(When(own, then=F("date_end")), default=F("cycle__date_end"))),
-        )
-        .annotate(n=Count("pk"), **by_precision)
     )
