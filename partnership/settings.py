@@ -154,6 +154,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options["options"] = " ".join(
         part for part in (_db_options.get("options", ""), _session_options) if part
     )
+    # PG_PREPARE_THRESHOLD=n: bind parameters on the server and let psycopg prepare a
+    # statement the connection has run n times, so PostgreSQL stops re-planning it
+    # (docs/benchmarks.md has what it bought). Unset: Django's client-side binding.
+    if os.environ.get("PG_PREPARE_THRESHOLD", "").strip():
+        _db_options["server_side_binding"] = True
+        _db_options["prepare_threshold"] = int(os.environ["PG_PREPARE_THRESHOLD"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
