@@ -2,8 +2,9 @@
 (``includes/_sessions_table.html``), written in one pass.
 
 A county page shows every session of its cycles (about 150 at national scale), and the
-template engine spent about 0.15 ms per row on its dozen variables, filters and tags:
-a third of the page's CPU. The markup is exactly what the template's loop wrote
+template engine resolved a dozen variables, filters and tags per row: written here, the
+page makes 17 % fewer Python function calls (298,000 → 247,000 a request, county with
+the most cycles, scale 1.0, 3 December 2026). The markup is exactly what the template's loop wrote
 (``tests/workshops/test_session_rows.py`` renders that loop and compares).
 """
 
