@@ -1131,7 +1131,11 @@ def main() -> int:
                 share=UNCACHED_TARGETS["catalogue"],
             ),
             Target(
-                "home (uncached)", "/", "uncached", "uncached_public", share=UNCACHED_TARGETS["home"]
+                "home (uncached)",
+                "/",
+                "uncached",
+                "uncached_public",
+                share=UNCACHED_TARGETS["home"],
             ),
             Target(
                 "project page (uncached)",
