@@ -52,6 +52,7 @@ Why these choices:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -124,3 +125,7 @@ def when_ready(server):
 
 def pre_fork(server, worker):
     _close_connections()
+    # What the master has imported stays for the worker's life: out of the collector's
+    # way (see "The imported portal frozen" above).
+    gc.collect()
+    gc.freeze()

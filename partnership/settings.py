@@ -154,6 +154,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _db_options["options"] = " ".join(
         part for part in (_db_options.get("options", ""), _session_options) if part
     )
+    # PG_PREPARE_THRESHOLD=n: bind parameters on the server and let psycopg prepare a
+    # statement the connection has run n times, so PostgreSQL stops re-planning it
+    # (docs/benchmarks.md has what it bought). Unset: Django's client-side binding.
+    if os.environ.get("PG_PREPARE_THRESHOLD", "").strip():
+        _db_options["server_side_binding"] = True
+        _db_options["prepare_threshold"] = int(os.environ["PG_PREPARE_THRESHOLD"])
 
 # A read replica (partnership/dbrouting.py; docs/deployment.md, "A read replica"):
 # DATABASE_REPLICA_URL names a PostgreSQL streaming replica of DATABASE_URL. Public pages
@@ -175,6 +181,9 @@ if DATABASE_REPLICA_URL:
     _replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
     # A replica that does not answer is passed over for the primary (dbrouting), quickly.
     _replica_options.setdefault("connect_timeout", 3)
+    for _key in ("server_side_binding", "prepare_threshold"):  # PG_PREPARE_THRESHOLD too
+        if _key in _db_options:
+            _replica_options.setdefault(_key, _db_options[_key])
     _replica_options["options"] = " ".join(
         part for part in (_replica_options.get("options", ""), _session_options) if part
     )

@@ -254,21 +254,20 @@ def _earliest(queryset, limit: int) -> tuple[list, bool]:
 @public_cache
 def home(request):
     """The programme in figures, on the map, in charts and on a timeline, in a fixed
-    number of queries (15) whatever the number of cycles, sessions and ideas: every total
+    number of queries (14) whatever the number of cycles, sessions and ideas: every total
     is counted by the database, and the cycles appear on the timeline counted per period."""
     periods = cycle_periods()
     figures = headline_figures(periods=periods, sessions=session_totals())
     agreements, more_agreements = _earliest(PartnershipAgreement.objects.all(), TIMELINE_LIMIT)
     events, more_events = _earliest(ProgrammeEvent.objects.all(), TIMELINE_LIMIT)
-    ideas = ProjectIdea.objects.aggregate(
-        total=Count("pk"), adopted=Count("pk", filter=Q(status__in=ADOPTED_STATUSES))
-    )
+    # Every idea has a status: the totals are the status counts (the chart's) added up.
+    status_counts = ProjectIdea.objects.status_counts()
     highlighted = highlighted_ideas(HIGHLIGHTED_PROJECTS)
     context = {
         "counties": participating_counties().count(),
         **figures,
-        "ideas": ideas["total"],
-        "adopted": ideas["adopted"],
+        "ideas": sum(status_counts.values()),
+        "adopted": sum(status_counts.get(status, 0) for status in ADOPTED_STATUSES),
         "timeline": build_timeline(agreements=agreements, events=events, periods=periods),
         "timeline_limit": TIMELINE_LIMIT,
         "more_agreements": more_agreements,
@@ -277,7 +276,7 @@ def home(request):
         "programmes": Programme.objects.all(),
         "county_map": county_map(voivodeship=MAZOVIA),
         **year_charts(figures_by_year()),
-        "status_chart": status_chart(ProjectIdea.objects.status_counts()),
+        "status_chart": status_chart(status_counts),
         "videos": list(
             WorkshopCycle.objects.exclude(video_url="")
             .select_related("county")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -128,9 +128,10 @@ def figures_by_year(*, programme=None, county=None) -> YearlyFigures:
     for row in _session_rows(scope):
         target = period(row["s_start"], row["s_end"])
         target.sessions += row["n"]
-        for precision in Precision.values:
-            target.attendance[precision] += row[f"att_{precision}"] or 0
-            target.reported[precision] += row[f"rep_{precision}"]
+        for precision in Precision.values:  # every precision, so that each has its key
+            same = row["precision"] == precision
+            target.attendance[precision] += (row["att"] or 0) if same else 0
+            target.reported[precision] += row["rep"] if same else 0
     ordered = sorted(periods.values(), key=lambda p: p.sort_key)
     return YearlyFigures(
         cycle_periods=[p for p in ordered if p.cycles],
@@ -162,21 +163,28 @@ def _cycle_rows(scope: dict):
 
 def _session_rows(scope: dict):
     """Sessions and their reported attendance per period of the session (its own dates,
-    or its cycle's), as the staff report groups them."""
-    own = Q(date_start__isnull=False)
-    by_precision = {}
-    for precision in Precision.values:
-        same = Q(attendance__isnull=False, attendance_precision=precision)
-        by_precision[f"att_{precision}"] = Sum("attendance", filter=same)
-        by_precision[f"rep_{precision}"] = Count("pk", filter=same)
-    return (
-        Session.objects.filter(**{f"cycle__{name}": value for name, value in scope.items()})
-        .order_by()
-        .values(
-            s_start=ExtractYear(
-                Case(When(own, then=F("date_start")), default=F("cycle__date_start"))
-            ),
-            s_end=ExtractYear(Case(When(own, then=F("date_end")), default=F("cycle__date_end"))),
-        )
-        .annotate(n=Count("pk"), **by_precision)
+    or its cycle's), as the staff report groups them, and per precision of the figure:
+    ``n`` sessions, ``att`` their attendance added up and ``rep`` the sessions with one.
+
+    One query, a ``UNION ALL`` of two grouped parts: the sessions with their own dates
+    (nearly all) grouped on their own table, and those without, through their cycle. A
+    single grouping by "the session's date or else its cycle's", with a filtered sum and
+    count per precision, joined every session to its cycle, sorted all 48,000 of them
+    (on disk) and computed eight filtered aggregates a row: 45 of the home page's 95 ms
+    in the database at national scale (3 December 2026). ``figures_by_year`` adds up
+    the rows of a period."""
+    sessions = Session.objects.filter(
+        **{f"cycle__{name}": value for name, value in scope.items()}
+    ).order_by()
+    figures = {"n": Count("pk"), "att": Sum("attendance"), "rep": Count("attendance")}
+    dated = sessions.filter(date_start__isnull=False).values(
+        s_start=ExtractYear("date_start"),
+        s_end=ExtractYear("date_end"),
+        precision=F("attendance_precision"),
     )
+    undated = sessions.filter(date_start__isnull=True).values(
+        s_start=ExtractYear("cycle__date_start"),
+        s_end=ExtractYear("cycle__date_end"),
+        precision=F("attendance_precision"),
+    )
+    return dated.annotate(**figures).union(undated.annotate(**figures), all=True).order_by()

@@ -9,11 +9,14 @@ widget come from ``catalogue_speed``, which says what their speed buys.
 from __future__ import annotations
 
 import unicodedata
+from functools import partial
 
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from programmes.facts import YEAR_MAX, YEAR_MIN
@@ -40,6 +43,20 @@ def collation_key(text: str) -> tuple[str, str]:
     """Sort key that puts Polish letters next to their base letters (ł by l, ś by s)."""
     base = unicodedata.normalize("NFKD", text.casefold().replace("ł", "l"))
     return ("".join(c for c in base if not unicodedata.combining(c)), text)
+
+
+def number_formatter():
+    """``number_format`` for many numbers in the active language: its separators and
+    grouping read once, not three ``get_format`` lookups per number (the catalogue
+    writes a count for each of ~420 choices: 5 % of its Python function calls)."""
+    language = get_language()
+    return partial(
+        numberformat.format,
+        decimal_sep=get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        grouping=get_format("NUMBER_GROUPING", language, use_l10n=True),
+        thousand_sep=get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+        use_l10n=True,
+    )
 
 
 class YearFilter(django_filters.Filter):
@@ -178,10 +195,11 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         it would list, given the other filters, and set ``total``, the number of ideas
         the filters list: all four facets in one query (``facet_counts``)."""
         counts = self.counts = facet_counts(self)
+        count_format = number_formatter()
         for name in FACETS:
             field = self.form.fields[name]
             field.choices = [
-                (value, f"{label} ({number_format(counts[name].get(value, 0))})")
+                (value, f"{label} ({count_format(counts[name].get(value, 0))})")
                 for value, label in field.choices
                 if value != ""  # the empty choice is added back by the field
             ]

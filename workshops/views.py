@@ -135,7 +135,7 @@ def cycle_detail(request, slug):
             (request.path, PolishText(cycle.title)),
         ],
         "cycle": cycle,
-        "sessions": list(cycle.sessions.all()),
+        "sessions": cycle.session_list,
         "roles": list(cycle.roles.all()),
         "agreements": list(cycle.agreements.for_display()),
         "ideas": list(cycle.project_ideas.select_related("session").order_by("title")),
