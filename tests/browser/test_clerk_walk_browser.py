@@ -190,9 +190,9 @@ def test_a_new_clerk_walks_from_the_login_to_a_finished_2026_cycle(
 
     # E-mail: three of the holders agreed (Zofia Zając did not); the worker sends them.
     follow(page, page.get_by_role("button", name=re.compile("Wyślij certyfikaty")))
-    screen(page, "certificates")
     portal_manage("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "-v0")
     follow(page, page.locator("#mail-refresh"))
+    screen(page, "certificates")
     received = sorted(address for m in portal_inbox.messages for address in m.rcpt_tos)
     assert received == ["anna@example.org", "lukasz@example.org", "zaneta@example.org"]
     assert page.locator("#mail-progress-bar").get_attribute("value") == "3"
