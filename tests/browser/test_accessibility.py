@@ -331,3 +331,49 @@ def test_issue_12_screens_have_no_accessibility_violations_at_all(
 
     report(audit.summary("issue 12 screens"))
     assert not all_violations(audit), "\n".join(all_violations(audit))
+
+
+COORDINATOR = "koordynator.axe"
+# A coordinator with a confirmed authenticator whose key the test knows (RFC 6238's).
+TOTP_KEY = "3132333435363738393031323334353637383930"
+CREATE_COORDINATOR = f"""
+from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from accounts.roles import COORDINATOR, GROUP_NAMES
+user = User.objects.create_user("{COORDINATOR}", password="{PASSWORD}", is_staff=True)
+user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+TOTPDevice.objects.create(user=user, name="telefon", key="{TOTP_KEY}", confirmed=True)
+"""
+
+
+def test_issue_12_coordinator_screens_have_no_accessibility_violations_at_all(
+    portal, portal_manage, context, audit, report
+):
+    """The coordinator's side: the second factor at login, the start page of the counties
+    overseen, the recovery codes, and an edition with its scheme of sessions."""
+    from django_otp.oath import totp
+
+    portal_manage("shell", "-v0", "-c", CREATE_COORDINATOR)
+    page = audit.page
+    page.context.clear_cookies()
+    page.goto(f"{portal}/admin/login/")
+    page.fill("#id_username", COORDINATOR)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+    audit.check_current("second factor: code")
+    page.fill("#id_code", f"{totp(bytes.fromhex(TOTP_KEY)):06d}")
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    assert page.url == f"{portal}/admin/desk/"
+    audit.check_current("start page (coordinator)")
+    audit.check(f"{portal}/admin/2fa/recovery-codes/")
+    with page.expect_navigation():
+        page.locator("#content form button, #content form input[type=submit]").first.click()
+    audit.check_current("recovery codes (new set)")
+    audit.check(f"{portal}/admin/programmes/programme/?q=2017")
+    link = page.locator("#result_list tbody a").first.get_attribute("href")
+    audit.check(f"{portal}{urlsplit(link).path}")  # the edition with its scheme sessions
+
+    report(audit.summary("issue 12 screens, coordinator"))
+    assert not all_violations(audit), "\n".join(all_violations(audit))
