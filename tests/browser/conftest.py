@@ -8,6 +8,7 @@ installs both).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -78,9 +79,26 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def portal(tmp_path_factory):
-    """The base URL of a running portal with the records, one Płock employee and an
-    empty Płock cycle of six sessions (``A11Y_CYCLE``)."""
+def portal_inbox():
+    """A real SMTP server (aiosmtpd) for the portal's e-mail (``EMAIL_URL``); the value
+    is the ``Inbox`` of what arrived."""
+    from aiosmtpd.controller import Controller
+
+    from tests.mailserver import Inbox
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's chatter
+    controller.start()
+    inbox.port = controller.port
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def portal_manage(tmp_path_factory, portal_inbox):
+    """Run a ``manage.py`` command against the portal's database and settings (the
+    background worker, a set-up script): ``portal_manage("db_worker", "--batch")``."""
     workdir = tmp_path_factory.mktemp("portal")
     env = {
         **os.environ,
@@ -88,12 +106,35 @@ def portal(tmp_path_factory):
         "SECRET_KEY": "browser-tests-only-" + "x" * 40,
         "DATABASE_URL": f"sqlite:///{workdir / 'portal.sqlite3'}",
         "MEDIA_ROOT": str(workdir / "media"),  # uploads (certificate template images)
+        "EMAIL_URL": f"smtp://127.0.0.1:{portal_inbox.port}",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("REDIS_URL", None)  # its own process cache: nothing shared with other tests
+
+    def manage(*command: str, **options):
+        return subprocess.run(  # noqa: S603
+            [sys.executable, str(ROOT / "manage.py"), *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            **options,
+        )
+
+    manage.env = env
+    manage.workdir = workdir
+    return manage
+
+
+@pytest.fixture(scope="session")
+def portal(portal_manage):
+    """The base URL of a running portal with the records, one Płock employee and an
+    empty Płock cycle of six sessions (``A11Y_CYCLE``); its e-mail goes to
+    ``portal_inbox``."""
+    env, workdir = portal_manage.env, portal_manage.workdir
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "-v0"], ["loadrecords", "-v0"], ["shell", "-c", CREATE_STAFF]):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True)  # noqa: S603
+    portal_manage("migrate", "-v0")
+    portal_manage("loadrecords", "-v0")
+    portal_manage("shell", "-v0", "-c", CREATE_STAFF)
     port = free_port()
     log = (workdir / "server.log").open("wb")
     server = subprocess.Popen(  # noqa: S603

@@ -254,3 +254,126 @@ def test_staff_screens_have_no_serious_accessibility_violations(
 
     report(audit.summary("staff screens"))
     assert not audit.blocking(), "\n".join(audit.blocking())
+
+
+def all_violations(audit) -> list[str]:
+    return [
+        f"{label}: [{v['impact']}] {v['id']} — {v['help']} ({v['nodes']}×: "
+        f"{', '.join(v['targets'])})"
+        for label, v in audit.violations
+    ]
+
+
+def test_issue_12_screens_have_no_accessibility_violations_at_all(
+    portal, context, audit, report, tmp_path
+):
+    """The screens issue 12 added, each in the state a clerk sees it: not one violation of
+    any impact (minor and moderate included)."""
+    page = audit.page
+    page.context.clear_cookies()
+    # Logged out: the password reset pages.
+    audit.check(f"{portal}/admin/password_reset/")
+    page.fill("#id_email", "nikt@example.org")
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    audit.check_current("password reset (sent)")
+    audit.check(f"{portal}/admin/reset/MQ/nie-ten-klucz/")
+    audit.check(f"{portal}/admin/reset/done/")
+
+    page.goto(f"{portal}/admin/login/")
+    page.fill("#id_username", STAFF_USERNAME)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+    audit.check_current("start page")
+    audit.check(f"{portal}/admin/2fa/setup/")
+
+    # The guided new cycle, both steps, then the cycle's screens with three attendees.
+    audit.check(f"{portal}/admin/workshops/workshopcycle/new/")
+    edition = page.locator("#id_programme option", has_text="2017").get_attribute("value")
+    page.select_option("#id_programme", edition)
+    page.fill("#id_title", "Cykl sprawdzany przez axe")
+    page.fill("#id_date_start", "2017-03-01")
+    page.fill("#id_date_end", "2017-11-30")
+    page.fill("#id_certificate_min_sessions", "1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Dalej: sesje").click()
+    audit.check_current("new cycle: sessions")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Utwórz cykl").click()
+    cycle_url = page.url.removesuffix("change/")
+    audit.check_current("the cycle, created")
+    audit.check(f"{cycle_url}import/")
+    xlsx = tmp_path / "lista-z-adresami.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Imię i nazwisko", "E-mail", "Zgoda na e-mail", "Sesje"])
+    book.active.append(["Ewa Dostępna", "ewa@example.org", "tak", "1, 2"])
+    book.active.append(["Jan Czytnik", "jan@example.org", "nie", "1"])
+    book.save(xlsx)
+    page.set_input_files("#file", str(xlsx))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sprawdź plik").click()
+    audit.check_current("import preview")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Potwierdź")).click()
+    audit.check_current("register")
+    audit.check(f"{cycle_url}attendance/?q=Ewa")
+    audit.check(f"{cycle_url}certificates/")
+    page.fill("#issued_by", "Dyrektor PUP w Płocku")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Wydaj certyfikaty")).click()
+    audit.check_current("certificates issued")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Wyślij certyfikat")).click()
+    audit.check_current("certificates: e-mail queued")
+    audit.check(f"{portal}/admin/workshops/certificatetemplate/")
+    audit.check(f"{portal}/admin/workshops/certificatetemplate/add/")
+
+    report(audit.summary("issue 12 screens"))
+    assert not all_violations(audit), "\n".join(all_violations(audit))
+
+
+COORDINATOR = "koordynator.axe"
+# A coordinator with a confirmed authenticator whose key the test knows (RFC 6238's).
+TOTP_KEY = "3132333435363738393031323334353637383930"
+CREATE_COORDINATOR = f"""
+from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from accounts.roles import COORDINATOR, GROUP_NAMES
+user = User.objects.create_user("{COORDINATOR}", password="{PASSWORD}", is_staff=True)
+user.groups.add(Group.objects.get(name=GROUP_NAMES[COORDINATOR]))
+TOTPDevice.objects.create(user=user, name="telefon", key="{TOTP_KEY}", confirmed=True)
+"""
+
+
+def test_issue_12_coordinator_screens_have_no_accessibility_violations_at_all(
+    portal, portal_manage, context, audit, report
+):
+    """The coordinator's side: the second factor at login, the start page of the counties
+    overseen, the recovery codes, and an edition with its scheme of sessions."""
+    from django_otp.oath import totp
+
+    portal_manage("shell", "-v0", "-c", CREATE_COORDINATOR)
+    page = audit.page
+    page.context.clear_cookies()
+    page.goto(f"{portal}/admin/login/")
+    page.fill("#id_username", COORDINATOR)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+    audit.check_current("second factor: code")
+    page.fill("#id_code", f"{totp(bytes.fromhex(TOTP_KEY)):06d}")
+    with page.expect_navigation():
+        page.locator("input[type=submit]").click()
+    assert page.url == f"{portal}/admin/desk/"
+    audit.check_current("start page (coordinator)")
+    audit.check(f"{portal}/admin/2fa/recovery-codes/")
+    with page.expect_navigation():
+        page.locator("#content form button, #content form input[type=submit]").first.click()
+    audit.check_current("recovery codes (new set)")
+    audit.check(f"{portal}/admin/programmes/programme/?q=2017")
+    link = page.locator("#result_list tbody a").first.get_attribute("href")
+    audit.check(f"{portal}{urlsplit(link).path}")  # the edition with its scheme sessions
+
+    report(audit.summary("issue 12 screens, coordinator"))
+    assert not all_violations(audit), "\n".join(all_violations(audit))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 from pypdf import PdfReader
@@ -202,5 +203,106 @@ def test_county_staff_flow_with_the_keyboard_only(portal, page, tmp_path):
     with page.expect_navigation():
         keys.activate(f"tr:has(#{reason}) button[name=revoke]")
     assert "unieważn" in page.locator(".messagelist").inner_text().lower()
+
+    assert not keys.invisible, "Focus not visible on:\n" + "\n".join(keys.invisible)
+
+
+def type_date(keys, selector: str, iso: str) -> None:
+    """Type a day into a date field, digits only: in the order the field shows it
+    (Chromium follows its own interface language: day first in Polish, month first in
+    English), so the other order is tried when the first does not give the day."""
+    year, month, day = iso.split("-")
+    page = keys.page
+    keys.tab_to(selector)  # Tab lands on the field's first part
+    page.keyboard.type(day + month + year)
+    if page.input_value(selector) == iso:
+        return
+    # Tab moves between the field's parts: leave it backwards, come back to its first.
+    for _ in range(6):
+        page.keyboard.press("Shift+Tab")
+        if not page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            break
+    keys.tab_to(selector)
+    page.keyboard.type(month + day + year)
+    assert page.input_value(selector) == iso, f"{iso} could not be typed into {selector}"
+
+
+def test_issue_12_screens_with_the_keyboard_only(portal, page, tmp_path):
+    """The screens issue 12 added, by keyboard: the start page's "new cycle", the guided
+    form (a native select, date fields typed), the import, a whole
+    session ticked by its "all" button, the search, a sign-in sheet, certificates with a
+    date of issue typed, and the e-mail to the attendees."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    keys = Keyboard(page)
+    page.goto(f"{portal}/admin/login/")
+    keys.type_into("#id_username", STAFF_USERNAME)
+    keys.type_into("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    with page.expect_navigation():
+        keys.activate("a.desk__new")
+
+    edition = page.locator("#id_programme option", has_text="2017").get_attribute("value")
+    keys.choose("#id_programme", edition)
+    keys.type_into("#id_title", "Cykl z klawiatury, nowy formularz")
+    type_date(keys, "#id_date_start", "2017-03-01")
+    type_date(keys, "#id_date_end", "2017-11-30")
+    keys.type_into("#id_certificate_min_sessions", "1")
+    with page.expect_navigation():
+        keys.activate("button[value=prepare]")
+    type_date(keys, "#id_sessions-0-date", "2017-03-15")
+    with page.expect_navigation():
+        keys.activate("button[value=save]")
+    assert re.search(r"/admin/workshops/workshopcycle/\d+/change/$", page.url)
+
+    with page.expect_navigation():
+        keys.activate("a[href$='/import/']")
+    xlsx = tmp_path / "lista.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["Imię i nazwisko", "E-mail", "Zgoda na e-mail", "Sesje"])
+    book.active.append(["Ula Tabulator", "ula@example.org", "tak", "2"])
+    book.active.append(["Zenon Spacja", "", "", ""])
+    book.save(xlsx)
+    keys.tab_to("#file")
+    page.wait_for_load_state()
+    try:
+        with page.expect_file_chooser(timeout=10_000) as chooser:
+            page.keyboard.press("Space")
+    except PlaywrightTimeoutError:
+        with page.expect_file_chooser() as chooser:
+            page.keyboard.press("Enter")
+    chooser.value.set_files(str(xlsx))
+    with page.expect_navigation():
+        keys.activate("input[type=submit][value='Sprawdź plik']")
+    with page.expect_navigation():
+        keys.activate("input[type=submit][value^='3.']")
+    assert page.url.endswith("/attendance/")
+
+    # Session I for everyone with its "all" button, then the search.
+    with page.expect_navigation():
+        keys.activate(".register__session button[value^='tick:']")
+    counts = page.locator("table.register tbody td.register__count").all_inner_texts()
+    assert counts == ["2", "1"]  # Ula: I and II; Zenon: I
+    keys.type_into("#register-q", "Zenon")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("table.register tbody tr").count() == 1
+    keys.tab_to(".register__sheet", back=True)
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+
+    # Certificates with a date of issue typed, then the e-mail to Ula.
+    with page.expect_navigation():
+        keys.activate(".cycle-tabs a[href$='/certificates/']", back=True)
+    keys.type_into("#issued_by", "Dyrektor PUP w Płocku")
+    type_date(keys, "#issued_on", "2017-11-20")
+    with page.expect_navigation():
+        keys.activate("#content form input[type=submit].default")
+    assert page.locator("section[aria-labelledby=list-heading] tbody tr").count() == 2
+    with page.expect_navigation():
+        keys.activate("#mail-all")
+    assert page.locator("#mail-refresh").count() == 1
 
     assert not keys.invisible, "Focus not visible on:\n" + "\n".join(keys.invisible)

@@ -126,7 +126,7 @@ def test_county_staff_see_their_cycles_current_first_with_the_work_left(client):
     row = next(c for c in client.get(DESK).context["cycles"] if c.pk == current.pk)
     assert row.eligible_without_certificate == 1
     page = response.content.decode()
-    for name in ("attendance", "import", "certificates"):
+    for name in ("attendance", "attendance_sheets", "import", "certificates"):
         assert reverse(f"admin:workshops_workshopcycle_{name}", args=[current.pk]) in page
     assert reverse("admin:workshops_workshopcycle_new") in page
     assert done.pk and losice.pk
