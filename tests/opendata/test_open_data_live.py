@@ -12,7 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.browser.conftest import portal  # noqa: F401 - the running portal (a fixture)
+from tests.browser.conftest import (  # noqa: F401 - the running portal and its fixtures
+    portal,
+    portal_inbox,
+    portal_manage,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
