@@ -165,7 +165,12 @@ def portal(portal_manage):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
+    # Playwright's synchronous API runs its event loop in a greenlet of this thread, and
+    # between its calls the loop still counts as running here: Django would then refuse
+    # the database to the tests that follow in this process (SynchronousOnlyOperation),
+    # though none of them runs in an async context. Allowed while the browser lives.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as p:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
