@@ -180,11 +180,11 @@ class Measures:
     share_inexact: int = 0
 
     def add(self, other: Measures) -> None:
-        for name, value in vars(other).items():
-            if isinstance(value, Parts):
-                getattr(self, name).add(value)
-            else:
-                setattr(self, name, getattr(self, name) + value)
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _MEASURE_COUNTS:
+            mine[name] += theirs[name]
+        for name in _MEASURE_PARTS:
+            mine[name].add(theirs[name])
 
     @property
     def sessions_held_figure(self) -> Figure:
@@ -241,6 +241,11 @@ class Measures:
             self.event_attendance_figure,
         )
         return any(not figure.is_exact for figure in figures)
+
+
+# The fields ``Measures.add`` adds up: whole numbers, and sums of figures (``Parts``).
+_MEASURE_PARTS = tuple(name for name, value in vars(Measures()).items() if isinstance(value, Parts))
+_MEASURE_COUNTS = tuple(name for name in vars(Measures()) if name not in _MEASURE_PARTS)
 
 
 @dataclass
