@@ -38,7 +38,9 @@ What it does, in order (each step bounded by a timeout):
    the hit rate and the misses by kind come from gunicorn's access log.
 7. Prints a summary, checks the targets (cached anonymous public pages ≥ 50 % of
    ``/ping``, the uncached catalogue ≥ 5 %, the mix with the writer ≥ 50 %, no errors,
-   report ≤ 1.2 × its SQL, import ≤ 3 × bare) and writes everything to
+   the cold report of every county ≤ 1 s one request at a time (``measure_cold_report``:
+   wrk's queue of 8 connections at 2 workers would show 4 × that), report ≤ 1.2 × its
+   SQL, import ≤ 3 × bare) and writes everything to
    ``benchmarks/results/latest.json``. Exits 1 when a target is missed, 2 when the run
    could not be made.
 
@@ -46,7 +48,8 @@ The gunicorn instances (and the writer) are always stopped (their process groups
 Options: ``--duration`` (default 10 s), ``--quick`` (3 s, smaller import, fewer repeats),
 ``--scale``, ``--regenerate``, ``--database-url``, ``--skip-inprocess``,
 ``--writer-seconds`` (90, quick 30), ``--writer-rate`` (2), ``--only-with-writer`` (``/ping``
-and the with-writer scenario only).
+and the with-writer scenario only), ``--only-report`` (``/ping``, the cold report and the
+report against its SQL only; about 2 minutes).
 """
 
 from __future__ import annotations
