@@ -111,8 +111,9 @@ GROUP BY a.cycle_id, a.sector
 
 def cycle_figures_refresh(*, cycle_ids: Iterable[int | None] | None) -> None:
     """Recompute the kept figures of these cycles (``None``: of every cycle) from the
-    base tables, in the caller's transaction. Cycles that no longer exist lose theirs."""
-    with transaction.atomic():
+    base tables, in the caller's transaction (no savepoint of its own; a transaction
+    when called outside one). Cycles that no longer exist lose theirs."""
+    with transaction.atomic(savepoint=False):
         if cycle_ids is None:
             CycleSectorFigures.objects.all().delete()
             CycleFigures.objects.all().delete()
