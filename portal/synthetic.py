@@ -27,10 +27,13 @@ from partnership.downloads import ascii_slug
 from programmes.facts import DatePrecision, Precision
 from programmes.models import County, Programme, Sector, Voivodeship
 from projects.models import ProjectIdea, Status, StatusChange, Theme
+from workshops.figures import cycle_figures_refresh
 from workshops.models import (
     Attendance,
     Attendee,
     Certificate,
+    CycleFigures,
+    CycleSectorFigures,
     Session,
     WorkshopCycle,
     new_verification_code,
@@ -240,6 +243,8 @@ def synthetic_data_delete(*, batch_size: int, log: Log) -> int:
             )
             deleted += _raw_delete(StatusChange.objects.filter(project__in=ideas))
             deleted += _raw_delete(ProjectIdea.objects.filter(cycle__in=chunk))
+            deleted += _raw_delete(CycleSectorFigures.objects.filter(cycle__in=chunk))
+            deleted += _raw_delete(CycleFigures.objects.filter(cycle__in=chunk))
             deleted += _raw_delete(Certificate.objects.filter(cycle__in=chunk))
             deleted += _raw_delete(Attendance.objects.filter(session__cycle__in=chunk))
             deleted += _raw_delete(Attendee.objects.filter(cycle__in=chunk))
@@ -622,5 +627,7 @@ def synthetic_data_generate(
     generator.attendance(plans)
     generator.certificates(plans)
     generator.project_ideas(plans)
+    log(_("Counts kept per cycle …"))
+    cycle_figures_refresh(cycle_ids=None)  # workshops.figures: every cycle, bulk rows
     public_data_changed(everything=True)
     return generator.totals

@@ -1,9 +1,12 @@
 """Programme-wide reports: every figure computed by database aggregation.
 
 ``compute_report(filters=..., counties=...)`` runs a small, fixed number of aggregate
-queries (fifteen, seventeen with a year filter, whatever the number of rows) grouped
+queries (thirteen, fifteen with a year filter, whatever the number of rows) grouped
 by programme edition and county, and rolls the aggregated rows up into the report's
-tables; ``cached_report`` keeps the result in Django's cache under a key that includes
+tables. The register, attendees, sectors, rate bands and certificates are read from
+the counts kept per cycle (``workshops.figures``: a row a cycle, maintained by the
+write services) rather than aggregated from the attendance (a million rows at
+national scale); ``cached_report`` keeps the result in Django's cache under a key that includes
 the versions of the counties it covers (``partnership.caching``), so a change to their
 records invalidates it.
 
@@ -26,14 +29,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
-    OuterRef,
     Q,
     Sum,
     When,
@@ -54,15 +53,14 @@ from programmes.facts import (
 from programmes.models import County, Programme, ProgrammeEvent, Sector
 from projects.models import ADOPTED_STATUSES, ProjectIdea, Status
 from workshops.models import (
-    Attendance,
-    Attendee,
-    Certificate,
+    RATE_BANDS,
+    CycleFigures,
+    CycleSectorFigures,
     Session,
     WorkshopCycle,
     attendance_reported_aggregates,
 )
 
-RATE_BANDS = 10
 CACHE_TIMEOUT = 60 * 60  # an hour; any data change invalidates sooner
 
 # The counties a report covers: their ids, or None for every county and the records
@@ -182,11 +180,11 @@ class Measures:
     share_inexact: int = 0
 
     def add(self, other: Measures) -> None:
-        for name, value in vars(other).items():
-            if isinstance(value, Parts):
-                getattr(self, name).add(value)
-            else:
-                setattr(self, name, getattr(self, name) + value)
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _MEASURE_COUNTS:
+            mine[name] += theirs[name]
+        for name in _MEASURE_PARTS:
+            mine[name].add(theirs[name])
 
     @property
     def sessions_held_figure(self) -> Figure:
@@ -243,6 +241,11 @@ class Measures:
             self.event_attendance_figure,
         )
         return any(not figure.is_exact for figure in figures)
+
+
+# The fields ``Measures.add`` adds up: whole numbers, and sums of figures (``Parts``).
+_MEASURE_PARTS = tuple(name for name, value in vars(Measures()).items() if isinstance(value, Parts))
+_MEASURE_COUNTS = tuple(name for name in vars(Measures()) if name not in _MEASURE_PARTS)
 
 
 @dataclass
@@ -376,8 +379,6 @@ def compute_report(*, filters: ReportFilters, counties: Scope) -> Report:
     _add_cycles(cells, filters, counties)
     _add_sessions(cells, filters, counties)
     _add_register(cells, filters, counties)
-    _add_attendees(cells, filters, counties)
-    _add_certificates(cells, filters, counties)
     status_counts = _add_ideas(cells, filters, counties)
     _add_events(cells, filters, counties)
     total, per_programme, per_county = _roll_up(cells)
@@ -429,44 +430,40 @@ def _add_sessions(cells: Cells, filters: ReportFilters, counties: Scope) -> None
 
 
 def _add_register(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
-    """The attendance register: present ÷ registered over the sessions with registered
-    attendees (every session of a cycle has all of the cycle's attendees registered)."""
-    for row in _register_rows(filters, counties, by_band=False):
-        programme_id, county_id, present, places, sessions = row
-        cell = cells[programme_id, county_id]
-        # Raw SUM() is a decimal on PostgreSQL: keep whole numbers.
-        cell.registered_attendance += int(present or 0)
-        cell.register_places += int(places or 0)
-        cell.sessions_with_register += int(sessions)
-
-
-def _add_attendees(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
-    """Attendees: registered, and present at least once (an attendee belongs to one
-    cycle, so these counts add up across editions and counties)."""
-    attended = Exists(Attendance.objects.filter(attendee_id=OuterRef("pk")))
+    """The attendance register, attendees and certificates, from the counts kept per
+    cycle (``workshops.figures``): present ÷ registered over the sessions with registered
+    attendees (every session of a cycle has all of the cycle's attendees registered);
+    attendees registered and present at least once (an attendee belongs to one cycle, so
+    these add up across editions and counties); valid certificates."""
     rows = (
-        Attendee.objects.filter(cycle_q("cycle__", filters, counties))
+        CycleFigures.objects.filter(cycle_q("cycle__", filters, counties))
         .order_by()
         .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
-        .annotate(n=Count("pk"), attended=Count("pk", filter=Q(attended)))
+        .annotate(**_register_aggregates())
     )
     for row in rows:
         cell = cells[row["programme"], row["county"]]
-        cell.attendees += row["n"]
-        cell.participants += row["attended"]
+        cell.registered_attendance += row["present"]
+        cell.register_places += row["places"]
+        cell.sessions_with_register += row["with_register"]
+        cell.attendees += row["attendees"]
+        cell.participants += row["participants"]
+        cell.certificates += row["certificates"]
 
 
-def _add_certificates(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
-    """Valid certificates."""
-    rows = (
-        Certificate.objects.valid()
-        .filter(cycle_q("cycle__", filters, counties))
-        .order_by()
-        .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        cells[row["programme"], row["county"]].certificates += row["n"]
+def _register_aggregates() -> dict:
+    registered = Q(attendees__gt=0)
+    return {
+        name: Coalesce(aggregate, 0)
+        for name, aggregate in {
+            "present": Sum("attendance_marks", filter=registered),
+            "places": Sum(F("sessions") * F("attendees")),
+            "with_register": Sum("sessions", filter=registered),
+            "attendees": Sum("attendees"),
+            "participants": Sum("participants"),
+            "certificates": Sum("certificates_valid"),
+        }.items()
+    }
 
 
 def _add_ideas(cells: Cells, filters: ReportFilters, counties: Scope) -> dict[str, int]:
@@ -737,12 +734,12 @@ def _year_row(y_start: int | None, y_end: int | None) -> YearRow:
 
 
 def _by_sector(filters: ReportFilters, counties: Scope) -> list[SectorRow]:
-    attended = Exists(Attendance.objects.filter(attendee_id=OuterRef("pk")))
+    """Attendees and participants by sector, from the counts kept per cycle."""
     rows = (
-        Attendee.objects.filter(cycle_q("cycle__", filters, counties))
+        CycleSectorFigures.objects.filter(cycle_q("cycle__", filters, counties))
         .order_by()
         .values("sector")
-        .annotate(n=Count("pk"), attended=Count("pk", filter=Q(attended)))
+        .annotate(n=Sum("attendees"), attended=Sum("participants"))
     )
     counts = {row["sector"]: row for row in rows}
     result = []
@@ -758,87 +755,16 @@ def _by_sector(filters: ReportFilters, counties: Scope) -> list[SectorRow]:
     return result
 
 
-def _register_rows(filters: ReportFilters, counties: Scope, *, by_band: bool) -> list[tuple]:
-    """Sessions with registered attendees, from derived tables computed once each
-    (``_register_tables``). The SQL around them holds only column names and integers,
-    never input.
-
-    ``by_band=False``: per edition and county, the attendance rows, the places
-    (registered attendees summed over sessions) and the sessions. ``by_band=True``: the
-    number of sessions per 10% band of present ÷ registered, banded in SQL as
-    present ÷ registered ≥ step ÷ 10 ⇔ present × 10 ≥ step × registered.
-    """
-    tables = _register_tables(filters, counties)
-    params: list = []
-    parts = []
-    for queryset in tables:
-        try:
-            part_sql, part_params = queryset.query.sql_with_params()
-        except EmptyResultSet:  # no county in scope (a user who may see none): no rows
-            return []
-        parts.append(part_sql)
-        params.extend(part_params)
-    source = (
-        f"({parts[0]}) s INNER JOIN ({parts[1]}) r ON r.cycle_id = s.cycle_ref "
-        f"LEFT OUTER JOIN ({parts[2]}) a ON a.session_id = s.session_ref"
-    )
-    with connections[tables[0].db].cursor() as cursor:
-        cursor.execute(_register_sql(source, by_band=by_band), params)
-        return cursor.fetchall()
-
-
-def _register_tables(filters: ReportFilters, counties: Scope) -> tuple:
-    """The sessions in the report (``s``), attendees per cycle (``r``) and attendance
-    rows per session (``a``)."""
-    sessions = (
-        Session.objects.filter(cycle_q("cycle__", filters, counties))
-        .order_by()
-        .annotate(
-            session_ref=F("pk"),
-            cycle_ref=F("cycle_id"),
-            programme_ref=F("cycle__programme_id"),
-            county_ref=F("cycle__county_id"),
-        )
-        .values("session_ref", "cycle_ref", "programme_ref", "county_ref")
-    )
-    registers = (
-        Attendee.objects.filter(cycle_q("cycle__", filters, counties))
-        .order_by()
-        .values("cycle_id")
-        .annotate(registered=Count("pk"))
-        .values("cycle_id", "registered")
-    )
-    attendance = (
-        Attendance.objects.filter(cycle_q("session__cycle__", filters, counties))
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("pk"))
-        .values("session_id", "n")
-    )
-    return sessions, registers, attendance
-
-
-def _register_sql(source: str, *, by_band: bool) -> str:
-    present = "COALESCE(a.n, 0)"
-    if by_band:
-        steps = " ".join(
-            f"WHEN {present} * {RATE_BANDS} >= r.registered * {step} THEN {step}"
-            for step in range(RATE_BANDS - 1, 0, -1)
-        )
-        return f"SELECT CASE {steps} ELSE 0 END AS band, COUNT(*) FROM {source} GROUP BY 1"  # noqa: S608
-    return (
-        f"SELECT s.programme_ref, s.county_ref, SUM({present}), SUM(r.registered), "  # noqa: S608
-        f"COUNT(*) FROM {source} GROUP BY s.programme_ref, s.county_ref"
-    )
-
-
 def _rate_bands(filters: ReportFilters, counties: Scope) -> list[BandRow]:
     """Sessions with registered attendees by their attendance rate (present ÷ attendees
-    registered for the cycle), in 10% bands; the last band includes 100%."""
-    counts = {int(band): int(n) for band, n in _register_rows(filters, counties, by_band=True)}
+    registered for the cycle), in 10% bands; the last band includes 100%. Each cycle's
+    sessions are counted per band as the register changes (``workshops.figures``)."""
+    sums = CycleFigures.objects.filter(cycle_q("cycle__", filters, counties)).aggregate(
+        **{f"band_{i}": Sum(f"band_{i}") for i in range(RATE_BANDS)}
+    )
     step = 100 // RATE_BANDS
     return [
-        BandRow(low=i * step, high=(i + 1) * step, sessions=counts.get(i, 0))
+        BandRow(low=i * step, high=(i + 1) * step, sessions=sums[f"band_{i}"] or 0)
         for i in range(RATE_BANDS)
     ]
 

@@ -37,6 +37,7 @@ from . import cycle_views, mail_views, staff_views
 from .attendee_fields import attendee_field_clean
 from .certificate_images import certificate_image_clean
 from .certificates import sessions_text
+from .figures import cycle_figures_refresh
 from .importing import attendee_duplicates
 from .models import (
     Attendance,
@@ -128,10 +129,60 @@ class CycleRoleInline(CycleSessionChoicesMixin, admin.TabularInline):
         return obj.pk
 
 
+class CycleFiguresAdminMixin:
+    """Keeps the counts kept per cycle (``workshops.figures``) exact through the admin:
+    after a save (the record, then again with its inlines; a history revert saves the
+    record only) and after a delete, one or many, the figures of the cycles the records
+    belonged to before and after are recomputed, in the admin's transaction.
+    ``figures_cycle_paths`` say how a record reaches the ids of the cycles whose figures
+    it counts in: its own, and those its attendance rows reach (an attendee moved to
+    another cycle keeps its marks on the first one's sessions)."""
+
+    figures_cycle_paths: tuple[str, ...] = ("cycle_id",)
+
+    def _figure_cycles(self, queryset) -> set[int]:
+        cycles: set[int] = set()
+        for path_ in self.figures_cycle_paths:
+            cycles.update(queryset.values_list(path_, flat=True))
+        return cycles
+
+    def _record(self, obj):
+        return type(obj)._default_manager.filter(pk=obj.pk)
+
+    def save_model(self, request, obj, form, change):
+        before = self._figure_cycles(self._record(obj)) if change else set()
+        super().save_model(request, obj, form, change)
+        cycle_figures_refresh(cycle_ids=before | self._figure_cycles(self._record(obj)))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        cycle_figures_refresh(cycle_ids=self._figure_cycles(self._record(form.instance)))
+
+    def delete_model(self, request, obj):
+        cycles = self._figure_cycles(self._record(obj))
+        super().delete_model(request, obj)
+        cycle_figures_refresh(cycle_ids=cycles)
+
+    def delete_queryset(self, request, queryset):
+        cycles = self._figure_cycles(queryset)
+        super().delete_queryset(request, queryset)
+        cycle_figures_refresh(cycle_ids=cycles)
+
+
 @admin.register(WorkshopCycle)
 class WorkshopCycleAdmin(
-    PublicDataAdminMixin, CountyScopedAdminMixin, DatedAdminMixin, SimpleHistoryAdmin
+    CycleFiguresAdminMixin,
+    PublicDataAdminMixin,
+    CountyScopedAdminMixin,
+    DatedAdminMixin,
+    SimpleHistoryAdmin,
 ):
+    # Its sessions (inline), the minimum for a certificate, and what a delete cascades to.
+    figures_cycle_paths = (
+        "pk",
+        "sessions__attendances__attendee__cycle_id",
+        "attendees__attendances__session__cycle_id",
+    )
     list_display = [
         "title",
         "county",
@@ -230,12 +281,14 @@ class WorkshopCycleAdmin(
 
 @admin.register(Session)
 class SessionAdmin(
+    CycleFiguresAdminMixin,
     PublicDataAdminMixin,
     CountyScopedAdminMixin,
     SelectRelatedMixin,
     DatedAdminMixin,
     SimpleHistoryAdmin,
 ):
+    figures_cycle_paths = ("cycle_id", "attendances__attendee__cycle_id")
     structural_fields = ("cycle",)
     scoped_adds_and_deletes = True
     scope_related = ("cycle__county", "cycle__programme")
@@ -399,7 +452,10 @@ class AttendeeForm(forms.ModelForm):
 
 
 @admin.register(Attendee)
-class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin):
+class AttendeeAdmin(
+    CycleFiguresAdminMixin, PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryAdmin
+):
+    figures_cycle_paths = ("cycle_id", "attendances__session__cycle_id")
     form = AttendeeForm
     structural_fields = ("cycle",)
     scoped_adds_and_deletes = True
@@ -503,8 +559,13 @@ class AttendeeAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHistoryA
 
 @admin.register(Attendance)
 class AttendanceAdmin(
-    PublicDataAdminMixin, CountyScopedAdminMixin, SelectRelatedMixin, SimpleHistoryAdmin
+    CycleFiguresAdminMixin,
+    PublicDataAdminMixin,
+    CountyScopedAdminMixin,
+    SelectRelatedMixin,
+    SimpleHistoryAdmin,
 ):
+    figures_cycle_paths = ("attendee__cycle_id", "session__cycle_id")
     structural_fields = ("attendee", "session")
     scoped_adds_and_deletes = True
     scope_related = ("session__cycle",)

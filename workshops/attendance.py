@@ -29,6 +29,7 @@ from simple_history.utils import bulk_create_with_history
 
 from partnership.caching import public_data_changed
 
+from .figures import cycle_figures_refresh
 from .models import Attendance, Attendee, Session, WorkshopCycle
 
 Cell = tuple[int, int]  # (attendee id, session id)
@@ -140,8 +141,9 @@ def attendance_register_save(
 
     ``shown`` holds every cell the page displayed, with whether it was ticked then;
     ``ticked`` the cells ticked when the form was sent (all of them among ``shown``).
-    Side effects: an audit-trail row for every mark created or deleted; cached pages and
-    reports invalidated after the commit.
+    Side effects: an audit-trail row for every mark created or deleted; the cycle's kept
+    figures recomputed (``workshops.figures``); cached pages and reports invalidated after
+    the commit.
     """
     ticked = set(ticked)
     if not ticked <= shown.keys():
@@ -165,6 +167,7 @@ def attendance_register_save(
         [Attendance(attendee_id=a, session_id=s) for a, s in to_add], Attendance, batch_size=500
     )
     if to_add or to_remove:
+        cycle_figures_refresh(cycle_ids=[cycle.pk])
         public_data_changed(register=cycle)
     return RegisterChange(
         added=len(to_add),

@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history
 from partnership.caching import public_data_changed
 from programmes.models import County
 
+from .figures import cycle_figures_refresh
 from .models import (
     Attendance,
     Attendee,
@@ -228,6 +229,7 @@ def certificates_issue(
     ]
     # Recorded in the audit trail like any other change (the user comes from the request).
     created = bulk_create_with_history(certificates, Certificate)
+    cycle_figures_refresh(cycle_ids=[cycle.pk])
     public_data_changed(register=cycle)  # the cycle's page counts valid certificates
     return created
 
@@ -242,6 +244,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str) -> Certificate:
     certificate.revoked_at = timezone.now()
     certificate.revocation_reason = reason
     certificate.save(update_fields=["revoked_at", "revocation_reason"])
+    cycle_figures_refresh(cycle_ids=[certificate.cycle_id])
     public_data_changed(register=certificate.cycle)  # counts and the public check change
     return certificate
 
@@ -269,8 +272,7 @@ def certificate_reissue(
     issued_by = _checked_text((issued_by or "").strip() or certificate.issued_by, field="issued_by")
     certificate_revoke(certificate=certificate, reason=reason)
     prefix, sequence = _reserve_numbering(cycle, issued_on)
-    public_data_changed(register=cycle)
-    return Certificate.objects.create(
+    created = Certificate.objects.create(
         attendee=attendee,
         cycle=cycle,
         number=f"{prefix}{sequence:03d}",
@@ -279,6 +281,9 @@ def certificate_reissue(
         sessions_attended=_sessions_snapshot(attendee),
         **_template_snapshot(cycle),
     )
+    cycle_figures_refresh(cycle_ids=[cycle.pk])
+    public_data_changed(register=cycle)
+    return created
 
 
 # The longest verification code looked up (issued codes have 22 characters).

@@ -19,6 +19,7 @@ from partnership.caching import public_data_changed
 from partnership.downloads import ascii_slug
 from programmes.models import County, Programme
 
+from .figures import cycle_figures_refresh
 from .models import Session, WorkshopCycle
 
 #: The most sessions a cycle created by the form may have (the editions plan 5 or 6).
@@ -146,6 +147,7 @@ def cycle_create(
     cycle.full_clean()
     cycle.save()
     _sessions_create(cycle, sessions, user=user)
+    cycle_figures_refresh(cycle_ids=[cycle.pk])
     # A new cycle shows on its county's and edition's pages and in every list of cycles.
     public_data_changed(everything=True)
     return cycle

@@ -69,6 +69,7 @@ from .attendee_fields import (
     sector_lookup,
     text_clean,
 )
+from .figures import cycle_figures_refresh
 from .models import Attendance, Attendee, WorkshopCycle
 
 # Stored in the audit trail, so in the portal's language and never translated per request.
@@ -841,8 +842,9 @@ def attendees_import(
     their blank fields. Nothing is saved unless everything is (``ValidationError``
     otherwise).
 
-    Side effects, both here: the audit trail records everything created or changed, with
-    the request's user and ``IMPORT_CHANGE_REASON``; ``public_data_changed()`` invalidates
+    Side effects, all here: the audit trail records everything created or changed, with
+    the request's user and ``IMPORT_CHANGE_REASON``; the cycle's kept figures are
+    recomputed (``workshops.figures``); ``public_data_changed()`` invalidates
     the cached pages and reports once the transaction commits (the cycle's page counts
     registered attendees).
     """
@@ -864,6 +866,7 @@ def attendees_import(
         matched=matched_records,
     )
     _import_marks_add(marks, audit=audit)
+    cycle_figures_refresh(cycle_ids=[cycle.pk])
     public_data_changed(register=cycle)
     return ImportResult(
         created=len(attendees),

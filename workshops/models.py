@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.functions import ExtractYear, NullIf
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -147,6 +147,19 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
             # reverse relation (the only count here that joins).
             project_idea_count=Count("project_ideas", distinct=True),
         ).with_sessions_figure()
+
+    def with_figures(self):
+        """Annotate the counts kept per cycle (``CycleFigures``, ``workshops.figures``)
+        as ``figure_<name>``: sessions, attendees, participants, attendance marks, valid
+        and revoked certificates, attendees eligible for a certificate; 0 for a cycle
+        without kept figures. One join, whatever the size of the register."""
+        return self.annotate(
+            **{
+                f"figure_{name}": Coalesce(F(f"figures__{name}"), 0)
+                for name in FIGURE_FIELDS
+                if not name.startswith("band_")
+            }
+        )
 
     def for_display(self):
         """Cycles with their edition, county and sources."""
@@ -973,3 +986,86 @@ class CertificateTemplate(TimeStampedModel):
         if scope == "counties":
             return self.county_id is not None and may_use_county(user, self.county)
         return scope == "all"
+
+
+RATE_BANDS = 10  # the report's bands of present ÷ registered, 10 % wide
+# The counts of ``CycleFigures``, in the order of its columns.
+FIGURE_FIELDS = (
+    "sessions",
+    "attendees",
+    "participants",
+    "attendance_marks",
+    "certificates_valid",
+    "certificates_revoked",
+    "eligible",
+    *(f"band_{band}" for band in range(RATE_BANDS)),
+)
+
+
+class CycleFigures(models.Model):
+    """Counts kept per workshop cycle, so that reports and pages that add them up over
+    many cycles read one row a cycle instead of the attendees, attendance and
+    certificates. Maintained by the write services (``workshops.figures``), never by
+    model signals; each count equals a fresh aggregate of the base tables, and a test
+    (``tests/workshops/test_figures.py``) proves it after random writes."""
+
+    cycle = models.OneToOneField(
+        WorkshopCycle,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures",
+        verbose_name=_("cycle"),
+    )
+    sessions = models.PositiveIntegerField(_("sessions on record"), default=0)
+    attendees = models.PositiveIntegerField(_("registered attendees"), default=0)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+    attendance_marks = models.PositiveIntegerField(_("attendance marks"), default=0)
+    certificates_valid = models.PositiveIntegerField(_("valid certificates"), default=0)
+    certificates_revoked = models.PositiveIntegerField(_("revoked certificates"), default=0)
+    eligible = models.PositiveIntegerField(_("eligible for a certificate"), default=0)
+    # Sessions of a cycle with registered attendees by present ÷ registered: band k
+    # holds the rates from k × 10 % (inclusive) to (k + 1) × 10 %, the last one 100 %.
+    band_0 = models.PositiveIntegerField(default=0)
+    band_1 = models.PositiveIntegerField(default=0)
+    band_2 = models.PositiveIntegerField(default=0)
+    band_3 = models.PositiveIntegerField(default=0)
+    band_4 = models.PositiveIntegerField(default=0)
+    band_5 = models.PositiveIntegerField(default=0)
+    band_6 = models.PositiveIntegerField(default=0)
+    band_7 = models.PositiveIntegerField(default=0)
+    band_8 = models.PositiveIntegerField(default=0)
+    band_9 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cycle"]
+        verbose_name = _("figures of a cycle")
+        verbose_name_plural = _("figures of cycles")
+
+    def __str__(self):
+        return str(self.cycle_id)
+
+
+class CycleSectorFigures(models.Model):
+    """Registered attendees and participants of a cycle from one sector (the sector as
+    recorded, blank included); maintained with ``CycleFigures``."""
+
+    cycle = models.ForeignKey(
+        WorkshopCycle,
+        on_delete=models.CASCADE,
+        related_name="sector_figures",
+        verbose_name=_("cycle"),
+    )
+    sector = models.CharField(_("sector"), max_length=24, blank=True)
+    attendees = models.PositiveIntegerField(_("registered attendees"), default=0)
+    participants = models.PositiveIntegerField(_("participants"), default=0)
+
+    class Meta:
+        ordering = ["cycle", "sector"]
+        verbose_name = _("figures of a cycle by sector")
+        verbose_name_plural = _("figures of cycles by sector")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "sector"], name="cycle_sector_figures_once")
+        ]
+
+    def __str__(self):
+        return f"{self.cycle_id} {self.sector}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from partnership.caching import public_data_changed
 
+from .figures import cycle_figures_refresh
 from .models import Attendee, WorkshopCycle
 
 PERSONAL_FIELDS = ("full_name", "organisation_name", "email", "phone", "consent_note")
@@ -84,6 +85,7 @@ def attendee_anonymise(*, attendee: Attendee) -> Attendee:
     attendee.anonymised_at = timezone.now()
     attendee.save()
     _scrub_history([attendee.pk])
+    cycle_figures_refresh(cycle_ids=[attendee.cycle_id])  # no longer eligible
     public_data_changed(register=attendee.cycle)
     return attendee
 
@@ -109,6 +111,7 @@ def attendees_anonymise_expired(*, years: int | None = None) -> int:
     """Anonymise, in bulk, every attendee past the retention period. Returns how many."""
     attendees = attendees_past_retention(years=years)
     ids = list(attendees.values_list("pk", flat=True))
+    cycles = set(attendees.values_list("cycle_id", flat=True).distinct())
     if not ids:
         return 0
     now = timezone.now()
@@ -119,5 +122,6 @@ def attendees_anonymise_expired(*, years: int | None = None) -> int:
         updated_at=now,
     )
     _scrub_history(ids)
+    cycle_figures_refresh(cycle_ids=cycles)  # no longer eligible
     public_data_changed(everything=True)  # cycles of every county
     return len(ids)

@@ -36,6 +36,7 @@ from tests.portal.test_write_invalidation import (  # noqa: F401 - the fixture r
 )
 from workshops.attendance import attendance_register_save
 from workshops.certificates import certificate_revoke, certificates_issue
+from workshops.figures import cycle_figures_refresh
 from workshops.importing import attendees_import
 from workshops.models import Attendance, Attendee, Session, WorkshopCycle
 from workshops.privacy import attendee_anonymise
@@ -119,6 +120,7 @@ def attendees(cycle):
     Attendance.objects.bulk_create(
         Attendance(attendee=a, session=s) for a in people for s in cycle.sessions.all()
     )
+    cycle_figures_refresh(cycle_ids=[cycle.pk])  # written in bulk: the kept counts follow
     return people
 
 

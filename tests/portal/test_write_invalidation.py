@@ -36,6 +36,7 @@ from tests.htmlforms import admin_change_form
 from tests.records import PLOCK_2017, PROGRAMME_2017
 from workshops.attendance import attendance_register_save
 from workshops.certificates import certificate_reissue, certificate_revoke, certificates_issue
+from workshops.figures import cycle_figures_refresh
 from workshops.importing import attendees_import
 from workshops.models import Attendance, Attendee, Certificate, Session, WorkshopCycle
 from workshops.privacy import attendee_anonymise
@@ -118,6 +119,7 @@ def attendees(cycle):
     Attendance.objects.bulk_create(
         Attendance(attendee=a, session=s) for a in people for s in cycle.sessions.all()
     )
+    cycle_figures_refresh(cycle_ids=[cycle.pk])  # written in bulk: the kept counts follow
     return people
 
 

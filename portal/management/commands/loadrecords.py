@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from partnership.caching import public_data_changed
+from workshops.figures import cycle_figures_refresh
 
 # Order matters: each file refers only to records loaded before it.
 RECORD_FIXTURES = [
@@ -26,4 +27,6 @@ class Command(BaseCommand):
         # loaddata saves in one transaction; cached pages are invalidated once it commits.
         with transaction.atomic():
             call_command("loaddata", *RECORD_FIXTURES, verbosity=options["verbosity"])
+            # Fixtures are saved row by row by loaddata: the counts kept per cycle follow.
+            cycle_figures_refresh(cycle_ids=None)
             public_data_changed(everything=True)

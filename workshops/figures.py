@@ -1,0 +1,143 @@
+"""The counts kept per workshop cycle (``CycleFigures``, ``CycleSectorFigures``).
+
+Reports and pages that add up attendees, attendance marks, sessions and certificates over
+many cycles read these rows (``WorkshopCycle.objects.with_figures()``,
+``figure_totals``) instead of aggregating the attendance (a million rows at national
+scale). They are kept exact by the write paths, never by model signals (bulk inserts,
+updates and deletes send none): every service that changes a cycle's sessions,
+attendees, attendance or certificates calls ``cycle_figures_refresh(cycle_ids=...)``
+inside its own transaction, which recomputes the rows of those cycles from the base
+tables in two ``INSERT … SELECT`` statements (a cycle's rows are small: tens of
+attendees, a few hundred marks). The write paths that do so:
+
+- ``attendance_register_save``, ``attendees_import``, ``certificates_issue``,
+  ``certificate_revoke``, ``certificate_reissue``, ``attendee_anonymise``,
+  ``attendees_anonymise_expired``, ``cycle_create``;
+- the admin of cycles, sessions, attendees, attendance and certificates
+  (``workshops.admin.CycleFiguresAdminMixin``: saves with their inlines, deletes one or
+  many, the cycles a record moved from and to);
+- ``generate_synthetic_data``, ``loadrecords`` (fixtures): every cycle
+  (``cycle_ids=None``).
+
+``tests/workshops/test_figures.py`` makes random sequences of writes through these
+services and compares every kept count with a fresh aggregate, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Sum
+
+from .models import FIGURE_FIELDS, RATE_BANDS, CycleFigures, CycleSectorFigures
+
+CHUNK = 500  # cycle ids per statement (SQLite's limit on parameters is far above)
+
+
+def _band(band: int) -> str:
+    """Is a session (``q.present`` of ``q.registered``) in ``band``? The report's rule:
+    present ÷ registered ≥ band ÷ 10 ⇔ present × 10 ≥ band × registered."""
+    low = f"q.present * {RATE_BANDS} >= q.registered * {band}"
+    high = f"q.present * {RATE_BANDS} < q.registered * {band + 1}"
+    condition = low if band == RATE_BANDS - 1 else f"{low} AND {high}"
+    return f"SUM(CASE WHEN q.registered > 0 AND {condition} THEN 1 ELSE 0 END) AS band_{band}"
+
+
+def figures_sql(where: str) -> str:
+    """``INSERT … SELECT`` of the cycles' figures; ``where`` limits the cycles (a
+    condition on ``{column}``, formatted for each table), or is empty for every cycle.
+    The SQL holds column names and integers only, never input."""
+
+    def only(column: str) -> str:
+        return f"WHERE {where.format(column=column)}" if where else ""
+
+    bands = ",\n".join(_band(band) for band in range(RATE_BANDS))
+    band_columns = ", ".join(f"COALESCE(se.band_{b}, 0)" for b in range(RATE_BANDS))
+    return f"""
+INSERT INTO workshops_cyclefigures ({", ".join(("cycle_id", *FIGURE_FIELDS))})
+SELECT c.id, COALESCE(se.sessions, 0), COALESCE(ar.attendees, 0),
+  COALESCE(ar.participants, 0), COALESCE(se.marks, 0), COALESCE(ce.valid, 0),
+  COALESCE(ce.revoked, 0), COALESCE(ar.eligible, 0), {band_columns}
+FROM workshops_workshopcycle c
+LEFT JOIN (
+  SELECT p.cycle_id, COUNT(*) AS attendees,
+    SUM(CASE WHEN p.marks > 0 THEN 1 ELSE 0 END) AS participants,
+    SUM(CASE WHEN p.active = 1 AND p.certified = 0 AND p.marks >= p.minimum
+      THEN 1 ELSE 0 END) AS eligible
+  FROM (
+    SELECT a.cycle_id,
+      CASE WHEN a.anonymised_at IS NULL THEN 1 ELSE 0 END AS active,
+      (SELECT COUNT(*) FROM workshops_attendance m WHERE m.attendee_id = a.id) AS marks,
+      CASE WHEN EXISTS (SELECT 1 FROM workshops_certificate k
+        WHERE k.attendee_id = a.id AND k.revoked_at IS NULL) THEN 1 ELSE 0 END AS certified,
+      y.certificate_min_sessions AS minimum
+    FROM workshops_attendee a INNER JOIN workshops_workshopcycle y ON y.id = a.cycle_id
+    {only("a.cycle_id")}
+  ) p GROUP BY p.cycle_id
+) ar ON ar.cycle_id = c.id
+LEFT JOIN (
+  SELECT q.cycle_id, COUNT(*) AS sessions, SUM(q.present) AS marks,
+  {bands}
+  FROM (
+    SELECT s.cycle_id,
+      (SELECT COUNT(*) FROM workshops_attendance m WHERE m.session_id = s.id) AS present,
+      (SELECT COUNT(*) FROM workshops_attendee a WHERE a.cycle_id = s.cycle_id) AS registered
+    FROM workshops_session s {only("s.cycle_id")}
+  ) q GROUP BY q.cycle_id
+) se ON se.cycle_id = c.id
+LEFT JOIN (
+  SELECT k.cycle_id,
+    SUM(CASE WHEN k.revoked_at IS NULL THEN 1 ELSE 0 END) AS valid,
+    SUM(CASE WHEN k.revoked_at IS NULL THEN 0 ELSE 1 END) AS revoked
+  FROM workshops_certificate k {only("k.cycle_id")} GROUP BY k.cycle_id
+) ce ON ce.cycle_id = c.id
+{only("c.id")}
+"""  # noqa: S608
+
+
+def sector_figures_sql(where: str) -> str:
+    """``INSERT … SELECT`` of the cycles' attendees and participants by sector."""
+    condition = f"WHERE {where.format(column='a.cycle_id')}" if where else ""
+    return f"""
+INSERT INTO workshops_cyclesectorfigures (cycle_id, sector, attendees, participants)
+SELECT a.cycle_id, a.sector, COUNT(*),
+  SUM(CASE WHEN EXISTS (SELECT 1 FROM workshops_attendance m WHERE m.attendee_id = a.id)
+    THEN 1 ELSE 0 END)
+FROM workshops_attendee a {condition}
+GROUP BY a.cycle_id, a.sector
+"""  # noqa: S608
+
+
+def cycle_figures_refresh(*, cycle_ids: Iterable[int | None] | None) -> None:
+    """Recompute the kept figures of these cycles (``None``: of every cycle) from the
+    base tables, in the caller's transaction (no savepoint of its own; a transaction
+    when called outside one). Cycles that no longer exist lose theirs."""
+    with transaction.atomic(savepoint=False):
+        if cycle_ids is None:
+            CycleSectorFigures.objects.all().delete()
+            CycleFigures.objects.all().delete()
+            _insert("", [])
+            return
+        ids = sorted({pk for pk in cycle_ids if pk is not None})
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            CycleSectorFigures.objects.filter(cycle_id__in=chunk).delete()
+            CycleFigures.objects.filter(cycle_id__in=chunk).delete()
+            marks = ", ".join(["%s"] * len(chunk))
+            _insert(f"{{column}} IN ({marks})", chunk)
+
+
+def _insert(where: str, ids: list[int]) -> None:
+    tables = 4 if where else 0  # the statements ``figures_sql`` filters
+    with connection.cursor() as cursor:
+        cursor.execute(figures_sql(where), ids * tables)
+        cursor.execute(sector_figures_sql(where), ids if where else [])
+
+
+def figure_totals(cycles) -> dict[str, int]:
+    """The kept figures summed over a queryset of cycles (zeros when there is none)."""
+    sums = CycleFigures.objects.filter(cycle__in=cycles.order_by().values("pk")).aggregate(
+        **{name: Sum(name) for name in FIGURE_FIELDS}
+    )
+    return {name: sums[name] or 0 for name in FIGURE_FIELDS}
