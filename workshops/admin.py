@@ -429,6 +429,23 @@ class AttendeeForm(forms.ModelForm):
     clean_email = _attendee_field_clean("email")
     clean_phone = _attendee_field_clean("phone")
 
+    def clean_cycle(self):
+        """An attendee with attendance or certificates stays in their cycle: moved, their
+        marks would stay on the old cycle's sessions and their certificates name it."""
+        cycle = self.cleaned_data.get("cycle")
+        attendee = self.instance
+        if attendee.pk and cycle and cycle.pk != attendee.cycle_id:
+            if attendee.attendances.exists() or attendee.certificates.exists():
+                raise forms.ValidationError(
+                    _(
+                        "This attendee already has attendance or a certificate in their "
+                        "cycle, so they cannot be moved to another one. Register them in "
+                        "the other cycle instead."
+                    ),
+                    code="attendee_has_records",
+                )
+        return cycle
+
     def clean(self):
         cleaned = super().clean()
         cycle, name = cleaned.get("cycle"), cleaned.get("full_name")

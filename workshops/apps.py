@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class WorkshopsConfig(AppConfig):
     name = "workshops"
-    verbose_name = _("Workshop cycles")
+    verbose_name = _("Workshops and certificates")
