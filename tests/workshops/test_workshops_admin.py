@@ -1,6 +1,7 @@
-"""The workshops' admin. An attendee with attendance or a certificate cannot be moved to another cycle in the
-admin: their marks would stay on the old cycle's sessions, their certificate would name
-a cycle they are no longer in. One without either can be moved (a registration mistake). The breadcrumbs name the app and the list apart."""
+"""The workshops' admin. An attendee with attendance or a certificate cannot be moved to
+another cycle: their marks would stay on the old cycle's sessions, their certificate would
+name a cycle they are no longer in; one without either can be moved (a registration
+mistake). The breadcrumbs name the app and the list apart."""
 
 import pytest
 
