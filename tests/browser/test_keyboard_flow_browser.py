@@ -106,8 +106,23 @@ def attendee_list() -> bytes:
     return buffer.getvalue()
 
 
-def test_county_staff_flow_with_the_keyboard_only(portal, page, tmp_path):
+def choose_file_by_keyboard(page, keys, path) -> None:
+    """Reach the import's file field with Tab and open its chooser with Space (once, under
+    heavy load, Space went unanswered: Enter opens it as well), then choose ``path``."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    keys.tab_to("#file")
+    page.wait_for_load_state()
+    try:
+        with page.expect_file_chooser(timeout=10_000) as chooser:
+            page.keyboard.press("Space")
+    except PlaywrightTimeoutError:
+        with page.expect_file_chooser() as chooser:
+            page.keyboard.press("Enter")
+    chooser.value.set_files(str(path))
+
+
+def test_county_staff_flow_with_the_keyboard_only(portal, page, tmp_path):
 
     keys = Keyboard(page)
 
@@ -152,16 +167,7 @@ def test_county_staff_flow_with_the_keyboard_only(portal, page, tmp_path):
         keys.activate("a[href$='/import/']")
     xlsx = tmp_path / "lista.xlsx"
     xlsx.write_bytes(attendee_list())
-    keys.tab_to("#file")
-    page.wait_for_load_state()
-    try:
-        with page.expect_file_chooser(timeout=10_000) as chooser:
-            page.keyboard.press("Space")
-    except PlaywrightTimeoutError:
-        # Seen once under heavy load: Space went unanswered. Enter opens it as well.
-        with page.expect_file_chooser() as chooser:
-            page.keyboard.press("Enter")
-    chooser.value.set_files(str(xlsx))
+    choose_file_by_keyboard(page, keys, xlsx)
     with page.expect_navigation():
         keys.activate("input[type=submit][value='Sprawdź plik']")
     assert "3" in page.locator("#preview-heading").locator("xpath=..").inner_text()
@@ -232,7 +238,6 @@ def test_issue_12_screens_with_the_keyboard_only(portal, page, tmp_path):
     form (a native select, date fields typed), the import, a whole
     session ticked by its "all" button, the search, a sign-in sheet, certificates with a
     date of issue typed, and the e-mail to the attendees."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     keys = Keyboard(page)
     page.goto(f"{portal}/admin/login/")
@@ -264,15 +269,7 @@ def test_issue_12_screens_with_the_keyboard_only(portal, page, tmp_path):
     book.active.append(["Ula Tabulator", "ula@example.org", "tak", "2"])
     book.active.append(["Zenon Spacja", "", "", ""])
     book.save(xlsx)
-    keys.tab_to("#file")
-    page.wait_for_load_state()
-    try:
-        with page.expect_file_chooser(timeout=10_000) as chooser:
-            page.keyboard.press("Space")
-    except PlaywrightTimeoutError:
-        with page.expect_file_chooser() as chooser:
-            page.keyboard.press("Enter")
-    chooser.value.set_files(str(xlsx))
+    choose_file_by_keyboard(page, keys, xlsx)
     with page.expect_navigation():
         keys.activate("input[type=submit][value='Sprawdź plik']")
     with page.expect_navigation():
