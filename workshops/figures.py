@@ -1,8 +1,8 @@
 """The counts kept per workshop cycle (``CycleFigures``, ``CycleSectorFigures``).
 
-Reports and pages that add up attendees, attendance marks, sessions and certificates over
-many cycles read these rows (``WorkshopCycle.objects.with_figures()``,
-``figure_totals``) instead of aggregating the attendance (a million rows at national
+Reports and pages that add up attendees, attendance marks, sessions (and the attendance
+reported for them, ``reported_*``) and certificates over many cycles read these rows
+(``WorkshopCycle.objects.with_figures()``, ``figure_totals``) instead of aggregating the attendance (a million rows at national
 scale). They are kept exact by the write paths, never by model signals (bulk inserts,
 updates and deletes send none): every service that changes a cycle's sessions,
 attendees, attendance or certificates calls ``cycle_figures_refresh(cycle_ids=...)``

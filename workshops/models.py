@@ -157,7 +157,7 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
             **{
                 f"figure_{name}": Coalesce(F(f"figures__{name}"), 0)
                 for name in FIGURE_FIELDS
-                if not name.startswith("band_")
+                if not name.startswith(("band_", "reported_"))
             }
         )
 
