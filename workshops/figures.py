@@ -2,13 +2,14 @@
 
 Reports and pages that add up attendees, attendance marks, sessions (and the attendance
 reported for them, ``reported_*``) and certificates over many cycles read these rows
-(``WorkshopCycle.objects.with_figures()``, ``figure_totals``) instead of aggregating the attendance (a million rows at national
-scale). They are kept exact by the write paths, never by model signals (bulk inserts,
-updates and deletes send none): every service that changes a cycle's sessions,
-attendees, attendance or certificates calls ``cycle_figures_refresh(cycle_ids=...)``
-inside its own transaction, which recomputes the rows of those cycles from the base
-tables in two ``INSERT … SELECT`` statements (a cycle's rows are small: tens of
-attendees, a few hundred marks). The write paths that do so:
+(``WorkshopCycle.objects.with_figures()``, ``figure_totals``) instead of aggregating the
+attendance (a million rows at national scale). They are kept exact by the write paths,
+never by model signals (bulk inserts, updates and deletes send none): every service that
+changes a cycle's sessions, attendees, attendance or certificates calls
+``cycle_figures_refresh(cycle_ids=...)`` inside its own transaction, which recomputes
+the rows of those cycles from the base tables in two ``INSERT … SELECT`` statements (a
+cycle's rows are small: tens of attendees, a few hundred marks).
+The write paths that do so:
 
 - ``attendance_register_save``, ``attendees_import``, ``certificates_issue``,
   ``certificate_revoke``, ``certificate_reissue``, ``attendee_anonymise``,
