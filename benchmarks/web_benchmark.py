@@ -40,8 +40,9 @@ What it does, in order (each step bounded by a timeout):
    ``/ping``; uncached: the catalogue, the home and county pages ≥ 5 %, a project page
    ≥ 8 %; the mix with the writer ≥ 50 %, no errors,
    the cold report of every county ≤ 1 s one request at a time (``measure_cold_report``:
-   wrk's queue of 8 connections at 2 workers would show 4 × that), report ≤ 1.2 × its
-   SQL, import ≤ 3 × bare) and writes everything to
+   wrk's queue of 8 connections at 2 workers would show 4 × that), import ≤ 3 × bare;
+   the in-process report against its bare SQL is printed as information) and writes
+   everything to
    ``benchmarks/results/latest.json``. Exits 1 when a target is missed, 2 when the run
    could not be made.
 
@@ -94,7 +95,6 @@ COORDINATOR_USERNAME = "benchmark-coordinator"
 CACHED_PUBLIC_TARGET = 0.50  # of /ping's requests per second
 # Uncached public pages (every request built from the database), of /ping.
 UNCACHED_TARGETS = {"catalogue": 0.05, "home": 0.05, "project": 0.08, "county": 0.05}
-REPORT_OVER_SQL_TARGET = 1.2
 IMPORT_OVER_BARE_TARGET = 3.0
 WITH_WRITER_TARGET = 0.50  # the public mix, with 2 staff writes a second, of /ping
 COLD_REPORT_TARGET_S = 1.0  # the report of every county, uncached, one request at a time
@@ -1089,15 +1089,9 @@ def check_targets(targets: list[Target], extra: dict) -> list[dict]:
                 "value": cold["median_ms"],
             }
         )
-    report = extra.get("report_vs_sql", {})
-    if "ratio" in report:
-        checks.append(
-            {
-                "check": f"report ≤ {REPORT_OVER_SQL_TARGET} × its bare SQL",
-                "ok": report["ratio"] <= REPORT_OVER_SQL_TARGET,
-                "value": report["ratio"],
-            }
-        )
+    # The in-process report against its bare SQL is information, not a target: since the
+    # counts are kept per cycle its SQL is small, and the ratio measures the fixed Python
+    # cost; what a coordinator waits for is the cold report above.
     imported = extra.get("import", {})
     if "import_over_bare" in imported:
         checks.append(
@@ -1310,7 +1304,7 @@ def main() -> int:
         say(
             f"\nreport: compute_report {report_result['compute_report_ms']} ms, its "
             f"{report_result['queries']} queries as bare SQL {report_result['bare_sql_ms']} ms: "
-            f"{report_result['ratio']:.2f} ×"
+            f"{report_result['ratio']:.2f} × (information: the target is the cold report's)"
         )
     elif report_result:
         say(f"\nreport against SQL: skipped ({report_result.get('skipped')})")

@@ -377,8 +377,6 @@ def compute_report(*, filters: ReportFilters, counties: Scope) -> Report:
     """
     cells: Cells = defaultdict(Measures)
     _add_cycles(cells, filters, counties)
-    _add_sessions(cells, filters, counties)
-    _add_register(cells, filters, counties)
     status_counts = _add_ideas(cells, filters, counties)
     _add_events(cells, filters, counties)
     total, per_programme, per_county = _roll_up(cells)
@@ -399,50 +397,27 @@ def compute_report(*, filters: ReportFilters, counties: Scope) -> Report:
 
 
 def _add_cycles(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
-    """Workshop cycles: how many, and the sessions they held (each cycle's
-    ``sessions_figure``, added up in SQL)."""
-    rows = WorkshopCycle.objects.filter(cycle_q("", filters, counties)).sessions_held_totals(
-        "programme_id", "county_id"
+    """Workshop cycles, in one query grouped by edition and county: how many, the
+    sessions they held (each cycle's ``sessions_figure``, added up in SQL), and from the
+    counts kept per cycle (``workshops.figures``, one row a cycle instead of 48,000
+    sessions and a million attendance marks; a cycle without its row counts zeros):
+    sessions on record with the attendance reported for them; present ÷ registered over
+    the sessions with registered attendees (every session of a cycle has all of the
+    cycle's attendees registered); attendees registered and present at least once (an
+    attendee belongs to one cycle, so these add up across editions and counties); valid
+    certificates."""
+    rows = (
+        WorkshopCycle.objects.filter(cycle_q("", filters, counties))
+        .sessions_held_totals("programme_id", "county_id")
+        .annotate(**_kept_aggregates())
     )
     for row in rows:
         cell = cells[row["programme_id"], row["county_id"]]
         cell.cycles += row["held_parts"]
         cell.sessions_held.add(Parts.from_row(row, "held"))
-
-
-def _add_sessions(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
-    """Sessions on record and the attendance reported for them."""
-    rows = (
-        Session.objects.filter(cycle_q("cycle__", filters, counties))
-        .order_by()
-        .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
-        .annotate(
-            n=Count("pk"),
-            **attendance_reported_aggregates("att"),
-            cycles_reported=Count("cycle_id", distinct=True, filter=Q(attendance__isnull=False)),
-        )
-    )
-    for row in rows:
-        cell = cells[row["programme"], row["county"]]
-        cell.sessions_recorded += row["n"]
+        cell.sessions_recorded += row["att_parts"]
         cell.attendance_reported.add(Parts.from_row(row, "att"))
         cell.cycles_with_attendance += row["cycles_reported"]
-
-
-def _add_register(cells: Cells, filters: ReportFilters, counties: Scope) -> None:
-    """The attendance register, attendees and certificates, from the counts kept per
-    cycle (``workshops.figures``): present ÷ registered over the sessions with registered
-    attendees (every session of a cycle has all of the cycle's attendees registered);
-    attendees registered and present at least once (an attendee belongs to one cycle, so
-    these add up across editions and counties); valid certificates."""
-    rows = (
-        CycleFigures.objects.filter(cycle_q("cycle__", filters, counties))
-        .order_by()
-        .values(programme=F("cycle__programme_id"), county=F("cycle__county_id"))
-        .annotate(**_register_aggregates())
-    )
-    for row in rows:
-        cell = cells[row["programme"], row["county"]]
         cell.registered_attendance += row["present"]
         cell.register_places += row["places"]
         cell.sessions_with_register += row["with_register"]
@@ -451,17 +426,28 @@ def _add_register(cells: Cells, filters: ReportFilters, counties: Scope) -> None
         cell.certificates += row["certificates"]
 
 
-def _register_aggregates() -> dict:
-    registered = Q(attendees__gt=0)
+REPORTED_PARTS = ("total", "unknown", "approx", "more_than", "at_least")
+
+
+def _kept_aggregates() -> dict:
+    """Sums of the cycles' ``CycleFigures`` (``figures__``), as the report adds them."""
+    registered = Q(figures__attendees__gt=0)
     return {
         name: Coalesce(aggregate, 0)
         for name, aggregate in {
-            "present": Sum("attendance_marks", filter=registered),
-            "places": Sum(F("sessions") * F("attendees")),
-            "with_register": Sum("sessions", filter=registered),
-            "attendees": Sum("attendees"),
-            "participants": Sum("participants"),
-            "certificates": Sum("certificates_valid"),
+            "present": Sum("figures__attendance_marks", filter=registered),
+            "places": Sum(F("figures__sessions") * F("figures__attendees")),
+            "with_register": Sum("figures__sessions", filter=registered),
+            "attendees": Sum("figures__attendees"),
+            "participants": Sum("figures__participants"),
+            "certificates": Sum("figures__certificates_valid"),
+            # The sessions on record and the attendance reported for them, as the parts
+            # ``attendance_reported_aggregates`` gives; cycles with a figure for a session.
+            "att_parts": Sum("figures__sessions"),
+            **{f"att_{part}": Sum(f"figures__reported_{part}") for part in REPORTED_PARTS},
+            "cycles_reported": Count(
+                "pk", filter=Q(figures__sessions__gt=F("figures__reported_unknown"))
+            ),
         }.items()
     }
 

@@ -1,14 +1,15 @@
 """The counts kept per workshop cycle (``CycleFigures``, ``CycleSectorFigures``).
 
-Reports and pages that add up attendees, attendance marks, sessions and certificates over
-many cycles read these rows (``WorkshopCycle.objects.with_figures()``,
-``figure_totals``) instead of aggregating the attendance (a million rows at national
-scale). They are kept exact by the write paths, never by model signals (bulk inserts,
-updates and deletes send none): every service that changes a cycle's sessions,
-attendees, attendance or certificates calls ``cycle_figures_refresh(cycle_ids=...)``
-inside its own transaction, which recomputes the rows of those cycles from the base
-tables in two ``INSERT … SELECT`` statements (a cycle's rows are small: tens of
-attendees, a few hundred marks). The write paths that do so:
+Reports and pages that add up attendees, attendance marks, sessions (and the attendance
+reported for them, ``reported_*``) and certificates over many cycles read these rows
+(``WorkshopCycle.objects.with_figures()``, ``figure_totals``) instead of aggregating the
+attendance (a million rows at national scale). They are kept exact by the write paths,
+never by model signals (bulk inserts, updates and deletes send none): every service that
+changes a cycle's sessions, attendees, attendance or certificates calls
+``cycle_figures_refresh(cycle_ids=...)`` inside its own transaction, which recomputes
+the rows of those cycles from the base tables in two ``INSERT … SELECT`` statements (a
+cycle's rows are small: tens of attendees, a few hundred marks).
+The write paths that do so:
 
 - ``attendance_register_save``, ``attendees_import``, ``certificates_issue``,
   ``certificate_revoke``, ``certificate_reissue``, ``attendee_anonymise``,
@@ -30,7 +31,15 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Sum
 
-from .models import FIGURE_FIELDS, RATE_BANDS, CycleFigures, CycleSectorFigures
+from programmes.facts import PARTS_PRECISIONS
+
+from .models import (
+    FIGURE_FIELDS,
+    RATE_BANDS,
+    REPORTED_FIELDS,
+    CycleFigures,
+    CycleSectorFigures,
+)
 
 CHUNK = 500  # cycle ids per statement (SQLite's limit on parameters is far above)
 
@@ -44,6 +53,22 @@ def _band(band: int) -> str:
     return f"SUM(CASE WHEN q.registered > 0 AND {condition} THEN 1 ELSE 0 END) AS band_{band}"
 
 
+def _reported() -> str:
+    """The attendance reported for the sessions (``q.attendance``), as the parts of
+    ``attendance_reported_aggregates``: the sum of the known figures, the sessions
+    without one, and those known with each inexact precision."""
+    parts = [
+        "SUM(COALESCE(q.attendance, 0)) AS reported_total",
+        "SUM(CASE WHEN q.attendance IS NULL THEN 1 ELSE 0 END) AS reported_unknown",
+    ]
+    for part, kind in PARTS_PRECISIONS.items():
+        parts.append(
+            f"SUM(CASE WHEN q.attendance IS NOT NULL AND q.attendance_precision = "
+            f"'{kind.value}' THEN 1 ELSE 0 END) AS reported_{part}"
+        )
+    return ",\n".join(parts)
+
+
 def figures_sql(where: str) -> str:
     """``INSERT … SELECT`` of the cycles' figures; ``where`` limits the cycles (a
     condition on ``{column}``, formatted for each table), or is empty for every cycle.
@@ -54,11 +79,13 @@ def figures_sql(where: str) -> str:
 
     bands = ",\n".join(_band(band) for band in range(RATE_BANDS))
     band_columns = ", ".join(f"COALESCE(se.band_{b}, 0)" for b in range(RATE_BANDS))
+    reported_columns = ", ".join(f"COALESCE(se.{name}, 0)" for name in REPORTED_FIELDS)
     return f"""
 INSERT INTO workshops_cyclefigures ({", ".join(("cycle_id", *FIGURE_FIELDS))})
 SELECT c.id, COALESCE(se.sessions, 0), COALESCE(ar.attendees, 0),
   COALESCE(ar.participants, 0), COALESCE(se.marks, 0), COALESCE(ce.valid, 0),
-  COALESCE(ce.revoked, 0), COALESCE(ar.eligible, 0), {band_columns}
+  COALESCE(ce.revoked, 0), COALESCE(ar.eligible, 0), {band_columns},
+  {reported_columns}
 FROM workshops_workshopcycle c
 LEFT JOIN (
   SELECT p.cycle_id, COUNT(*) AS attendees,
@@ -78,9 +105,10 @@ LEFT JOIN (
 ) ar ON ar.cycle_id = c.id
 LEFT JOIN (
   SELECT q.cycle_id, COUNT(*) AS sessions, SUM(q.present) AS marks,
-  {bands}
+  {bands},
+  {_reported()}
   FROM (
-    SELECT s.cycle_id,
+    SELECT s.cycle_id, s.attendance, s.attendance_precision,
       (SELECT COUNT(*) FROM workshops_attendance m WHERE m.session_id = s.id) AS present,
       (SELECT COUNT(*) FROM workshops_attendee a WHERE a.cycle_id = s.cycle_id) AS registered
     FROM workshops_session s {only("s.cycle_id")}

@@ -157,7 +157,7 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
             **{
                 f"figure_{name}": Coalesce(F(f"figures__{name}"), 0)
                 for name in FIGURE_FIELDS
-                if not name.startswith("band_")
+                if not name.startswith(("band_", "reported_"))
             }
         )
 
@@ -989,6 +989,15 @@ class CertificateTemplate(TimeStampedModel):
 
 
 RATE_BANDS = 10  # the report's bands of present ÷ registered, 10 % wide
+# The attendance reported for the cycle's sessions (``Session.attendance``), kept as the
+# parts ``attendance_reported_aggregates`` gives (its ``parts`` are the ``sessions``).
+REPORTED_FIELDS = (
+    "reported_total",
+    "reported_unknown",
+    "reported_approx",
+    "reported_more_than",
+    "reported_at_least",
+)
 # The counts of ``CycleFigures``, in the order of its columns.
 FIGURE_FIELDS = (
     "sessions",
@@ -999,6 +1008,7 @@ FIGURE_FIELDS = (
     "certificates_revoked",
     "eligible",
     *(f"band_{band}" for band in range(RATE_BANDS)),
+    *REPORTED_FIELDS,
 )
 
 
@@ -1035,6 +1045,13 @@ class CycleFigures(models.Model):
     band_7 = models.PositiveIntegerField(default=0)
     band_8 = models.PositiveIntegerField(default=0)
     band_9 = models.PositiveIntegerField(default=0)
+    # The attendance reported for its sessions: the sum of the known figures, and how
+    # many sessions have none, an approximate one, "more than", "at least".
+    reported_total = models.PositiveBigIntegerField(default=0)
+    reported_unknown = models.PositiveIntegerField(default=0)
+    reported_approx = models.PositiveIntegerField(default=0)
+    reported_more_than = models.PositiveIntegerField(default=0)
+    reported_at_least = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["cycle"]

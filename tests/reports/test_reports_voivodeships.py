@@ -20,6 +20,7 @@ from tests.factories import (
 )
 from tests.records import LODZKIE, LOSICE, MAZOWIECKIE, PLOCK
 from tests.reports.test_reports_exports import read_csv, read_xlsx
+from workshops.figures import cycle_figures_refresh
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -44,6 +45,7 @@ def lodz_cycle(national_units):
     cycle = CycleFactory(county_code=LODZ, title="Cykl łódzki")
     session = SessionFactory(cycle=cycle, attendance=25)
     AttendanceFactory(attendee=AttendeeFactory(cycle=cycle), session=session)
+    cycle_figures_refresh(cycle_ids=[cycle.pk])  # as the write paths do
     return cycle
 
 

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import COUNTY_STAFF
+from programmes.facts import PARTS_PRECISIONS, Precision
 from programmes.models import County, Programme
 from tests.factories import make_user
 from tests.records import PLOCK, PROGRAMME_2017
@@ -76,6 +77,20 @@ def fresh_figures(cycle: WorkshopCycle) -> dict[str, int]:
         "certificates_revoked": certificates.filter(revoked_at__isnull=False).count(),
         "eligible": eligible_attendees(cycle=cycle).count(),
         **{f"band_{band}": n for band, n in enumerate(bands)},
+        **fresh_reported(present),
+    }
+
+
+def fresh_reported(sessions) -> dict[str, int]:
+    """The attendance reported for the sessions, summed as ``sum_figures`` would."""
+    known = [s for s in sessions if s.attendance is not None]
+    return {
+        "reported_total": sum(s.attendance for s in known),
+        "reported_unknown": len(sessions) - len(known),
+        **{
+            f"reported_{part}": sum(1 for s in known if s.attendance_precision == kind)
+            for part, kind in PARTS_PRECISIONS.items()
+        },
     }
 
 
@@ -225,6 +240,16 @@ def do_admin_add_session(_data, cycle, ctx):
     site._registry[Session].save_model(admin_request(ctx.user), session, Form(), False)
 
 
+def do_admin_session_attendance(data, cycle, ctx):
+    """The attendance reported for a session changed in the admin (or cleared)."""
+    session = some(data, cycle.sessions.all())
+    if session:
+        session.attendance = data.draw(st.one_of(st.none(), st.integers(0, 40)))
+        session.attendance_precision = data.draw(st.sampled_from(list(Precision)))
+        form = Form("attendance", "attendance_precision")
+        site._registry[Session].save_model(admin_request(ctx.user), session, form, True)
+
+
 def do_admin_minimum(data, cycle, ctx):
     cycle.certificate_min_sessions = data.draw(st.one_of(st.none(), st.integers(0, 4)))
     form = Form("certificate_min_sessions")
@@ -262,6 +287,8 @@ WRITES = [
     do_admin_delete_sessions,
     do_admin_delete_attendance,
     do_admin_add_session,
+    do_admin_session_attendance,
+    do_admin_session_attendance,
     do_admin_minimum,
     do_admin_move_attendee,
     do_admin_delete_cycle,
