@@ -142,19 +142,31 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
             first_year=ExtractYear("date_start"), last_year=ExtractYear("date_end"), kept=True
         ).annotate(cycles=Count("pk"), counties=Count("county", distinct=True))
 
-    def with_counts(self):
+    def with_counts(self, *, kept: bool = False):
         """Annotate ``session_count`` (sessions on record), ``certificate_count`` (valid
         certificates), ``attendee_count`` (registered attendees),
         ``project_idea_count`` (ideas from the cycle): numbers only, never who; and the
-        sessions held (``with_sessions_figure``)."""
+        sessions held (``with_sessions_figure``). ``kept``: the first three, and the
+        sessions in the figure, read from the counts kept per cycle (``CycleFigures``,
+        one join) instead of counting the sessions, certificates and attendees."""
+        if kept:
+            counts = {
+                "session_count": Coalesce(F("figures__sessions"), 0),
+                "certificate_count": Coalesce(F("figures__certificates_valid"), 0),
+                "attendee_count": Coalesce(F("figures__attendees"), 0),
+            }
+        else:
+            counts = {
+                "session_count": count_subquery(Session.objects.all(), "cycle"),
+                "certificate_count": count_subquery(Certificate.objects.valid(), "cycle"),
+                "attendee_count": count_subquery(Attendee.objects.all(), "cycle"),
+            }
         return self.annotate(
-            session_count=count_subquery(Session.objects.all(), "cycle"),
-            certificate_count=count_subquery(Certificate.objects.valid(), "cycle"),
-            attendee_count=count_subquery(Attendee.objects.all(), "cycle"),
+            **counts,
             # Ideas point at their cycle from the projects app: counted through that
             # reverse relation (the only count here that joins).
             project_idea_count=Count("project_ideas", distinct=True),
-        ).with_sessions_figure()
+        ).with_sessions_figure(kept=kept)
 
     def with_figures(self):
         """Annotate the counts kept per cycle (``CycleFigures``, ``workshops.figures``)

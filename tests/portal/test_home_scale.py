@@ -234,6 +234,38 @@ def test_figures_from_kept_counts_follow_the_write_paths(admin_user):
     check()
 
 
+def counts_of(cycles) -> dict:
+    names = ("session_count", "certificate_count", "attendee_count", "project_idea_count")
+    return {
+        cycle.pk: (*(getattr(cycle, name) for name in names), cycle.sessions_figure)
+        for cycle in cycles
+    }
+
+
+def test_county_and_edition_pages_counts_from_kept_counts_equal_fresh_ones(admin_user):
+    """``with_counts(kept=True)`` (the county and edition pages) gives every cycle the
+    counts a fresh count gives, after writes through the paths that keep them."""
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    completed = WorkshopCycle.objects.filter(status=WorkshopCycle.Status.COMPLETED).first()
+    day = datetime.date(2017, 4, 3)
+    cycle_create(
+        user=admin_user,
+        county=completed.county,
+        programme=Programme.objects.get(slug=PROGRAMME_2017),
+        title="Cykl policzony",
+        date_start=day,
+        date_end=day + datetime.timedelta(days=30),
+        certificate_min_sessions=None,
+        sessions=[PlannedSession(number=1, date=day)],
+    )
+    site._registry[Session].delete_queryset(request, Session.objects.filter(cycle=completed))
+    kept = counts_of(WorkshopCycle.objects.with_counts(kept=True))
+    assert kept == counts_of(WorkshopCycle.objects.with_counts())
+    assert kept[completed.pk][0] == 0  # its sessions deleted
+    assert 1 in {counts[0] for counts in kept.values()}  # the new cycle's one session
+
+
 # --------------------------------------------------------------------------------------
 # The home page does not grow with the cycles
 # --------------------------------------------------------------------------------------
