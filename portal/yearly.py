@@ -18,13 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from programmes.facts import Figure, Precision, sum_figures
-from programmes.models import count_subquery
 from workshops.models import Session, WorkshopCycle
 
 

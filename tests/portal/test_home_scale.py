@@ -23,12 +23,12 @@ from portal.views import (
     headline_figures,
     session_totals,
 )
+from portal.yearly import figures_by_year
 from programmes.facts import DatePrecision, Precision, sum_figures
 from programmes.models import County, Programme, ProgrammeEvent
 from projects.models import ProjectIdea
 from tests.figures import held_sessions_rule
 from tests.records import PLOCK_2017, PROGRAMME_2017
-from portal.yearly import figures_by_year
 from workshops.cycles import PlannedSession, cycle_create
 from workshops.figures import cycle_figures_refresh
 from workshops.models import Session, WorkshopCycle
@@ -192,9 +192,7 @@ def yearly_held_one_by_one() -> dict:
 
 
 def yearly_held() -> dict:
-    return {
-        (p.first_year, p.last_year): p.sessions_held for p in figures_by_year().cycle_periods
-    }
+    return {(p.first_year, p.last_year): p.sessions_held for p in figures_by_year().cycle_periods}
 
 
 def test_figures_from_kept_counts_follow_the_write_paths(admin_user):
