@@ -322,7 +322,10 @@ def county_list(request):
 def county_detail(request, slug):
     county = get_object_or_404(County.objects.select_related("voivodeship"), slug=slug)
     cycles = list(
-        WorkshopCycle.objects.in_county(county).for_display().with_counts().with_sessions()
+        WorkshopCycle.objects.in_county(county)
+        .for_display()
+        .with_counts(kept=True)  # the counts kept per cycle (workshops.figures)
+        .with_sessions()
     )
     ideas = list(
         ProjectIdea.objects.in_county(county)
@@ -387,7 +390,9 @@ def programme_detail(request, slug):
     # the first ones and links to the paginated cycle list of this edition. One more
     # than shown is read to know whether they need counting.
     programme_cycles = WorkshopCycle.objects.filter(programme=programme)
-    cycles = list(programme_cycles.for_display().with_counts()[: PROGRAMME_CYCLES_SHOWN + 1])
+    cycles = list(
+        programme_cycles.for_display().with_counts(kept=True)[: PROGRAMME_CYCLES_SHOWN + 1]
+    )
     if len(cycles) > PROGRAMME_CYCLES_SHOWN:
         cycles = cycles[:PROGRAMME_CYCLES_SHOWN]
         cycle_count = programme_cycles.count()

@@ -18,13 +18,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from programmes.facts import Figure, Precision, sum_figures
-from programmes.models import count_subquery
 from workshops.models import Session, WorkshopCycle
 
 
@@ -142,8 +141,10 @@ def figures_by_year(*, programme=None, county=None) -> YearlyFigures:
 def _cycle_rows(scope: dict):
     planned = Q(status=WorkshopCycle.Status.PLANNED)
     unrecorded = Q(sessions_held__isnull=True)
-    has_sessions = Q(Exists(Session.objects.filter(cycle_id=OuterRef("pk"))))
-    recorded = count_subquery(Session.objects.all(), "cycle")
+    # The sessions on record from the counts kept per cycle (``workshops.figures``): one
+    # join instead of a correlated count of the sessions for each cycle.
+    recorded = Coalesce(F("figures__sessions"), 0)
+    has_sessions = Q(figures__sessions__gt=0)
     return (
         WorkshopCycle.objects.filter(**scope)
         .order_by()

@@ -75,7 +75,7 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
         """The cycles whose date is not recorded."""
         return self.filter(date_start__isnull=True)
 
-    def with_sessions_figure(self):
+    def with_sessions_figure(self, *, kept: bool = False):
         """Annotate the sessions the cycle held, as far as the records say, as
         ``sessions_figure_value`` + ``sessions_figure_precision`` (``sessions_figure``
         reads them). The one definition of the figure, for the cycles' pages, the home
@@ -89,9 +89,15 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
         ``sessions_figure_precision`` is the precision of the number when there is one
         (as for a stored figure, only known parts count by precision). The sessions on
         record are counted by a correlated subquery, evaluated only for the cycles whose
-        sources give no number.
+        sources give no number; with ``kept``, they are read from the counts kept per
+        cycle (``CycleFigures.sessions``, one join) instead: what the pages that add the
+        figure up over thousands of cycles use.
         """
-        recorded = count_subquery(Session.objects.all(), "cycle")
+        recorded = (
+            Coalesce(F("figures__sessions"), 0)
+            if kept
+            else count_subquery(Session.objects.all(), "cycle")
+        )
         given = Q(sessions_held__isnull=False)
         planned = Q(status=self.model.Status.PLANNED)
         return self.annotate(
@@ -108,12 +114,13 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
             ),
         )
 
-    def sessions_held_totals(self, *fields, **expressions):
+    def sessions_held_totals(self, *fields, kept: bool = False, **expressions):
         """The total of the cycles' sessions held per group of ``fields`` /
         ``expressions``: ``Parts.from_row(row, "held")`` of each row (``held_parts`` is
-        the number of cycles). Every page and report that adds the figure up uses this."""
+        the number of cycles). Every page and report that adds the figure up uses this;
+        ``kept``: the sessions on record from the kept counts (``with_sessions_figure``)."""
         return (
-            self.with_sessions_figure()
+            self.with_sessions_figure(kept=kept)
             .order_by()
             .values(*fields, **expressions)
             .annotate(
@@ -129,24 +136,37 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
     def periods(self):
         """The cycles counted per period (``first_year`` and ``last_year`` of their dates,
         None when not recorded): ``cycles``, in how many ``counties``, and their sessions
-        held (``held_*``, see ``sessions_held_totals``)."""
+        held (``held_*``, see ``sessions_held_totals``; the sessions on record from the
+        kept counts)."""
         return self.sessions_held_totals(
-            first_year=ExtractYear("date_start"), last_year=ExtractYear("date_end")
+            first_year=ExtractYear("date_start"), last_year=ExtractYear("date_end"), kept=True
         ).annotate(cycles=Count("pk"), counties=Count("county", distinct=True))
 
-    def with_counts(self):
+    def with_counts(self, *, kept: bool = False):
         """Annotate ``session_count`` (sessions on record), ``certificate_count`` (valid
         certificates), ``attendee_count`` (registered attendees),
         ``project_idea_count`` (ideas from the cycle): numbers only, never who; and the
-        sessions held (``with_sessions_figure``)."""
+        sessions held (``with_sessions_figure``). ``kept``: the first three, and the
+        sessions in the figure, read from the counts kept per cycle (``CycleFigures``,
+        one join) instead of counting the sessions, certificates and attendees."""
+        if kept:
+            counts = {
+                "session_count": Coalesce(F("figures__sessions"), 0),
+                "certificate_count": Coalesce(F("figures__certificates_valid"), 0),
+                "attendee_count": Coalesce(F("figures__attendees"), 0),
+            }
+        else:
+            counts = {
+                "session_count": count_subquery(Session.objects.all(), "cycle"),
+                "certificate_count": count_subquery(Certificate.objects.valid(), "cycle"),
+                "attendee_count": count_subquery(Attendee.objects.all(), "cycle"),
+            }
         return self.annotate(
-            session_count=count_subquery(Session.objects.all(), "cycle"),
-            certificate_count=count_subquery(Certificate.objects.valid(), "cycle"),
-            attendee_count=count_subquery(Attendee.objects.all(), "cycle"),
+            **counts,
             # Ideas point at their cycle from the projects app: counted through that
             # reverse relation (the only count here that joins).
             project_idea_count=Count("project_ideas", distinct=True),
-        ).with_sessions_figure()
+        ).with_sessions_figure(kept=kept)
 
     def with_figures(self):
         """Annotate the counts kept per cycle (``CycleFigures``, ``workshops.figures``)

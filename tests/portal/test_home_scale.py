@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
+from django.contrib.admin.sites import site
 from django.db import connection, transaction
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -20,11 +23,14 @@ from portal.views import (
     headline_figures,
     session_totals,
 )
+from portal.yearly import figures_by_year
 from programmes.facts import DatePrecision, Precision, sum_figures
 from programmes.models import County, Programme, ProgrammeEvent
 from projects.models import ProjectIdea
 from tests.figures import held_sessions_rule
 from tests.records import PLOCK_2017, PROGRAMME_2017
+from workshops.cycles import PlannedSession, cycle_create
+from workshops.figures import cycle_figures_refresh
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +97,8 @@ def add_cycles(count: int, *, years=(2011, 2012, 2013), start: int = 0, sessions
         for n, cycle in enumerate(cycles)
         for ordinal in range(1, sessions + 1 - (n % 5 == 0) * sessions)  # some have none
     )
+    # Bulk rows keep their counts as the synthetic data does (workshops.figures).
+    cycle_figures_refresh(cycle_ids=[cycle.pk for cycle in cycles])
     return cycles
 
 
@@ -168,8 +176,92 @@ def test_figures_match_adding_one_by_one_for_any_records(cycles):
                 Session(cycle=cycle, ordinal=i, attendance=value, attendance_precision=precision)
                 for i, (value, precision) in enumerate(spec["sessions"], start=1)
             )
+            cycle_figures_refresh(cycle_ids=[cycle.pk])  # as every write path does
         assert database_figures() == reference_figures()
         transaction.set_rollback(True)
+
+
+def yearly_held_one_by_one() -> dict:
+    """Sessions held per period of the cycles, each cycle's figure from a fresh count."""
+    by_period: dict = {}
+    for cycle in WorkshopCycle.objects.with_counts():
+        first = cycle.date_start.year if cycle.date_start else None
+        key = (first, cycle.date_end.year if first and cycle.date_end else None)
+        by_period.setdefault(key, []).append(held_sessions_rule(cycle))
+    return {key: sum_figures(parts) for key, parts in by_period.items()}
+
+
+def yearly_held() -> dict:
+    return {(p.first_year, p.last_year): p.sessions_held for p in figures_by_year().cycle_periods}
+
+
+def test_figures_from_kept_counts_follow_the_write_paths(admin_user):
+    """The home page reads the sessions on record from the counts kept per cycle: after
+    each write through a real write path (a new cycle with its sessions, the admin's
+    session added and deleted), its totals and yearly figures equal fresh aggregates."""
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    session_admin = site._registry[Session]
+    completed = WorkshopCycle.objects.filter(
+        status=WorkshopCycle.Status.COMPLETED, sessions_held__isnull=True
+    ).first()
+    before = database_figures()
+
+    def check():
+        assert database_figures() == reference_figures()
+        assert yearly_held() == yearly_held_one_by_one()
+
+    day = datetime.date(2017, 4, 3)
+    cycle_create(
+        user=admin_user,
+        county=County.objects.get(slug="losicki"),
+        programme=Programme.objects.get(slug=PROGRAMME_2017),
+        title="Cykl z liczbami",
+        date_start=day,
+        date_end=day + datetime.timedelta(days=30),
+        certificate_min_sessions=None,
+        sessions=[PlannedSession(number=n, date=day) for n in (1, 2)],
+    )
+    check()
+    assert database_figures()["sessions"] != before["sessions"]  # the new sessions count
+    ordinal = max(completed.sessions.values_list("ordinal", flat=True), default=0) + 1
+    added = Session(cycle=completed, ordinal=ordinal)
+    session_admin.save_model(request, added, SimpleNamespace(changed_data=[]), False)
+    check()
+    session_admin.delete_queryset(request, Session.objects.filter(cycle=completed))
+    check()
+
+
+def counts_of(cycles) -> dict:
+    names = ("session_count", "certificate_count", "attendee_count", "project_idea_count")
+    return {
+        cycle.pk: (*(getattr(cycle, name) for name in names), cycle.sessions_figure)
+        for cycle in cycles
+    }
+
+
+def test_county_and_edition_pages_counts_from_kept_counts_equal_fresh_ones(admin_user):
+    """``with_counts(kept=True)`` (the county and edition pages) gives every cycle the
+    counts a fresh count gives, after writes through the paths that keep them."""
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    completed = WorkshopCycle.objects.filter(status=WorkshopCycle.Status.COMPLETED).first()
+    day = datetime.date(2017, 4, 3)
+    cycle_create(
+        user=admin_user,
+        county=completed.county,
+        programme=Programme.objects.get(slug=PROGRAMME_2017),
+        title="Cykl policzony",
+        date_start=day,
+        date_end=day + datetime.timedelta(days=30),
+        certificate_min_sessions=None,
+        sessions=[PlannedSession(number=1, date=day)],
+    )
+    site._registry[Session].delete_queryset(request, Session.objects.filter(cycle=completed))
+    kept = counts_of(WorkshopCycle.objects.with_counts(kept=True))
+    assert kept == counts_of(WorkshopCycle.objects.with_counts())
+    assert kept[completed.pk][0] == 0  # its sessions deleted
+    assert 1 in {counts[0] for counts in kept.values()}  # the new cycle's one session
 
 
 # --------------------------------------------------------------------------------------

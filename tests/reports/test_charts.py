@@ -23,6 +23,7 @@ from programmes.models import County, Programme
 from projects.models import ProjectIdea, Status
 from reports.services import ReportFilters, compute_report
 from tests.records import PROGRAMME_2003, PROGRAMME_2017
+from workshops.figures import cycle_figures_refresh
 from workshops.models import Session, WorkshopCycle
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -123,6 +124,7 @@ def add_cycle(n, *, start, end, status="completed", held=None, sessions=()):
         )
         for i, (value, precision, day) in enumerate(sessions, start=1)
     )
+    cycle_figures_refresh(cycle_ids=[cycle.pk])  # as every write path does
     return cycle
 
 
