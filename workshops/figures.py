@@ -88,20 +88,7 @@ SELECT c.id, COALESCE(se.sessions, 0), COALESCE(ar.attendees, 0),
   {reported_columns}
 FROM workshops_workshopcycle c
 LEFT JOIN (
-  SELECT p.cycle_id, COUNT(*) AS attendees,
-    SUM(CASE WHEN p.marks > 0 THEN 1 ELSE 0 END) AS participants,
-    SUM(CASE WHEN p.active = 1 AND p.certified = 0 AND p.marks >= p.minimum
-      THEN 1 ELSE 0 END) AS eligible
-  FROM (
-    SELECT a.cycle_id,
-      CASE WHEN a.anonymised_at IS NULL THEN 1 ELSE 0 END AS active,
-      (SELECT COUNT(*) FROM workshops_attendance m WHERE m.attendee_id = a.id) AS marks,
-      CASE WHEN EXISTS (SELECT 1 FROM workshops_certificate k
-        WHERE k.attendee_id = a.id AND k.revoked_at IS NULL) THEN 1 ELSE 0 END AS certified,
-      y.certificate_min_sessions AS minimum
-    FROM workshops_attendee a INNER JOIN workshops_workshopcycle y ON y.id = a.cycle_id
-    {only("a.cycle_id")}
-  ) p GROUP BY p.cycle_id
+{_attendees_sql(only("a.cycle_id"))}
 ) ar ON ar.cycle_id = c.id
 LEFT JOIN (
   SELECT q.cycle_id, COUNT(*) AS sessions, SUM(q.present) AS marks,
@@ -121,6 +108,27 @@ LEFT JOIN (
   FROM workshops_certificate k {only("k.cycle_id")} GROUP BY k.cycle_id
 ) ce ON ce.cycle_id = c.id
 {only("c.id")}
+"""  # noqa: S608
+
+
+def _attendees_sql(where: str) -> str:
+    """Per cycle: its attendees, participants (one mark or more) and those eligible for a
+    certificate (not erased, none held, enough marks); ``where`` limits the attendees."""
+    return f"""
+  SELECT p.cycle_id, COUNT(*) AS attendees,
+    SUM(CASE WHEN p.marks > 0 THEN 1 ELSE 0 END) AS participants,
+    SUM(CASE WHEN p.active = 1 AND p.certified = 0 AND p.marks >= p.minimum
+      THEN 1 ELSE 0 END) AS eligible
+  FROM (
+    SELECT a.cycle_id,
+      CASE WHEN a.anonymised_at IS NULL THEN 1 ELSE 0 END AS active,
+      (SELECT COUNT(*) FROM workshops_attendance m WHERE m.attendee_id = a.id) AS marks,
+      CASE WHEN EXISTS (SELECT 1 FROM workshops_certificate k
+        WHERE k.attendee_id = a.id AND k.revoked_at IS NULL) THEN 1 ELSE 0 END AS certified,
+      y.certificate_min_sessions AS minimum
+    FROM workshops_attendee a INNER JOIN workshops_workshopcycle y ON y.id = a.cycle_id
+    {where}
+  ) p GROUP BY p.cycle_id
 """  # noqa: S608
 
 
