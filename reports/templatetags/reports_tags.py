@@ -52,7 +52,7 @@ def _value(value) -> str:
 
 
 def _measures_cells(m) -> str:
-    """The cells of ``reports/_measures_cells.html`` for the measures ``m``."""
+    """The ``<td>`` of the measures ``m``, in the order of ``reports/_measures_head.html``."""
     reported = fig(m.attendance_reported_figure)
     if m.cycles:
         known = _("known for %(known)s of %(total)s cycles") % {
@@ -82,11 +82,16 @@ def _measures_cells(m) -> str:
 
 
 @register.simple_tag
+def measures_cells(m) -> str:
+    """The cells of one row of the report's tables (an edition, the total)."""
+    return mark_safe(_measures_cells(m))  # noqa: S308 - every value in it is escaped
+
+
+@register.simple_tag
 def county_rows(rows) -> str:
     """The ``<tr>`` of each county of the report (``report.by_county``), written in one
-    pass: as the loop over ``reports/_measures_cells.html`` wrote them, without an
-    include per row (380 of them for a national coordinator); tests/reports/
-    test_county_rows.py renders that loop and compares."""
+    pass, without a template per row (380 of them for a national coordinator);
+    tests/reports/test_county_rows.py compares them with the template loop they replaced."""
     written = []
     for row in rows:
         code = f' <span class="cell-note">{_value(row.code)}</span>' if row.code else ""
