@@ -498,6 +498,21 @@ def postgres_backends(database: str) -> list[int]:
         return [pid for (pid,) in cursor.fetchall()]
 
 
+def backend_ticks(database: str) -> dict[int, int]:
+    """The CPU ticks so far of each PostgreSQL backend serving the portal, by pid."""
+    return {pid: process_ticks(pid) for pid in postgres_backends(database)}
+
+
+def backend_ticks_since(database: str, before: dict[int, int]) -> int:
+    """The backends' CPU ticks since ``before`` (``backend_ticks()``). A backend started
+    since counts whole; one that has ended since counts nothing (what it used after
+    ``before`` is missed: the figure may be a little low, never negative — subtracting
+    its earlier ticks from a sum that no longer holds it made the cold report's
+    PostgreSQL CPU print negative on 3 December 2026)."""
+    after = backend_ticks(database)
+    return sum(ticks - before.get(pid, 0) for pid, ticks in after.items() if ticks)
+
+
 # --------------------------------------------------------------------------------------
 # Measuring pages
 # --------------------------------------------------------------------------------------
@@ -533,12 +548,11 @@ def measure(target: Target, server: Gunicorn, *, seconds: float, warmup: float, 
     else:
         run_wrk(url, warmup, cookie=target.cookie)
     server.drain()
-    backends = postgres_backends(database)
+    db_before = backend_ticks(database)
     cpu_before = server.cpu_ticks()
-    db_before = sum(process_ticks(pid) for pid in backends)
     result = run_wrk(url, seconds, cookie=target.cookie)
     cpu = server.cpu_ticks() - cpu_before
-    db = sum(process_ticks(pid) for pid in backends) - db_before
+    db = backend_ticks_since(database, db_before)
     server.drain()
     requests = result["requests"]
     seconds_run = result["duration_us"] / 1e6
@@ -576,16 +590,15 @@ def measure_cold_report(url: str, *, cookie: str, server: Gunicorn, database: st
         status, _body = http_get(url, cookie=cookie, timeout=300)
         if status != 200:
             return {"skipped": f"answered {status}"}
-    backends = postgres_backends(database)
+    db_before = backend_ticks(database)
     cpu_before = server.cpu_ticks()
-    db_before = sum(process_ticks(pid) for pid in backends)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         http_get(url, cookie=cookie, timeout=300)
         times.append(time.perf_counter() - started)
     cpu = server.cpu_ticks() - cpu_before
-    db = sum(process_ticks(pid) for pid in backends) - db_before
+    db = backend_ticks_since(database, db_before)
     result = {
         "url": url.removeprefix(server.base),
         "runs": runs,

@@ -54,3 +54,17 @@ def test_the_run_measures_the_four_uncached_pages_with_their_targets(web_benchma
     source = SCRIPT.read_text()
     for page in ("catalogue", "home", "project", "county"):
         assert f'share=UNCACHED_TARGETS["{page}"]' in source
+
+
+def test_the_database_cpu_counts_new_backends_and_never_goes_negative(web_benchmark, monkeypatch):
+    """A backend that ends during a measurement counts nothing (it made the cold report's
+    PostgreSQL CPU negative); one that starts counts whole; the others their increase."""
+    ticks = {101: 50, 102: 70}
+    monkeypatch.setattr(web_benchmark, "postgres_backends", lambda database: list(ticks))
+    monkeypatch.setattr(web_benchmark, "process_ticks", lambda pid: ticks[pid])
+    before = web_benchmark.backend_ticks("partnership_bench")
+    assert before == {101: 50, 102: 70}
+    del ticks[102]  # ended
+    ticks[101] = 65
+    ticks[103] = 8  # started
+    assert web_benchmark.backend_ticks_since("partnership_bench", before) == 15 + 8
