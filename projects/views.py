@@ -96,7 +96,7 @@ def prepare_cards(ideas) -> None:
 
 @public_cache(scope="idea")
 def project_detail(request, slug):
-    idea = get_object_or_404(ProjectIdea.objects.for_page(), slug=slug)
+    idea = get_object_or_404(ProjectIdea.objects.for_public_page(), slug=slug)
     return render(
         request,
         "projects/projectidea_detail.html",

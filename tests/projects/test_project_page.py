@@ -176,3 +176,29 @@ def test_queries_do_not_grow_with_the_cycles_ideas(client, django_assert_max_num
         response = page(client, ideas[0].slug)
     assert response.status_code == 200
     assert len(response.context["related_ideas"]) == n - 1
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_narrow_rows_show_the_same_page_in_as_many_queries(client, monkeypatch, lang):
+    """``for_public_page`` reads only the columns the page shows: every idea's page is
+    the one ``for_page``'s full rows give, and no column left out costs a query."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import ProjectIdeaQuerySet
+
+    def render_all():
+        pages = {}
+        for slug in ProjectIdea.objects.order_by("slug").values_list("slug", flat=True):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                response = page(client, slug, lang)
+            assert response.status_code == 200
+            pages[slug] = (response.content, len(queries))
+        return pages
+
+    narrow = render_all()
+    monkeypatch.setattr(ProjectIdeaQuerySet, "for_public_page", ProjectIdeaQuerySet.for_page)
+    assert len(narrow) > 5
+    assert render_all() == narrow
