@@ -22,7 +22,6 @@ from programmes.models import (
     NaturalKeyMixin,
     Organisation,
     ProgrammeEvent,
-    Source,
     SourcedModel,
     TimeStampedModel,
     Voivodeship,
@@ -143,59 +142,41 @@ class ProjectIdeaQuerySet(CountyScopedQuerySet):
         )
 
     def for_public_page(self):
-        """``for_page`` narrowed to what the idea's public page reads
-        (``projects.views.project_detail``): the columns it shows, not every column of
-        seven joined tables (no county of the cycle or event, no timestamps, no notes).
-        Compiling and reading the rows took a quarter of the page's Python; a column
-        left out that the page reads would cost a query, which
+        """The idea's own row as its public page reads it (``projects.views.project_detail``;
+        its lists come from ``projects.idea_page``): the columns the page shows, not every
+        column of seven joined tables as ``for_page`` (no county of the cycle or event, no
+        timestamps). A column left out that the page reads would cost a query, which
         ``tests/projects/test_project_page.py`` counts exactly."""
         dated = ("date_start", "date_end", "date_precision")
-        sources = Source.objects.only("slug", "title", "author", "publisher", "url", *dated)
-        return (
-            self.select_related("county", "cycle__programme", "session", "event__programme")
-            .only(
-                "slug",
-                "title",
-                "goals",
-                "description",
-                "status",
-                "county__slug",
-                "county__code",
-                "county__name",
-                "county__kind",
-                "cycle__slug",
-                "cycle__title",
-                *(f"cycle__{field}" for field in dated),
-                "cycle__programme__slug",
-                "cycle__programme__name",
-                *(f"cycle__programme__{field}" for field in dated),
-                "session__ordinal",
-                "session__kind",
-                "session__topic",
-                *(f"session__{field}" for field in dated),
-                "event__slug",
-                "event__title",
-                "event__place",
-                *(f"event__{field}" for field in dated),
-                "event__programme__slug",
-                "event__programme__name",
-                *(f"event__programme__{field}" for field in dated),
-            )
-            .prefetch_related(
-                "themes",
-                "municipalities",
-                "voivodeships",
-                models.Prefetch(
-                    "partners", queryset=Organisation.objects.only("name", "seat", "sector")
-                ),
-                models.Prefetch("sources", queryset=sources),
-                models.Prefetch(
-                    "status_history",
-                    queryset=StatusChange.objects.only("project", "status", "note", *dated)
-                    .order_by(F("date_start").asc(nulls_last=True), "id")
-                    .prefetch_related(models.Prefetch("sources", queryset=sources)),
-                ),
-            )
+        return self.select_related(
+            "county", "cycle__programme", "session", "event__programme"
+        ).only(
+            "slug",
+            "title",
+            "goals",
+            "description",
+            "status",
+            "county__slug",
+            "county__code",
+            "county__name",
+            "county__kind",
+            "cycle__slug",
+            "cycle__title",
+            *(f"cycle__{field}" for field in dated),
+            "cycle__programme__slug",
+            "cycle__programme__name",
+            *(f"cycle__programme__{field}" for field in dated),
+            "session__ordinal",
+            "session__kind",
+            "session__topic",
+            *(f"session__{field}" for field in dated),
+            "event__slug",
+            "event__title",
+            "event__place",
+            *(f"event__{field}" for field in dated),
+            "event__programme__slug",
+            "event__programme__name",
+            *(f"event__programme__{field}" for field in dated),
         )
 
     def from_same_origin(self, idea):

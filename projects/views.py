@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from partnership.caching import public_cache
 
+from . import idea_page
 from .filters import ProjectIdeaFilter
 from .models import ProjectIdea, Theme
 
@@ -97,12 +98,13 @@ def prepare_cards(ideas) -> None:
 @public_cache(scope="idea")
 def project_detail(request, slug):
     idea = get_object_or_404(ProjectIdea.objects.for_public_page(), slug=slug)
+    related_ideas = idea_page.read_lists(idea)
     return render(
         request,
         "projects/projectidea_detail.html",
         {
             "idea": idea,
-            "related_ideas": ProjectIdea.objects.from_same_origin(idea),
+            "related_ideas": related_ideas,
             "sources": idea_sources(idea),
             "canonical_url": request.build_absolute_uri(idea.get_absolute_url()),
         },

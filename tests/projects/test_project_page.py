@@ -180,12 +180,14 @@ def test_queries_do_not_grow_with_the_cycles_ideas(client, django_assert_max_num
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_narrow_rows_show_the_same_page_in_as_many_queries(client, monkeypatch, lang):
-    """``for_public_page`` reads only the columns the page shows: every idea's page is
-    the one ``for_page``'s full rows give, and no column left out costs a query."""
+    """The page's narrow row (``for_public_page``) and its lists read once compiled
+    (``projects.idea_page``) show every idea's page as ``for_page``'s full rows and
+    prefetches do, in as many queries: no column left out costs one."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from projects import idea_page
     from projects.models import ProjectIdeaQuerySet
 
     def render_all():
@@ -200,5 +202,8 @@ def test_narrow_rows_show_the_same_page_in_as_many_queries(client, monkeypatch, 
 
     narrow = render_all()
     monkeypatch.setattr(ProjectIdeaQuerySet, "for_public_page", ProjectIdeaQuerySet.for_page)
+    monkeypatch.setattr(
+        idea_page, "read_lists", lambda idea: list(ProjectIdea.objects.from_same_origin(idea))
+    )
     assert len(narrow) > 5
     assert render_all() == narrow

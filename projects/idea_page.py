@@ -1,0 +1,172 @@
+"""The lists on a project idea's page, read without building a query per request.
+
+A project idea's page (``projects.views.project_detail``) shows eight lists beside the
+idea's own row: its themes, municipalities, voivodeships, partners, sources, status
+history, the sources its history cites, and the other ideas of its cycle or event.
+Read through ``prefetch_related``, each list cost Django a queryset to build and compile
+to SQL and a prefetch to match rows to their idea on every request: together more than
+a third of the page's Python.
+
+Here each list is an ordinary queryset (so its SQL, columns, ordering and value
+conversion are Django's own), compiled once per process and database with a marker id
+in place of the idea's, then run with the idea's id: the same statements the prefetches
+ran, the rows turned into model instances by ``Model.from_db`` and put where a prefetch
+puts them, so ``idea.themes.all()`` and the templates work as before.
+``tests/projects/test_project_page.py`` renders every idea's page this way and through
+the plain prefetches and compares the HTML and the number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import F, Model, QuerySet
+
+from programmes.models import Municipality, Organisation, Source, Voivodeship
+
+from .models import ProjectIdea, StatusChange, Theme
+
+# Marker ids no row has, replaced by the idea's (and its cycle's or event's) at run time.
+IDEA, ORIGIN = -7_000_001, -7_000_002
+DATED = ("date_start", "date_end", "date_precision")
+SOURCE_FIELDS = ("id", "slug", "title", "author", "publisher", "url", *DATED)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One list's SQL with its parameters, the columns it reads, and their converters."""
+
+    sql: str
+    params: tuple
+    columns: tuple[str, ...]
+    converters: dict
+
+
+# name -> (the model of its rows, the columns it reads)
+LISTS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
+    "themes": (Theme, ("id", "slug", "name_pl", "name_en")),
+    "municipalities": (Municipality, ("id", "code", "county_id", "name", "kind")),
+    "voivodeships": (Voivodeship, ("id", "code", "name", "slug")),
+    "partners": (Organisation, ("id", "name", "sector", "seat")),
+    "sources": (Source, SOURCE_FIELDS),
+    "status_history": (StatusChange, ("id", *DATED, "project_id", "status", "note")),
+    # The sources of each status change, after the change they belong to.
+    "history_sources": (
+        Source,
+        ("statuschange_id", *(f"source__{field}" for field in SOURCE_FIELDS)),
+    ),
+    "related_cycle": (ProjectIdea, ("id", "slug", "title", "status")),
+    "related_event": (ProjectIdea, ("id", "slug", "title", "status")),
+}
+
+
+def _queryset(name: str) -> QuerySet:
+    """The list ``name`` for the marker ids, in the order the page shows it."""
+    related = ProjectIdea.objects.exclude(pk=IDEA).order_by("title")
+    linked = {
+        "themes": Theme.objects.filter(project_ideas=IDEA),
+        "municipalities": Municipality.objects.filter(project_ideas=IDEA),
+        "voivodeships": Voivodeship.objects.filter(project_ideas=IDEA),
+        "partners": Organisation.objects.filter(project_ideas=IDEA),
+        "sources": Source.objects.filter(
+            pk__in=ProjectIdea.sources.through.objects.filter(projectidea_id=IDEA).values(
+                "source_id"
+            )
+        ),
+        "status_history": StatusChange.objects.filter(project_id=IDEA).order_by(
+            F("date_start").asc(nulls_last=True), "id"
+        ),
+        "history_sources": StatusChange.sources.through.objects.filter(
+            statuschange__project_id=IDEA
+        ).order_by("source__slug"),
+        "related_cycle": related.filter(cycle_id=ORIGIN),
+        "related_event": related.filter(event_id=ORIGIN),
+    }
+    return linked[name]
+
+
+_COMPILED: dict[tuple[str, str], Compiled] = {}
+
+
+def _compiled(name: str, alias: str) -> Compiled:
+    kept = _COMPILED.get((name, alias))
+    if kept is None:
+        _model, columns = LISTS[name]
+        compiler = _queryset(name).values_list(*columns).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        expressions = [expression for expression, _sql, _alias in compiler.select]
+        kept = Compiled(sql, tuple(params), columns, compiler.get_converters(expressions))
+        _COMPILED[(name, alias)] = kept
+    return kept
+
+
+def _rows(name: str, alias: str, ids: dict[int, int]) -> list[tuple]:
+    """The list's rows for the ids given (marker -> id), converted as Django would."""
+    compiled = _compiled(name, alias)
+    params = [
+        ids.get(param, param) if isinstance(param, int) else param for param in compiled.params
+    ]
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    if not compiled.converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, (functions, expression) in compiled.converters.items():
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        converted.append(tuple(row))
+    return converted
+
+
+def _instances(model: type[Model], alias: str, columns, rows) -> list[Any]:
+    names = [column.removeprefix("source__") for column in columns]
+    order = [f.attname for f in model._meta.concrete_fields if f.attname in names]
+    positions = [names.index(attname) for attname in order]
+    return [model.from_db(alias, order, [row[p] for p in positions]) for row in rows]
+
+
+def _keep(instance: Model, name: str, objects: list) -> None:
+    """Put ``objects`` where a prefetch of ``name`` would: ``instance.<name>.all()``."""
+    queryset = getattr(instance, name).get_queryset()  # its filters, not run
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache[name] = queryset
+
+
+def read_lists(idea: ProjectIdea) -> list[ProjectIdea]:
+    """Fill ``idea``'s lists (as ``for_page``'s prefetches would) and return the other
+    ideas from its cycle or event (``ProjectIdeaQuerySet.from_same_origin``)."""
+    alias = idea._state.db or "default"
+    ids = {IDEA: idea.pk}
+    if not hasattr(idea, "_prefetched_objects_cache"):
+        idea._prefetched_objects_cache = {}
+    for name in ("themes", "municipalities", "voivodeships", "partners", "sources"):
+        model, columns = LISTS[name]
+        _keep(idea, name, _instances(model, alias, columns, _rows(name, alias, ids)))
+    _model, columns = LISTS["status_history"]
+    history = _instances(StatusChange, alias, columns, _rows("status_history", alias, ids))
+    _keep(idea, "status_history", history)
+    if history:
+        _model, columns = LISTS["history_sources"]
+        by_change: dict[int, list] = {change.pk: [] for change in history}
+        for row in _rows("history_sources", alias, ids):
+            by_change[row[0]].extend(_instances(Source, alias, columns[1:], [row[1:]]))
+        for change in history:
+            change._prefetched_objects_cache = {}
+            _keep(change, "sources", by_change[change.pk])
+    if idea.cycle_id:
+        name, ids[ORIGIN] = "related_cycle", idea.cycle_id
+    elif idea.event_id:
+        name, ids[ORIGIN] = "related_event", idea.event_id
+    else:
+        return []
+    _model, columns = LISTS[name]
+    return _instances(ProjectIdea, alias, columns, _rows(name, alias, ids))
