@@ -44,6 +44,8 @@ class Compiled:
     converters: dict
 
 
+# The idea's own lists, as named by its fields.
+OWN_LISTS = ("themes", "municipalities", "voivodeships", "partners", "sources")
 # name -> (the model of its rows, the columns it reads)
 LISTS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
     "themes": (Theme, ("id", "slug", "name_pl", "name_en")),
@@ -102,22 +104,46 @@ def _compiled(name: str, alias: str) -> Compiled:
     return kept
 
 
-def _rows(name: str, alias: str, ids: dict[int, int]) -> list[tuple]:
-    """The list's rows for the ids given (marker -> id), converted as Django would."""
-    compiled = _compiled(name, alias)
-    params = [
-        ids.get(param, param) if isinstance(param, int) else param for param in compiled.params
-    ]
+def _rows(names: list[str], alias: str, ids: dict[int, int]) -> dict[str, list[tuple]]:
+    """Each list's rows for the ids given (marker -> id), converted as Django would.
+
+    On PostgreSQL with Django's client-side binding (the default) the statements go in
+    one round trip, run as one implicit transaction (``nextset()`` reads each result):
+    the database's time per statement was most of the page's. Elsewhere (SQLite,
+    ``PG_PREPARE_THRESHOLD``'s server-side binding) they run one by one."""
     connection = connections[alias]
+    compiled = [_compiled(name, alias) for name in names]
+    params = [
+        [ids.get(param, param) if isinstance(param, int) else param for param in c.params]
+        for c in compiled
+    ]
+    batched = connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("server_side_binding")
     with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        rows = cursor.fetchall()
-    if not compiled.converters:
+        if batched:
+            cursor.execute(";\n".join(c.sql for c in compiled), [p for ps in params for p in ps])
+            results = [cursor.fetchall()]
+            while cursor.nextset():
+                results.append(cursor.fetchall())
+        else:
+            results = []
+            for c, ps in zip(compiled, params, strict=True):
+                cursor.execute(c.sql, ps)
+                results.append(cursor.fetchall())
+    return {
+        name: _converted(rows, c.converters, connection)
+        for name, c, rows in zip(names, compiled, results, strict=True)
+    }
+
+
+def _converted(rows: list[tuple], converters: dict, connection) -> list[tuple]:
+    if not converters:
         return rows
     converted = []
     for row in rows:
         row = list(row)
-        for position, (functions, expression) in compiled.converters.items():
+        for position, (functions, expression) in converters.items():
             value = row[position]
             for function in functions:
                 value = function(value, expression, connection)
@@ -146,27 +172,30 @@ def read_lists(idea: ProjectIdea) -> list[ProjectIdea]:
     ideas from its cycle or event (``ProjectIdeaQuerySet.from_same_origin``)."""
     alias = idea._state.db or "default"
     ids = {IDEA: idea.pk}
+    names = [*OWN_LISTS, "status_history", "history_sources"]
+    if idea.cycle_id:
+        names.append("related_cycle")
+        ids[ORIGIN] = idea.cycle_id
+    elif idea.event_id:
+        names.append("related_event")
+        ids[ORIGIN] = idea.event_id
+    rows = _rows(names, alias, ids)
     if not hasattr(idea, "_prefetched_objects_cache"):
         idea._prefetched_objects_cache = {}
-    for name in ("themes", "municipalities", "voivodeships", "partners", "sources"):
+    for name in OWN_LISTS:
         model, columns = LISTS[name]
-        _keep(idea, name, _instances(model, alias, columns, _rows(name, alias, ids)))
-    _model, columns = LISTS["status_history"]
-    history = _instances(StatusChange, alias, columns, _rows("status_history", alias, ids))
+        _keep(idea, name, _instances(model, alias, columns, rows[name]))
+    columns = LISTS["status_history"][1]
+    history = _instances(StatusChange, alias, columns, rows["status_history"])
     _keep(idea, "status_history", history)
-    if history:
-        _model, columns = LISTS["history_sources"]
-        by_change: dict[int, list] = {change.pk: [] for change in history}
-        for row in _rows("history_sources", alias, ids):
-            by_change[row[0]].extend(_instances(Source, alias, columns[1:], [row[1:]]))
-        for change in history:
-            change._prefetched_objects_cache = {}
-            _keep(change, "sources", by_change[change.pk])
-    if idea.cycle_id:
-        name, ids[ORIGIN] = "related_cycle", idea.cycle_id
-    elif idea.event_id:
-        name, ids[ORIGIN] = "related_event", idea.event_id
-    else:
+    columns = LISTS["history_sources"][1][1:]
+    by_change: dict[int, list] = {change.pk: [] for change in history}
+    for row in rows["history_sources"]:
+        by_change[row[0]].extend(_instances(Source, alias, columns, [row[1:]]))
+    for change in history:
+        change._prefetched_objects_cache = {}
+        _keep(change, "sources", by_change[change.pk])
+    related = names[-1] if names[-1].startswith("related_") else None
+    if related is None:
         return []
-    _model, columns = LISTS[name]
-    return _instances(ProjectIdea, alias, columns, _rows(name, alias, ids))
+    return _instances(ProjectIdea, alias, LISTS[related][1], rows[related])
