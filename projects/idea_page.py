@@ -21,29 +21,55 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import F, Model, QuerySet
+from django.http import Http404
 
-from programmes.models import Municipality, Organisation, Source, Voivodeship
+from programmes.models import (
+    County,
+    Municipality,
+    Organisation,
+    Programme,
+    ProgrammeEvent,
+    Source,
+    Voivodeship,
+)
+from workshops.models import Session, WorkshopCycle
 
 from .models import ProjectIdea, StatusChange, Theme
 
-# Marker ids no row has, replaced by the idea's (and its cycle's or event's) at run time.
-IDEA, ORIGIN = -7_000_001, -7_000_002
+# Markers no row has, replaced by the idea's id (and its cycle's or event's) and slug.
+IDEA, ORIGIN, SLUG = -7_000_001, -7_000_002, "\x1fidea-page-slug\x1f"
 DATED = ("date_start", "date_end", "date_precision")
 SOURCE_FIELDS = ("id", "slug", "title", "author", "publisher", "url", *DATED)
 
 
 @dataclass(frozen=True)
 class Compiled:
-    """One list's SQL with its parameters, the columns it reads, and their converters."""
+    """One list's SQL with its parameters, and the converters of its columns."""
 
     sql: str
     params: tuple
-    columns: tuple[str, ...]
     converters: dict
 
 
+# The idea's row and the rows it links to, as select_related would read them: (the
+# path from the idea, its model, the columns the page reads), each after the one it
+# hangs from.
+ROW: tuple[tuple[str, type[Model], tuple[str, ...]], ...] = (
+    (
+        "",
+        ProjectIdea,
+        ("id", "slug", "title", "goals", "description")
+        + ("cycle_id", "session_id", "event_id", "county_id", "status"),
+    ),
+    ("county", County, ("id", "code", "name", "kind", "slug")),
+    ("cycle", WorkshopCycle, ("id", *DATED, "slug", "title", "programme_id")),
+    ("cycle__programme", Programme, ("id", *DATED, "slug", "name")),
+    ("session", Session, ("id", *DATED, "kind", "ordinal", "topic")),
+    ("event", ProgrammeEvent, ("id", *DATED, "slug", "title", "programme_id", "place")),
+    ("event__programme", Programme, ("id", *DATED, "slug", "name")),
+)
 # The idea's own lists, as named by its fields.
 OWN_LISTS = ("themes", "municipalities", "voivodeships", "partners", "sources")
 # name -> (the model of its rows, the columns it reads)
@@ -66,6 +92,8 @@ LISTS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
 
 def _queryset(name: str) -> QuerySet:
     """The list ``name`` for the marker ids, in the order the page shows it."""
+    if name == "row":
+        return ProjectIdea.objects.filter(slug=SLUG).values_list(*_row_columns())
     related = ProjectIdea.objects.exclude(pk=IDEA).order_by("title")
     linked = {
         "themes": Theme.objects.filter(project_ideas=IDEA),
@@ -95,11 +123,13 @@ _COMPILED: dict[tuple[str, str], Compiled] = {}
 def _compiled(name: str, alias: str) -> Compiled:
     kept = _COMPILED.get((name, alias))
     if kept is None:
-        _model, columns = LISTS[name]
-        compiler = _queryset(name).values_list(*columns).query.get_compiler(using=alias)
+        queryset = _queryset(name)
+        if name != "row":
+            queryset = queryset.values_list(*LISTS[name][1])
+        compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         expressions = [expression for expression, _sql, _alias in compiler.select]
-        kept = Compiled(sql, tuple(params), columns, compiler.get_converters(expressions))
+        kept = Compiled(sql, tuple(params), compiler.get_converters(expressions))
         _COMPILED[(name, alias)] = kept
     return kept
 
@@ -114,7 +144,7 @@ def _rows(names: list[str], alias: str, ids: dict[int, int]) -> dict[str, list[t
     connection = connections[alias]
     compiled = [_compiled(name, alias) for name in names]
     params = [
-        [ids.get(param, param) if isinstance(param, int) else param for param in c.params]
+        [ids.get(param, param) if isinstance(param, int | str) else param for param in c.params]
         for c in compiled
     ]
     batched = connection.vendor == "postgresql" and not connection.settings_dict.get(
@@ -165,6 +195,36 @@ def _keep(instance: Model, name: str, objects: list) -> None:
     queryset._result_cache = objects
     queryset._prefetch_done = True
     instance._prefetched_objects_cache[name] = queryset
+
+
+def _row_columns() -> list[str]:
+    return [
+        f"{path}__{column}" if path else column for path, _m, columns in ROW for column in columns
+    ]
+
+
+def read_idea(slug: str) -> ProjectIdea:
+    """The idea with ``slug`` and what it links to, as ``for_page``'s ``select_related``
+    would give them (only the columns the page reads); 404 when there is none."""
+    alias = router.db_for_read(ProjectIdea)
+    rows = _rows(["row"], alias, {SLUG: slug})["row"]
+    if not rows:
+        raise Http404("No project idea with that identifier.")
+    values = dict(zip(_row_columns(), rows[0], strict=True))
+    own = ROW[0][2]
+    idea = _instances(ProjectIdea, alias, own, [[values[column] for column in own]])[0]
+    found: dict[str, Model | None] = {"": idea}
+    for path, model, columns in ROW[1:]:
+        parent_path, _sep, name = path.rpartition("__")
+        parent = found[parent_path]
+        if parent is None:  # a cycle or event not recorded: nothing hangs from it
+            found[path] = None
+            continue
+        row = [values[f"{path}__{column}"] for column in columns]
+        linked = None if row[0] is None else _instances(model, alias, columns, [row])[0]
+        type(parent)._meta.get_field(name).set_cached_value(parent, linked)
+        found[path] = linked
+    return idea
 
 
 def read_lists(idea: ProjectIdea) -> list[ProjectIdea]:

@@ -141,44 +141,6 @@ class ProjectIdeaQuerySet(CountyScopedQuerySet):
             ),
         )
 
-    def for_public_page(self):
-        """The idea's own row as its public page reads it (``projects.views.project_detail``;
-        its lists come from ``projects.idea_page``): the columns the page shows, not every
-        column of seven joined tables as ``for_page`` (no county of the cycle or event, no
-        timestamps). A column left out that the page reads would cost a query, which
-        ``tests/projects/test_project_page.py`` counts exactly."""
-        dated = ("date_start", "date_end", "date_precision")
-        return self.select_related(
-            "county", "cycle__programme", "session", "event__programme"
-        ).only(
-            "slug",
-            "title",
-            "goals",
-            "description",
-            "status",
-            "county__slug",
-            "county__code",
-            "county__name",
-            "county__kind",
-            "cycle__slug",
-            "cycle__title",
-            *(f"cycle__{field}" for field in dated),
-            "cycle__programme__slug",
-            "cycle__programme__name",
-            *(f"cycle__programme__{field}" for field in dated),
-            "session__ordinal",
-            "session__kind",
-            "session__topic",
-            *(f"session__{field}" for field in dated),
-            "event__slug",
-            "event__title",
-            "event__place",
-            *(f"event__{field}" for field in dated),
-            "event__programme__slug",
-            "event__programme__name",
-            *(f"event__programme__{field}" for field in dated),
-        )
-
     def from_same_origin(self, idea):
         """The other ideas from the idea's workshop cycle (or, failing one, its event)."""
         if idea.cycle_id:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from partnership.caching import public_cache
 
@@ -97,7 +97,7 @@ def prepare_cards(ideas) -> None:
 
 @public_cache(scope="idea")
 def project_detail(request, slug):
-    idea = get_object_or_404(ProjectIdea.objects.for_public_page(), slug=slug)
+    idea = idea_page.read_idea(slug)
     related_ideas = idea_page.read_lists(idea)
     return render(
         request,

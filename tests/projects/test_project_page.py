@@ -180,15 +180,15 @@ def test_queries_do_not_grow_with_the_cycles_ideas(client, django_assert_max_num
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_narrow_rows_and_compiled_lists_show_the_same_page(client, monkeypatch, lang):
-    """The page's narrow row (``for_public_page``) and its lists read once compiled
-    (``projects.idea_page``) show every idea's page as ``for_page``'s full rows and
-    prefetches do, in as many SQL statements: no column left out costs one."""
+    """The idea's row and lists read from SQL compiled once (``projects.idea_page``)
+    show every idea's page as ``for_page``'s full rows and prefetches do, in as many
+    SQL statements: no column left out costs one."""
     from django.core.cache import cache
     from django.db import connection
+    from django.shortcuts import get_object_or_404
     from django.test.utils import CaptureQueriesContext
 
     from projects import idea_page
-    from projects.models import ProjectIdeaQuerySet
 
     def render_all(*, plain=False):
         pages = {}
@@ -205,7 +205,11 @@ def test_narrow_rows_and_compiled_lists_show_the_same_page(client, monkeypatch, 
         return pages
 
     narrow = render_all()
-    monkeypatch.setattr(ProjectIdeaQuerySet, "for_public_page", ProjectIdeaQuerySet.for_page)
+    monkeypatch.setattr(
+        idea_page,
+        "read_idea",
+        lambda slug: get_object_or_404(ProjectIdea.objects.for_page(), slug=slug),
+    )
     monkeypatch.setattr(
         idea_page, "read_lists", lambda idea: list(ProjectIdea.objects.from_same_origin(idea))
     )
