@@ -7,7 +7,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, override
 
 from portal import chrome as chrome_module
@@ -56,6 +58,38 @@ def language_links(context) -> list[dict]:
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context, languages: list[dict]) -> str:
+    """The ``<link rel="alternate" hreflang>`` of each of ``language_links``, each on its
+    own line as base.html wrote them with a loop (a loop cost more than the links)."""
+    request = context.get("request")
+    origin = f"{request.scheme}://{request.get_host()}" if request is not None else "://"
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'\n  <link rel="alternate" hreflang="{escape(language["code"])}" '
+            f'href="{escape(origin + language["url"])}">'
+            for language in languages
+        )
+    )
+
+
+CURRENT_LANGUAGE = ' aria-current="true"'
+
+
+@register.simple_tag
+def language_switcher(languages: list[dict]) -> str:
+    """The language switcher's list items, one per language of ``language_links``."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'\n          <li><a href="{escape(language["url"])}" lang="{escape(language["code"])}"'
+            f' hreflang="{escape(language["code"])}"'
+            f"{CURRENT_LANGUAGE if language['current'] else ''}>"
+            f"{escape(capfirst(language['name']))}</a></li>"
+            for language in languages
+        )
+    )
 
 
 def _translated_path(path: str, match, code: str) -> str:

@@ -124,3 +124,40 @@ def test_language_links_are_those_of_translate_url(path):
         assert [link["current"] for link in links] == [
             code == translation.get_language() for code in ("pl", "en")
         ]
+
+
+# The loops base.html had before {% alternate_links %} and {% language_switcher %}.
+LOOPS = (
+    "{% load portal %}{% language_links as languages %}{% for language in languages %}\n"
+    '  <link rel="alternate" hreflang="{{ language.code }}" href="{{ request.scheme }}://'
+    '{{ request.get_host }}{{ language.url }}">{% endfor %}|{% for language in languages %}\n'
+    '          <li><a href="{{ language.url }}" lang="{{ language.code }}" '
+    'hreflang="{{ language.code }}"{% if language.current %} aria-current="true"{% endif %}>'
+    "{{ language.name|capfirst }}</a></li>{% endfor %}"
+)
+TAGS = (
+    "{% load portal %}{% language_links as languages %}{% alternate_links languages %}|"
+    "{% language_switcher languages %}"
+)
+
+
+@pytest.mark.parametrize(
+    "path,query",
+    [
+        ("/", ""),
+        ("/projekty/", "status=completed&theme=a\"b'<c>&page=2"),
+        ("/en/projects/", "q=%3Cscript%3E"),
+        ("/en/counties/x/", ""),
+        ("/nie-ma/", "a=1&b=2"),
+    ],
+)
+def test_language_tags_write_what_the_loops_wrote(path, query):
+    from django.template import engines
+
+    engine = engines["django"]
+    request = RequestFactory().get(f"{path}?{query}" if query else path)
+    with translation.override("en" if path.startswith("/en/") else "pl"):
+        tags = engine.from_string(TAGS).render({}, request)
+        loops = engine.from_string(LOOPS).render({}, request)
+    assert tags == loops
+    assert tags.count('hreflang="pl"') == 2 and tags.count('hreflang="en"') == 2
