@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from partnership.caching import public_cache
 
+from . import idea_page
 from .filters import ProjectIdeaFilter
 from .models import ProjectIdea, Theme
 
@@ -96,13 +97,14 @@ def prepare_cards(ideas) -> None:
 
 @public_cache(scope="idea")
 def project_detail(request, slug):
-    idea = get_object_or_404(ProjectIdea.objects.for_page(), slug=slug)
+    idea = idea_page.read_idea(slug)
+    related_ideas = idea_page.read_lists(idea)
     return render(
         request,
         "projects/projectidea_detail.html",
         {
             "idea": idea,
-            "related_ideas": ProjectIdea.objects.from_same_origin(idea),
+            "related_ideas": related_ideas,
             "sources": idea_sources(idea),
             "canonical_url": request.build_absolute_uri(idea.get_absolute_url()),
         },

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote, urlsplit, urlunsplit
+
 from django import template
 from django.conf import settings
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse, translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info, override
+
+from portal import chrome as chrome_module
 
 register = template.Library()
 
@@ -24,21 +30,21 @@ def language_links(context) -> list[dict]:
     """One link per language in ``LANGUAGES`` to this page in that language.
 
     A path that does not resolve (a 404 page) links to the home page of each language.
+    The links are those of ``translate_url(path, code)``, with the path resolved once
+    for all the languages instead of twice per language.
     """
     request = context.get("request")
     current = get_language()
     path = request.path if request is not None else "/"
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
     try:
-        resolve(path)
+        match = resolve(path)
     except Resolver404:
-        resolvable = False
-    else:
-        resolvable = True
+        match = None
     links = []
     for code, _name in settings.LANGUAGES:
-        if resolvable:
-            url = translate_url(path, code)
+        if match is not None:
+            url = _translated_path(path, match, code)
             if query:
                 url = f"{url}?{query}"
         else:
@@ -52,6 +58,56 @@ def language_links(context) -> list[dict]:
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context, languages: list[dict]) -> str:
+    """The ``<link rel="alternate" hreflang>`` of each of ``language_links``, each on its
+    own line as base.html wrote them with a loop (a loop cost more than the links)."""
+    request = context.get("request")
+    origin = f"{request.scheme}://{request.get_host()}" if request is not None else "://"
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'\n  <link rel="alternate" hreflang="{escape(language["code"])}" '
+            f'href="{escape(origin + language["url"])}">'
+            for language in languages
+        )
+    )
+
+
+CURRENT_LANGUAGE = ' aria-current="true"'
+
+
+@register.simple_tag
+def language_switcher(languages: list[dict]) -> str:
+    """The language switcher's list items, one per language of ``language_links``."""
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(
+            f'\n          <li><a href="{escape(language["url"])}" lang="{escape(language["code"])}"'
+            f' hreflang="{escape(language["code"])}"'
+            f"{CURRENT_LANGUAGE if language['current'] else ''}>"
+            f"{escape(capfirst(language['name']))}</a></li>"
+            for language in languages
+        )
+    )
+
+
+def _translated_path(path: str, match, code: str) -> str:
+    """``translate_url(path, code)`` given ``match = resolve(path)``."""
+    parsed = urlsplit(path)
+    target = unquote(parsed.path)
+    if target != path:  # translate_url resolves the unquoted path: resolve it likewise
+        try:
+            match = resolve(target)
+        except Resolver404:
+            return path
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with override(code):
+        try:
+            url = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
+    return urlunsplit((parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment))
 
 
 @register.simple_tag(takes_context=True)
@@ -69,11 +125,18 @@ def nav_current(context, url_name: str, exact: bool = False) -> str:
     request = context.get("request")
     url = reverse(url_name)
     path = request.path if request is not None else ""
-    if path == url:
-        return mark_safe(' aria-current="page"')  # noqa: S308 - constant markup
-    if not exact and path.startswith(url):
-        return mark_safe(' aria-current="true"')  # noqa: S308 - constant markup
-    return ""
+    calls = context.get(chrome_module.RECORD_KEY)
+    if calls is not None:  # rendered by {% chrome %}: the state is part of its key
+        calls.append((url, exact))
+    return mark_safe(chrome_module.nav_state(path, url, exact))  # noqa: S308 - constant markup
+
+
+@register.simple_tag(takes_context=True)
+def chrome(context, template_name: str):
+    """``{% chrome "includes/_main_nav.html" %}``: a part of every page (site name, main
+    navigation, footer) rendered once per language and navigation state
+    (``portal/chrome.py`` says what such a template may use)."""
+    return chrome_module.render_chrome(template_name, context.get("request"))
 
 
 # Icons for the kinds of record: 24×24 strokes drawn for the portal, inline (no request,
