@@ -156,7 +156,8 @@ def _year(column: str) -> str:
     """The year of a date column as an integer (NULL stays NULL), in this database's SQL."""
     if connection.vendor == "postgresql":
         return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
-    return f"CAST(strftime('%Y', {column}) AS INTEGER)"
+    # SQLite keeps a date as text, "YYYY-MM-DD"; no "%" in the SQL, which has parameters.
+    return f"CAST(substr({column}, 1, 4) AS INTEGER)"
 
 
 def session_period_figures_sql(where: str) -> str:

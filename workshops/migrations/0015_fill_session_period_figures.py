@@ -26,7 +26,7 @@ FROM (
 
 YEAR = {
     "postgresql": "CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)",
-    "sqlite": "CAST(strftime('%Y', {column}) AS INTEGER)",
+    "sqlite": "CAST(substr({column}, 1, 4) AS INTEGER)",  # a date is "YYYY-MM-DD" text
 }
 
 
