@@ -1,4 +1,4 @@
-"""Bar charts as server-rendered inline SVG (``templates/includes/_bar_chart.html``).
+"""Bar charts as server-rendered inline SVG (``{% bar_chart %}``, ``portal/templatetags``).
 
 Horizontal bars, one row per item, its label and value written above the bar, so that a
 chart reads at 320 px as well as on a desktop: the SVG has no view box, the bars' lengths

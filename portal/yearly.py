@@ -1,4 +1,5 @@
-"""Participants and sessions per year, for the public charts, in two queries.
+"""Participants and sessions per year, for the public charts, in two queries (one when
+the caller has the cycles' periods already: the home page, ``portal.views.home_figures``).
 
 The definitions are those of the staff report (``reports.services``) and of the home
 page's headline figures, so that the figures agree (tests/reports/test_charts.py checks it):
@@ -11,20 +12,28 @@ page's headline figures, so that the figures agree (tests/reports/test_charts.py
   of a period is as exact as its parts (``sum_figures``: "approx.", "at least");
 - sessions held: in the period of their cycle; the number a cycle's sources give, else
   the sessions on record (a lower bound unless the cycle is only planned), else unknown.
+
+Neither query reads the sessions: the sessions held come from the cycles and the counts
+kept per cycle (``WorkshopCycleQuerySet.sessions_held_totals``), the reported attendance
+from the rows kept per cycle and period of its sessions (``SessionPeriodFigures``,
+refreshed with the other kept counts by ``workshops.figures.cycle_figures_refresh``;
+``tests/workshops/test_figures.py`` compares them with the sessions after random writes).
+At national scale that is 8,000 rows instead of 48,000 sessions joined to their cycles:
+the home page's database time 89.7 → 33.6 ms a request (3 December 2026, loaded machine,
+``docs/benchmarks.md``). Each period keeps the parts of its figures (``Parts``), which say
+how exact a total is without the individual figures.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from programmes.facts import Figure, Precision, sum_figures
-from workshops.models import Session, WorkshopCycle
+from programmes.facts import PARTS_PRECISIONS, Figure, Parts
+from workshops.models import SessionPeriodFigures, WorkshopCycle, Year
 
 
 @dataclass
@@ -34,18 +43,12 @@ class Period:
     first_year: int | None
     last_year: int | None  # None with a first year: the end is not recorded
     cycles: int = 0
-    # Sessions held, from the cycles of the period.
-    held: int = 0
-    held_cycles: int = 0
-    planned_unrecorded: int = 0
-    planned_recorded: int = 0
-    lower_cycles: int = 0
-    lower_recorded: int = 0
-    unknown_cycles: int = 0
-    # Attendance as reported, from the sessions of the period.
+    # Sessions held, from the cycles of the period: the parts of their figures (one a
+    # cycle, ``WorkshopCycleQuerySet.sessions_held_totals``).
+    held: Parts = field(default_factory=Parts)
+    # Attendance as reported, from the sessions of the period: their figures' parts.
     sessions: int = 0
-    attendance: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    reported: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    attendance: Parts = field(default_factory=Parts)
 
     @property
     def is_year(self) -> bool:
@@ -74,28 +77,14 @@ class Period:
 
     @property
     def sessions_held(self) -> Figure:
-        parts = []
-        if self.held_cycles or self.planned_unrecorded:
-            parts.append(Figure(self.held + self.planned_recorded))
-        if self.lower_cycles:
-            parts.append(Figure(self.lower_recorded, Precision.AT_LEAST))
-        if self.unknown_cycles:
-            parts.append(Figure(None))
-        return sum_figures(parts)
+        return self.held.figure
 
     @property
     def participants(self) -> Figure:
         """Attendance as reported; unknown for cycles without a session on record."""
         if not self.sessions:
             return Figure(None) if self.cycles else Figure(0)
-        parts = [
-            Figure(self.attendance[precision], precision)
-            for precision in Precision.values
-            if self.reported[precision]
-        ]
-        if self.sessions > sum(self.reported.values()):
-            parts.append(Figure(None))
-        return sum_figures(parts)
+        return self.attendance.figure
 
 
 @dataclass(frozen=True)
@@ -104,9 +93,13 @@ class YearlyFigures:
     session_periods: list[Period]  # the periods of the sessions, and of cycles without
 
 
-def figures_by_year(*, programme=None, county=None) -> YearlyFigures:
+def figures_by_year(*, programme=None, county=None, held=None) -> YearlyFigures:
     """Participants and sessions per period for every cycle, or those of one edition or
-    one county, in two grouped queries whatever the number of cycles and sessions."""
+    one county, in two grouped queries whatever the number of cycles and sessions.
+
+    ``held``: the sessions held per period of the cycles, as (first year, last year,
+    ``Parts``), when the caller has counted them already (the home page's
+    ``cycle_periods``, the same query with the counties): one query then."""
     scope = {}
     if programme is not None:
         scope["programme"] = programme
@@ -120,17 +113,14 @@ def figures_by_year(*, programme=None, county=None) -> YearlyFigures:
             periods[key] = Period(*key)
         return periods[key]
 
-    for row in _cycle_rows(scope):
-        target = period(row.pop("y_start"), row.pop("y_end"))
-        for name, value in row.items():
-            setattr(target, name, getattr(target, name) + value)
+    for y_start, y_end, parts in _held_by_period(scope) if held is None else held:
+        target = period(y_start, y_end)
+        target.cycles += parts.parts
+        target.held.add(parts)
     for row in _session_rows(scope):
         target = period(row["s_start"], row["s_end"])
-        target.sessions += row["n"]
-        for precision in Precision.values:  # every precision, so that each has its key
-            same = row["precision"] == precision
-            target.attendance[precision] += (row["att"] or 0) if same else 0
-            target.reported[precision] += row["rep"] if same else 0
+        target.sessions += row["attendance_parts"]
+        target.attendance.add(Parts.from_row(row, "attendance"))
     ordered = sorted(periods.values(), key=lambda p: p.sort_key)
     return YearlyFigures(
         cycle_periods=[p for p in ordered if p.cycles],
@@ -138,54 +128,47 @@ def figures_by_year(*, programme=None, county=None) -> YearlyFigures:
     )
 
 
-def _cycle_rows(scope: dict):
-    planned = Q(status=WorkshopCycle.Status.PLANNED)
-    unrecorded = Q(sessions_held__isnull=True)
-    # The sessions on record from the counts kept per cycle (``workshops.figures``): one
-    # join instead of a correlated count of the sessions for each cycle.
-    recorded = Coalesce(F("figures__sessions"), 0)
-    has_sessions = Q(figures__sessions__gt=0)
-    return (
-        WorkshopCycle.objects.filter(**scope)
-        .order_by()
-        .values(y_start=ExtractYear("date_start"), y_end=ExtractYear("date_end"))
-        .annotate(
-            cycles=Count("pk"),
-            held=Coalesce(Sum("sessions_held"), 0),
-            held_cycles=Count("sessions_held"),
-            planned_unrecorded=Count("pk", filter=unrecorded & planned),
-            planned_recorded=Coalesce(Sum(recorded, filter=unrecorded & planned), 0),
-            lower_cycles=Count("pk", filter=unrecorded & ~planned & has_sessions),
-            lower_recorded=Coalesce(Sum(recorded, filter=unrecorded & ~planned), 0),
-            unknown_cycles=Count("pk", filter=unrecorded & ~planned & ~has_sessions),
-        )
+def _held_by_period(scope: dict) -> list[tuple]:
+    """The sessions held per period of the cycles (first year, last year, ``Parts``:
+    ``parts`` are the cycles), the sessions on record from the kept counts."""
+    rows = WorkshopCycle.objects.filter(**scope).sessions_held_totals(
+        y_start=Year("date_start"), y_end=Year("date_end"), kept=True
     )
+    return [(row["y_start"], row["y_end"], Parts.from_row(row, "held")) for row in rows]
+
+
+def kept_attendance_sums(name: str = "attendance") -> dict:
+    """Sums over ``SessionPeriodFigures`` rows of the attendance reported for their
+    sessions, for ``Parts.from_row(row, name)`` (its ``parts`` are the sessions): what
+    ``attendance_reported_aggregates`` gives over the sessions themselves."""
+    return {
+        f"{name}_total": Sum("reported_total"),
+        f"{name}_parts": Sum("sessions"),
+        f"{name}_unknown": Sum("reported_unknown"),
+        **{f"{name}_{part}": Sum(f"reported_{part}") for part in PARTS_PRECISIONS},
+    }
 
 
 def _session_rows(scope: dict):
     """Sessions and their reported attendance per period of the session (its own dates,
-    or its cycle's), as the staff report groups them, and per precision of the figure:
-    ``n`` sessions, ``att`` their attendance added up and ``rep`` the sessions with one.
+    or its cycle's), as the staff report groups them: the parts of their attendance
+    (``kept_attendance_sums``; ``attendance_parts`` are the sessions).
 
-    One query, a ``UNION ALL`` of two grouped parts: the sessions with their own dates
-    (nearly all) grouped on their own table, and those without, through their cycle. A
-    single grouping by "the session's date or else its cycle's", with a filtered sum and
-    count per precision, joined every session to its cycle, sorted all 48,000 of them
-    (on disk) and computed eight filtered aggregates a row: 45 of the home page's 95 ms
-    in the database at national scale (3 December 2026). ``figures_by_year`` adds up
-    the rows of a period."""
-    sessions = Session.objects.filter(
+    Read from the figures kept per cycle and period of its sessions
+    (``SessionPeriodFigures``, ``workshops.figures``): one query, a ``UNION ALL`` of the
+    rows of the sessions with their own dates (nearly all) grouped on their own table,
+    and those without, through their cycle. It adds up one row a cycle (8,000 at
+    national scale) where it grouped the 48,000 sessions, joined to their cycles,
+    by year and precision: 45 of the home page's 95 ms in the database (3 December
+    2026), then, grouping the sessions on their own table, still 22 ms of 53."""
+    rows = SessionPeriodFigures.objects.filter(
         **{f"cycle__{name}": value for name, value in scope.items()}
     ).order_by()
-    figures = {"n": Count("pk"), "att": Sum("attendance"), "rep": Count("attendance")}
-    dated = sessions.filter(date_start__isnull=False).values(
-        s_start=ExtractYear("date_start"),
-        s_end=ExtractYear("date_end"),
-        precision=F("attendance_precision"),
+    figures = kept_attendance_sums()
+    dated = rows.filter(first_year__isnull=False).values(
+        s_start=F("first_year"), s_end=F("last_year")
     )
-    undated = sessions.filter(date_start__isnull=True).values(
-        s_start=ExtractYear("cycle__date_start"),
-        s_end=ExtractYear("cycle__date_end"),
-        precision=F("attendance_precision"),
+    undated = rows.filter(first_year__isnull=True).values(
+        s_start=Year("cycle__date_start"), s_end=Year("cycle__date_end")
     )
     return dated.annotate(**figures).union(undated.annotate(**figures), all=True).order_by()

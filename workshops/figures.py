@@ -1,4 +1,5 @@
-"""The counts kept per workshop cycle (``CycleFigures``, ``CycleSectorFigures``).
+"""The counts kept per workshop cycle (``CycleFigures``, ``CycleSectorFigures``,
+``SessionPeriodFigures``).
 
 Reports and pages that add up attendees, attendance marks, sessions (and the attendance
 reported for them, ``reported_*``) and certificates over many cycles read these rows
@@ -7,8 +8,13 @@ attendance (a million rows at national scale). They are kept exact by the write 
 never by model signals (bulk inserts, updates and deletes send none): every service that
 changes a cycle's sessions, attendees, attendance or certificates calls
 ``cycle_figures_refresh(cycle_ids=...)`` inside its own transaction, which recomputes
-the rows of those cycles from the base tables in two ``INSERT … SELECT`` statements (a
-cycle's rows are small: tens of attendees, a few hundred marks).
+the rows of those cycles from the base tables in three ``INSERT … SELECT`` statements
+(a cycle's rows are small: tens of attendees, a few hundred marks).
+
+``SessionPeriodFigures`` holds a cycle's sessions and their reported attendance per
+period of the sessions' own dates (one row a cycle at national scale): the per-year
+charts and the home page's headline figures add up 8,000 of these rows instead of
+48,000 sessions (``portal.yearly``).
 The write paths that do so:
 
 - ``attendance_register_save``, ``attendees_import``, ``certificates_issue``,
@@ -39,6 +45,7 @@ from .models import (
     REPORTED_FIELDS,
     CycleFigures,
     CycleSectorFigures,
+    SessionPeriodFigures,
 )
 
 CHUNK = 500  # cycle ids per statement (SQLite's limit on parameters is far above)
@@ -145,12 +152,40 @@ GROUP BY a.cycle_id, a.sector
 """  # noqa: S608
 
 
+def _year(column: str) -> str:
+    """The year of a date column as an integer (NULL stays NULL), in this database's SQL."""
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+    # SQLite keeps a date as text, "YYYY-MM-DD"; no "%" in the SQL, which has parameters.
+    return f"CAST(substr({column}, 1, 4) AS INTEGER)"
+
+
+def session_period_figures_sql(where: str) -> str:
+    """``INSERT … SELECT`` of the cycles' sessions and their reported attendance per
+    period of the sessions' own dates (``SessionPeriodFigures``); a session without a
+    date of its own has no years (its cycle's period is read with the rows)."""
+    condition = f"WHERE {where.format(column='s.cycle_id')}" if where else ""
+    columns = ", ".join(("cycle_id", "first_year", "last_year", "sessions", *REPORTED_FIELDS))
+    return f"""
+INSERT INTO workshops_sessionperiodfigures ({columns})
+SELECT q.cycle_id, q.first_year, q.last_year, COUNT(*),
+  {_reported()}
+FROM (
+  SELECT s.cycle_id, s.attendance, s.attendance_precision,
+    {_year("s.date_start")} AS first_year,
+    CASE WHEN s.date_start IS NULL THEN NULL ELSE {_year("s.date_end")} END AS last_year
+  FROM workshops_session s {condition}
+) q GROUP BY q.cycle_id, q.first_year, q.last_year
+"""  # noqa: S608
+
+
 def cycle_figures_refresh(*, cycle_ids: Iterable[int | None] | None) -> None:
     """Recompute the kept figures of these cycles (``None``: of every cycle) from the
     base tables, in the caller's transaction (no savepoint of its own; a transaction
     when called outside one). Cycles that no longer exist lose theirs."""
     with transaction.atomic(savepoint=False):
         if cycle_ids is None:
+            SessionPeriodFigures.objects.all().delete()
             CycleSectorFigures.objects.all().delete()
             CycleFigures.objects.all().delete()
             _insert("", [])
@@ -158,6 +193,7 @@ def cycle_figures_refresh(*, cycle_ids: Iterable[int | None] | None) -> None:
         ids = sorted({pk for pk in cycle_ids if pk is not None})
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
+            SessionPeriodFigures.objects.filter(cycle_id__in=chunk).delete()
             CycleSectorFigures.objects.filter(cycle_id__in=chunk).delete()
             CycleFigures.objects.filter(cycle_id__in=chunk).delete()
             marks = ", ".join(["%s"] * len(chunk))
@@ -169,6 +205,7 @@ def _insert(where: str, ids: list[int]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(figures_sql(where), ids * tables)
         cursor.execute(sector_figures_sql(where), ids if where else [])
+        cursor.execute(session_period_figures_sql(where), ids if where else [])
 
 
 def figure_totals(cycles) -> dict[str, int]:

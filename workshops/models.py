@@ -55,6 +55,17 @@ def to_roman(number: int) -> str:
     return ROMAN.get(number, str(number))
 
 
+class Year(ExtractYear):
+    """The year of a date, as ``ExtractYear``, but an integer on PostgreSQL too, where
+    ``EXTRACT`` gives a ``numeric``, slow to sort and group by: the home page's cycles
+    grouped by the years of their dates took 25 ms at national scale, 10.5 ms with
+    ``DATE_PART`` cast to an integer (3 December 2026). Only for date columns."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(DATE_PART('year', {sql}) AS integer)", params
+
+
 class WorkshopCycleQuerySet(CountyScopedQuerySet):
     def in_county(self, county):
         return self.filter(county=county)
@@ -139,7 +150,7 @@ class WorkshopCycleQuerySet(CountyScopedQuerySet):
         held (``held_*``, see ``sessions_held_totals``; the sessions on record from the
         kept counts)."""
         return self.sessions_held_totals(
-            first_year=ExtractYear("date_start"), last_year=ExtractYear("date_end"), kept=True
+            first_year=Year("date_start"), last_year=Year("date_end"), kept=True
         ).annotate(cycles=Count("pk"), counties=Count("county", distinct=True))
 
     def with_counts(self, *, kept: bool = False):
@@ -1106,3 +1117,39 @@ class CycleSectorFigures(models.Model):
 
     def __str__(self):
         return f"{self.cycle_id} {self.sector}"
+
+
+class SessionPeriodFigures(models.Model):
+    """The sessions of a cycle whose own dates start in ``first_year`` and end in
+    ``last_year`` (``None``: the end, or the session's date, is not recorded), with the
+    attendance reported for them: what the per-year charts and the home page's
+    headline figures add up (``portal.yearly``), one row per cycle and period instead
+    of every session. The sessions without a date of their own have ``first_year`` and
+    ``last_year`` empty: their period is their cycle's, read through the cycle when
+    they are added up, so that a cycle's dates can change without these rows.
+    Maintained with ``CycleFigures`` (``workshops.figures``)."""
+
+    cycle = models.ForeignKey(
+        WorkshopCycle,
+        on_delete=models.CASCADE,
+        related_name="session_period_figures",
+        verbose_name=_("cycle"),
+    )
+    first_year = models.PositiveSmallIntegerField(null=True)
+    last_year = models.PositiveSmallIntegerField(null=True)
+    sessions = models.PositiveIntegerField(_("sessions on record"), default=0)
+    # As ``CycleFigures.reported_*``: the sum of the known figures, and how many
+    # sessions have none, an approximate one, "more than", "at least".
+    reported_total = models.PositiveBigIntegerField(default=0)
+    reported_unknown = models.PositiveIntegerField(default=0)
+    reported_approx = models.PositiveIntegerField(default=0)
+    reported_more_than = models.PositiveIntegerField(default=0)
+    reported_at_least = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["cycle", "first_year", "last_year"]
+        verbose_name = _("figures of a cycle by period of its sessions")
+        verbose_name_plural = _("figures of cycles by period of their sessions")
+
+    def __str__(self):
+        return f"{self.cycle_id} {self.first_year}–{self.last_year}"

@@ -5,6 +5,7 @@ that a fixture edit that loses or distorts a fact fails a test that names it.
 """
 
 import datetime
+import json
 
 import pytest
 from django.apps import apps
@@ -571,13 +572,27 @@ def test_no_ocr_artefacts_in_any_record():
     assert [a for a in OCR_ARTEFACTS if a in dump] == []
 
 
+# Kept counts recomputed on every load (``workshops.figures``): new rows, new ids, the
+# same content, compared in their own order without their ids.
+KEPT_ROWS = {"workshops.cyclesectorfigures", "workshops.sessionperiodfigures"}
+
+
 def _dump():
     models = [
         m for m in apps.get_models() if m._meta.app_label in {"programmes", "workshops", "projects"}
     ]
-    return serializers.serialize(
-        "json", [obj for m in models for obj in m.objects.order_by("pk")], sort_keys=True
-    )
+    objects = [
+        obj
+        for m in models
+        for obj in (
+            m.objects.all() if m._meta.label_lower in KEPT_ROWS else m.objects.order_by("pk")
+        )
+    ]
+    rows = json.loads(serializers.serialize("json", objects))
+    for row in rows:
+        if row["model"] in KEPT_ROWS:
+            del row["pk"]
+    return json.dumps(rows, sort_keys=True)
 
 
 def test_loading_the_records_twice_changes_nothing():

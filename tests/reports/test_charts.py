@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portal.charts import ChartItem, bar_chart, participants_chart, sessions_chart, theme_chart
-from portal.views import cycle_periods, headline_figures, session_totals
+from portal.views import home_figures
 from portal.yearly import figures_by_year
 from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, Programme
@@ -88,7 +88,7 @@ def test_per_year_figures_on_the_records():
     }
     held = {p.label: p.sessions_held for p in figures.cycle_periods}
     assert held == {"2017": Figure(12), "2003–2010, year not known precisely": Figure(None)}
-    headline = headline_figures(periods=cycle_periods(), sessions=session_totals())
+    headline = home_figures()[2]
     assert sum_figures(held.values()) == headline["sessions"]
     # The headline adds up the sessions on record; the charts also say that the cycles
     # with none have unknown attendance.

@@ -39,12 +39,14 @@ from workshops.importing import attendees_import
 from workshops.models import (
     FIGURE_FIELDS,
     RATE_BANDS,
+    REPORTED_FIELDS,
     Attendance,
     Attendee,
     Certificate,
     CycleFigures,
     CycleSectorFigures,
     Session,
+    SessionPeriodFigures,
     WorkshopCycle,
 )
 from workshops.privacy import attendee_anonymise, attendees_anonymise_expired
@@ -94,6 +96,28 @@ def fresh_reported(sessions) -> dict[str, int]:
     }
 
 
+def fresh_periods(cycle: WorkshopCycle) -> dict[tuple, dict[str, int]]:
+    """The cycle's sessions and their reported attendance per period of the sessions'
+    own dates (no years for a session without a date of its own), counted in Python."""
+    by_period: dict[tuple, list] = defaultdict(list)
+    for session in Session.objects.filter(cycle=cycle):
+        start, end = session.date_start, session.date_end
+        key = (start.year, end.year if end else None) if start else (None, None)
+        by_period[key].append(session)
+    return {
+        key: {"sessions": len(sessions), **fresh_reported(sessions)}
+        for key, sessions in by_period.items()
+    }
+
+
+def kept_periods(cycle: WorkshopCycle) -> dict[tuple, dict[str, int]]:
+    rows = SessionPeriodFigures.objects.filter(cycle=cycle)
+    names = ("sessions", *REPORTED_FIELDS)
+    kept = {(row.first_year, row.last_year): {n: getattr(row, n) for n in names} for row in rows}
+    assert len(kept) == len(rows), "one row per period"
+    return kept
+
+
 def fresh_sectors(cycle: WorkshopCycle) -> dict[str, tuple[int, int]]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for attendee in cycle.attendees.annotate(marks=Count("attendances")):
@@ -116,8 +140,10 @@ def assert_figures_exact(cycles=None) -> None:
             for f in CycleSectorFigures.objects.filter(cycle=cycle)
         }
         assert sectors == fresh_sectors(cycle), cycle.slug
+        assert kept_periods(cycle) == fresh_periods(cycle), cycle.slug
     if everything:
         assert CycleFigures.objects.count() == WorkshopCycle.objects.count()  # none left over
+        assert not SessionPeriodFigures.objects.exclude(cycle__in=cycles).exists()
 
 
 # -- The writes ---------------------------------------------------------------------------
@@ -250,6 +276,18 @@ def do_admin_session_attendance(data, cycle, ctx):
         site._registry[Session].save_model(admin_request(ctx.user), session, form, True)
 
 
+def do_admin_session_dates(data, cycle, ctx):
+    """A session's own dates changed in the admin: another year, a span of years, an
+    unrecorded end, or no date of its own (its cycle's period then)."""
+    session = some(data, cycle.sessions.all())
+    if session:
+        start = data.draw(st.sampled_from([None, DAY, datetime.date(2016, 5, 9)]))
+        ends = [None, start, start + datetime.timedelta(days=400)] if start else [None]
+        session.date_start, session.date_end = start, data.draw(st.sampled_from(ends))
+        form = Form("date_start", "date_end")
+        site._registry[Session].save_model(admin_request(ctx.user), session, form, True)
+
+
 def do_admin_minimum(data, cycle, ctx):
     cycle.certificate_min_sessions = data.draw(st.one_of(st.none(), st.integers(0, 4)))
     form = Form("certificate_min_sessions")
@@ -289,6 +327,8 @@ WRITES = [
     do_admin_add_session,
     do_admin_session_attendance,
     do_admin_session_attendance,
+    do_admin_session_dates,
+    do_admin_session_dates,
     do_admin_minimum,
     do_admin_move_attendee,
     do_admin_delete_cycle,
@@ -361,6 +401,7 @@ def test_loadrecords_and_a_full_refresh_keep_them_exact():
     cycle = new_cycle(user)
     attendees_import(cycle=cycle, rows=[{"row": 2, "full_name": "Ewa Lis", "sessions": [1, 2]}])
     CycleFigures.objects.filter(cycle=cycle).update(attendees=99)  # damaged by hand
+    SessionPeriodFigures.objects.filter(cycle=cycle).update(reported_total=99)
     call_command("loadrecords", verbosity=0)
     assert_figures_exact()
     cycle_figures_refresh(cycle_ids=None)
@@ -386,3 +427,24 @@ def test_figure_totals_and_with_figures_read_the_kept_rows():
     assert totals["attendees"] == 2
     assert totals["sessions"] == 3
     assert figure_totals(WorkshopCycle.objects.none())["attendees"] == 0
+
+
+def test_session_periods_follow_the_sessions_own_dates():
+    """A cycle's sessions spread over periods (a span of years, one day, no date of
+    their own) by the admin: one kept row per period, each exact."""
+    user = make_user("licznik", COUNTY_STAFF, [PLOCK], is_superuser=True)
+    cycle = new_cycle(user)
+    first, second, third = cycle.sessions.order_by("ordinal")
+    dates = {
+        first: (datetime.date(2016, 11, 7), datetime.date(2017, 1, 9)),
+        second: (DAY, None),
+        third: (None, None),
+    }
+    for session, (start, end) in dates.items():
+        session.date_start, session.date_end = start, end
+        session.attendance, session.attendance_precision = 12, Precision.APPROXIMATE
+        form = Form("date_start", "date_end", "attendance", "attendance_precision")
+        site._registry[Session].save_model(admin_request(user), session, form, True)
+    periods = set(kept_periods(cycle))
+    assert (2016, 2017) in periods and (None, None) in periods and len(periods) == 3
+    assert_figures_exact(WorkshopCycle.objects.filter(pk=cycle.pk))
