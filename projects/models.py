@@ -56,7 +56,12 @@ class Theme(NaturalKeyMixin, models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "pl").startswith("en") else self.name_pl
+        return getattr(self, self.name_field())
+
+    @staticmethod
+    def name_field() -> str:
+        """The field that holds the name in the active language."""
+        return "name_en" if (get_language() or "pl").startswith("en") else "name_pl"
 
 
 class Status(models.TextChoices):
