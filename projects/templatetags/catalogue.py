@@ -1,9 +1,14 @@
-"""``{% idea_cards ideas icon %}``: the catalogue's result cards, written in one pass.
+"""The catalogue's result cards and filter fields, written in one pass.
+
+``{% filter_field field %}`` writes what ``projects/_field.html`` wrote, included once
+per field of the filter form (``tests/projects/test_catalogue_tags.py`` compares).
+
+``{% idea_cards ideas icon %}``: the result cards.
 
 The template's loop resolved some twenty variables, filters and tags per card; written
 here, a page of 20 cards costs about a tenth of the Python it did (see
 ``projects/catalogue_speed.py``). The markup is exactly what the loop wrote
-(``tests/projects/test_idea_cards.py`` renders that loop and compares). Each idea needs
+(``tests/projects/test_catalogue_tags.py`` renders that loop and compares). Each idea needs
 what ``projects.views.prepare_cards`` gives it: ``card_area``, ``card_period`` and
 ``card_themes``.
 """
@@ -16,10 +21,12 @@ from django import template
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
+
+from projects.catalogue_speed import fast_escape
+from projects.models import Status
 
 register = template.Library()
 
@@ -34,7 +41,9 @@ PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 def idea_cards(ideas, icon="") -> str:
     """The ``<li>`` of each idea, as the list template's loop wrote them; ``icon`` is
     the markup put before each title (``{% icon "project" as project_icon %}``)."""
-    esc = conditional_escape
+    esc = fast_escape
+    # As get_status_display(): the label of a known status, else the value itself.
+    statuses = {value: esc(capfirst(label)) for value, label in Status.choices}
     labels = {
         "status": esc(gettext("Status")),
         "area": esc(gettext("Area")),
@@ -65,7 +74,7 @@ def idea_cards(ideas, icon="") -> str:
             f'  <h3 id="idea-{pk}">{icon}<a href="{href}" lang="pl">{esc(idea.title)}</a></h3>\n'
             '  <dl class="facts">\n'
             f"    <dt>{labels['status']}</dt>\n"
-            f"    <dd>{esc(capfirst(idea.get_status_display()))}</dd>\n"
+            f"    <dd>{statuses.get(idea.status) or esc(capfirst(idea.status))}</dd>\n"
             f"    <dt>{labels['area']}</dt>\n"
             f"    <dd>{esc(idea.card_area) if idea.card_area else no_area}</dd>\n"
             f"    <dt>{labels['period']}</dt>\n"
@@ -73,3 +82,24 @@ def idea_cards(ideas, icon="") -> str:
             f"{themes}  </dl>\n{goals}</article></li>\n"
         )
     return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def filter_field(field) -> str:
+    """One labelled control of the filter form; Django points its ``aria-describedby``
+    at the help text and the errors."""
+    esc = fast_escape
+    auto_id = esc(field.auto_id)
+    errors = field.errors
+    html = [
+        f'\n<div class="field{" field--error" if errors else ""}">\n',
+        f'  <label for="{auto_id}">{esc(field.label)}</label>\n  ',
+    ]
+    if errors:
+        items = "".join(f"<li>{esc(error)}</li>" for error in errors)
+        html.append(f'<ul class="form-error errorlist" id="{auto_id}_error">{items}</ul>')
+    html.append(f"\n  {esc(field)}\n  ")
+    if field.help_text:
+        html.append(f'<p class="note" id="{auto_id}_helptext">{esc(field.help_text)}</p>')
+    html.append("\n</div>\n")
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped

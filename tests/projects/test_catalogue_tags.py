@@ -1,10 +1,13 @@
-"""``{% idea_cards %}`` writes exactly what the catalogue template's loop of cards wrote."""
+"""``{% idea_cards %}`` and ``{% filter_field %}`` write exactly what the catalogue's
+template loop of cards and its included field template wrote."""
 
 import pytest
+from django.http import QueryDict
 from django.template import Context, Template
 from django.utils import translation
 
 from programmes.models import Voivodeship
+from projects.filters import ProjectIdeaFilter
 from projects.models import ProjectIdea, Theme
 from projects.views import prepare_cards
 from tests.records import PLOCK_2003
@@ -79,3 +82,40 @@ def test_markup_in_the_data_is_escaped_and_every_branch_as_the_template_did(lang
 
 def test_no_ideas_no_cards():
     assert both_ways([]) == ("", "")
+
+
+# projects/_field.html, included once per field, before filter_field replaced it.
+FIELD_TEMPLATE = """{# One labelled control; Django points aria-describedby at the help text and the errors. #}
+<div class="field{% if field.errors %} field--error{% endif %}">
+  <label for="{{ field.auto_id }}">{{ field.label }}</label>
+  {% if field.errors %}<ul class="form-error errorlist" id="{{ field.auto_id }}_error">{% for error in field.errors %}<li>{{ error }}</li>{% endfor %}</ul>{% endif %}
+  {{ field }}
+  {% if field.help_text %}<p class="note" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</p>{% endif %}
+</div>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=<b>szkoła</b>&county=plocki&year=2005&status=completed&theme=kultura&ordering=-year",
+        # Errors: an unknown county, a year out of range, a search too long.
+        "county=<nowhere>&year=1800&q=" + "x" * 201,
+        "scope=all&programme=nope&ordering=x&status=x&theme=x",
+    ],
+)
+def test_every_filter_field_is_what_the_included_template_wrote(language, query):
+    with translation.override(language):
+        filterset = ProjectIdeaFilter(QueryDict(query), queryset=ProjectIdea.objects.all())
+        if filterset.is_valid():
+            filterset.add_counts()
+        form = filterset.form
+        include = Template(FIELD_TEMPLATE)
+        tag = Template("{% load catalogue %}{% filter_field field %}")
+        for name in ("q", "county", "programme", "year", "status", "theme", "ordering"):
+            context = Context({"field": form[name]})
+            assert tag.render(context) == include.render(context), name
+    if "nowhere" in query:
+        assert 'class="field field--error"' in tag.render(Context({"field": form["county"]}))
