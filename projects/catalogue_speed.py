@@ -51,6 +51,8 @@ from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .models import ProjectIdea
+
 # The facets: filter name -> what the ideas are counted by: a column of the ideas' own
 # table or of a table joined one-to-one, or the themes' link table, so no extra join is
 # needed. Ids are turned into the choices' values by the filter set's ``facet_values``.
@@ -167,37 +169,103 @@ def facet_query(filterset, name: str):
     )
 
 
+# The facet filters written as conditions on the columns of the ideas' subquery (see
+# ``rows_with_grouping_sets``), each the same test as the filter's own: the county, the
+# edition of the idea's cycle or event, the status, one of the idea's themes.
+COLUMNS = {
+    "facet_id": F("pk"),
+    "facet_county": F("county_id"),
+    "facet_programme": FACETS["programme"],
+    "facet_cycle_programme": F("cycle__programme_id"),
+    "facet_event_programme": F("event__programme_id"),
+    "facet_status": F("status"),
+}
+CONDITIONS = {
+    "county": "ideas.facet_county = %s",
+    "programme": "(ideas.facet_cycle_programme = %s OR ideas.facet_event_programme = %s)",
+    "status": "ideas.facet_status = %s",
+    "theme": "EXISTS (SELECT 1 FROM {links} AS chosen WHERE chosen.{idea} = ideas.facet_id "
+    "AND chosen.{theme} = %s)",
+}
+
+
 def rows_with_grouping_sets(filterset) -> list[tuple]:
-    """``facet_query`` rows of every facet, in one PostgreSQL statement: those whose
-    filter is not in use (the themes aside: a row per idea and theme) grouped together
-    by ``GROUPING SETS``, the others by a query each."""
+    """``facet_query`` rows of every facet, in one PostgreSQL statement built around
+    one compiled subquery, ``ideas``: the ideas the filters other than the four facets'
+    list, with the columns the facets group by; each facet filter in use is a condition
+    on those columns (``CONDITIONS``). The facets whose filter is not in use (the
+    themes aside: a row per idea and theme) are grouped together by ``GROUPING SETS``,
+    the others one by one; the subquery is written once (a CTE the planner inlines)."""
     data = filterset.form.cleaned_data
-    shared = [name for name in FACETS if name != "theme" and data.get(name) in (None, "")]
-    queries = [facet_query(filterset, name) for name in FACETS if name not in shared]
-    sql, params = queries[0].union(*queries[1:], all=True).query.sql_with_params()
+    used = {name: data[name] for name in FACETS if data.get(name) not in (None, "")}
+    ideas, ideas_params = (
+        filterset.filter_queryset(filterset.queryset.all(), exclude=FACETS)
+        .order_by()
+        .annotate(**COLUMNS)
+        .values_list(*COLUMNS)
+        .query.sql_with_params()
+    )
+    parts, params = [], []
+    shared = [name for name in FACETS if name != "theme" and name not in used]
     if shared:
-        shared_sql, shared_params = grouping_sets_sql(filterset, shared)
-        sql, params = f"({shared_sql}) UNION ALL ({sql})", (*shared_params, *params)
+        where, where_params = facet_where(filterset, used, exclude=None)
+        parts.append(grouping_sets_sql(shared, where))
+        params += where_params
+    for name in FACETS:
+        if name in used or name == "theme":
+            where, where_params = facet_where(filterset, used, exclude=name)
+            parts.append(facet_sql(name, where))
+            params += where_params
+    sql = f"WITH ideas AS NOT MATERIALIZED ({ideas}) " + " UNION ALL ".join(
+        f"({part})" for part in parts
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (*ideas_params, *params))
         return cursor.fetchall()
 
 
-def grouping_sets_sql(filterset, names: list[str]) -> tuple[str, tuple]:
-    """SQL giving ``(facet name, value as text, ideas)`` rows for the ``names`` facets
-    over the ideas every filter lists, in one pass: ``GROUP BY GROUPING SETS``."""
+def link_table() -> dict[str, str]:
+    """The ideas' themes' link table and its two columns, quoted."""
+    through = ProjectIdea.themes.through._meta
     quote = connection.ops.quote_name
-    keys = {
-        f"facet_{name}": F(key) if isinstance(key := FACETS[name], str) else key for name in names
+    return {
+        "links": quote(through.db_table),
+        "idea": quote(through.get_field("projectidea").column),
+        "theme": quote(through.get_field("theme").column),
     }
-    ideas, params = (
-        filterset.filter_queryset(filterset.queryset.all())
-        .order_by()
-        .annotate(**keys)
-        .values_list(*keys)
-        .query.sql_with_params()
-    )
-    columns = [quote(key) for key in keys]
+
+
+def facet_where(filterset, used: dict, *, exclude: str | None) -> tuple[str, list]:
+    """A ``WHERE`` clause with the conditions of the facet filters in ``used`` but
+    ``exclude``, and its parameters: the chosen values' ids (or the status)."""
+    links = link_table()
+    conditions, params = [], []
+    for name, value in used.items():
+        if name == exclude:
+            continue
+        conditions.append(CONDITIONS[name].format(**links))
+        chosen = value if name == "status" else filterset.facet_ids[name][value]
+        params += [chosen] * CONDITIONS[name].count("%s")
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def facet_sql(name: str, where: str) -> str:
+    """``(facet name, value as text, ideas)`` rows of one facet: the themes through
+    their link table (an idea without a theme counts under none)."""
+    if name == "theme":
+        links = link_table()
+        return (
+            f"SELECT 'theme', CAST(links.{links['theme']} AS varchar), COUNT(*) "  # noqa: S608
+            f"FROM ideas LEFT JOIN {links['links']} AS links "
+            f"ON links.{links['idea']} = ideas.facet_id{where} GROUP BY 2"
+        )
+    return f"SELECT '{name}', CAST(ideas.facet_{name} AS varchar), COUNT(*) FROM ideas{where} GROUP BY 2"  # noqa: S608,E501
+
+
+def grouping_sets_sql(names: list[str], where: str) -> str:
+    """``(facet name, value as text, ideas)`` rows for the ``names`` facets over the
+    ideas ``where`` lets through, in one pass: ``GROUP BY GROUPING SETS``."""
+    columns = [f"ideas.facet_{name}" for name in names]
     # GROUPING(...) has a 0 bit for the column a row is grouped by (the first column is
     # the highest bit); the others are NULL in that row, hence the COALESCE.
     last = len(names) - 1
@@ -207,10 +275,9 @@ def grouping_sets_sql(filterset, names: list[str]) -> tuple[str, tuple]:
     )
     value = f"COALESCE({', '.join(f'CAST({column} AS varchar)' for column in columns)})"
     sets = ", ".join(f"({column})" for column in columns)
-    # Only FACETS' names and quoted aliases are written into the SQL; every value from
-    # the request is a parameter of the ideas' subquery.
+    # Only FACETS' names and column names are written into the SQL; every value from
+    # the request is a parameter.
     return (
         f"SELECT CASE GROUPING({', '.join(columns)}) {cases} END, {value}, COUNT(*) "  # noqa: S608
-        f"FROM ({ideas}) AS ideas GROUP BY GROUPING SETS ({sets})",
-        params,
+        f"FROM ideas{where} GROUP BY GROUPING SETS ({sets})"
     )

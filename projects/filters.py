@@ -9,6 +9,7 @@ widget come from ``catalogue_speed``, which says what their speed buys.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from functools import partial
 
 import django_filters
@@ -203,12 +204,14 @@ class ProjectIdeaFilter(django_filters.FilterSet):
     def filter_ordering(self, queryset, name, value):
         return queryset.with_period().order_by(*ORDERINGS[value])
 
-    def filter_queryset(self, queryset, exclude: str | None = None):
-        """Apply the valid filters, except the one named ``exclude`` (for its facet)."""
+    def filter_queryset(self, queryset, exclude: str | Collection[str] = ()):
+        """Apply the valid filters, except the one named ``exclude`` (for its facet) or
+        those it names."""
+        excluded = {exclude} if isinstance(exclude, str) else set(exclude)
         if self.form.cleaned_data.get("scope") != SCOPE_ALL:
             queryset = queryset.adopted()
         for name, value in self.form.cleaned_data.items():
-            if name != exclude:
+            if name not in excluded:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
