@@ -23,7 +23,15 @@ from django.utils.translation import gettext_lazy as _
 from programmes.facts import YEAR_MAX, YEAR_MIN
 from programmes.models import County, Programme
 
-from .catalogue_speed import FACETS, Choices, FastSelect, facet_counts
+from .catalogue_speed import (
+    FACETS,
+    Choices,
+    FastNumberInput,
+    FastRadioSelect,
+    FastSearchInput,
+    FastSelect,
+    facet_counts,
+)
 from .models import ProjectIdea, Status, Theme
 
 SCOPE_ADOPTED = "adopted"
@@ -84,7 +92,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         label=_("Search in titles and goals"),
         method="filter_search",
         max_length=200,
-        widget=forms.SearchInput,
+        widget=FastSearchInput,
     )
     scope = django_filters.ChoiceFilter(
         label=_("Show"),
@@ -94,7 +102,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         ],
         method="filter_scope",
         empty_label=None,
-        widget=forms.RadioSelect,
+        widget=FastRadioSelect,
     )
     county = django_filters.ChoiceFilter(
         label=_("County"),
@@ -113,6 +121,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         method="filter_year",
         min_value=YEAR_MIN,
         max_value=YEAR_MAX,
+        widget=FastNumberInput,
         help_text=_("Ideas from cycles or events whose period includes this year."),
     )
     status = django_filters.ChoiceFilter(

@@ -12,7 +12,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from programmes.models import County
-from projects.catalogue_speed import Choices, fast_escape
+from projects.catalogue_speed import (
+    Choices,
+    FastNumberInput,
+    FastRadioSelect,
+    FastSearchInput,
+    fast_escape,
+)
 from projects.filters import county_labeller, number_formatter
 
 
@@ -60,3 +66,43 @@ def test_choices_are_shared_by_the_forms_and_read_as_they_are():
     assert first.is_valid() and not second.is_valid()
     plain = forms.Select(choices=pairs).render("x", "b")
     assert forms.Select(choices=Choices(pairs)).render("x", "b") == plain
+
+
+@pytest.mark.parametrize("value", [None, "", "szkoła", '<b>"x"</b> & y', 2005, "2005"])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {"id": "id_x"},
+        {"id": "id_x", "aria-describedby": "id_x_helptext", "maxlength": 200, "required": True},
+        {"id": "id_x", "disabled": False, "data-x": '"quoted" & <b>'},
+    ],
+)
+@pytest.mark.parametrize(
+    ("fast", "plain"),
+    [
+        (FastSearchInput, forms.SearchInput),
+        (FastNumberInput, forms.NumberInput),
+        (FastRadioSelect, forms.RadioSelect),
+    ],
+)
+def test_fast_inputs_write_what_djangos_inputs_write(fast, plain, value, attrs):
+    choices = [("adopted", "selected & <b>"), ("all", gettext_lazy("Status")), (2005, "2005")]
+    kwargs = {"choices": choices} if plain is forms.RadioSelect else {}
+    fast_widget, plain_widget = (
+        fast(attrs=dict(attrs), **kwargs),
+        plain(attrs=dict(attrs), **kwargs),
+    )
+    assert fast_widget.render("x", value) == plain_widget.render("x", value)
+    if plain is forms.RadioSelect:
+        # {{ radio.tag }}, {{ radio.choice_label }} of each button, as the template reads them.
+        class Form(forms.Form):
+            x = forms.ChoiceField(choices=choices, widget=fast_widget)
+
+        class PlainForm(forms.Form):
+            x = forms.ChoiceField(choices=choices, widget=plain_widget)
+
+        data = {"x": value} if value is not None else {}
+        fast_radios, plain_radios = list(Form(data)["x"]), list(PlainForm(data)["x"])
+        assert [r.tag() for r in fast_radios] == [r.tag() for r in plain_radios]
+        assert [str(r) for r in fast_radios] == [str(r) for r in plain_radios]
+        assert 'type="radio"' in fast_radios[0].tag()
