@@ -177,8 +177,9 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             .values_list("pk", "slug", "name", "kind")
         )
         label = county_labeller()
+        self.county_labels = {pk: label(name, kind) for pk, _, name, kind in counties}
         self.filters["county"].extra["choices"] = Choices(
-            (slug, label(name, kind)) for _, slug, name, kind in counties
+            (slug, self.county_labels[pk]) for pk, slug, _, _ in counties
         )
         self.facet_values["county"] = {pk: slug for pk, slug, _, _ in counties}
         self.facet_ids = {

@@ -158,19 +158,19 @@ class ProjectIdeaQuerySet(CountyScopedQuerySet):
         return queryset.exclude(pk=idea.pk).only("slug", "title", "status").order_by("title")
 
     def for_listing(self):
-        """What a list of ideas shows: the ideas with their county and origin (the
-        catalogue reads their themes and voivodeships itself, see ``idea_cards``)."""
+        """What a list of ideas shows: the ideas with the dates of their cycle and of
+        their event as columns of their own rows (``cycle_date_start``, ...,
+        ``event_date_precision``), no model instance of either; the catalogue reads
+        their counties' names, themes and voivodeships itself (``prepare_cards``)."""
         dated = ("date_start", "date_end", "date_precision")
         return (
-            self.select_related("county", "cycle", "event")
-            .only(
-                "slug",
-                "title",
-                "goals",
-                "status",
-                "county__name",
-                "county__kind",
-                *(f"{origin}__{field}" for origin in ("cycle", "event") for field in dated),
+            self.only("slug", "title", "goals", "status", "county", "cycle", "event")
+            .annotate(
+                **{
+                    f"{origin}_{field}": F(f"{origin}__{field}")
+                    for origin in ("cycle", "event")
+                    for field in dated
+                }
             )
             .with_period()
         )
