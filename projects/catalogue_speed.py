@@ -1,11 +1,11 @@
-"""The project catalogue's two speed tricks, and what each buys.
+"""The project catalogue's speed tricks, and what each buys.
 
 Measured on 2 December 2026 at national scale (``generate_synthetic_data --scale 1.0``:
 380 counties with ideas, 23,900 ideas), PostgreSQL 15, the catalogue uncached
 (``CACHE_BACKEND=dummy``), through Django's test client: CPU per request of the Python
 process and of its PostgreSQL backend, medians of 20–30 batches, variants interleaved
-(``benchmarks/catalogue_speed.py`` measures the two tricks so). The machine was shared
-(2 cores, load average 3–10), so the times are 2–3 × those of the README's quiet
+(``benchmarks/catalogue_speed.py`` measures the first two tricks so). The machine was
+shared (2 cores, load average 3–10), so the times are 2–3 × those of the README's quiet
 benchmark; the ratios count.
 
 1. ``FastSelect`` writes a ``<select>`` in one pass; Django's ``Select`` renders a
@@ -24,18 +24,52 @@ benchmark; the ratios count.
    faster than the same GROUP BYs over one shared subquery (164 against 241 ms
    unfiltered).
 
-Replaced by the plain way, as none was worth 5 % of the view's CPU alone (measured
-alone, the trick against the plain way, per request; the tricks are in the history of
-this file and of ``filters.py``): a ``BaseChoiceIterator`` so that choices are not
-normalised (0.002 ms); county labels from a marker put through ``County.__str__`` (0.1
-against 1 ms with ``County.display_name``, which reads plain rows; a model instance per
-county would cost 3.5–4 ms); the county choices set on the built form so that it does
-not deep-copy them (1.3 ms); counts as ``str(n)`` unless a thousands separator is
-configured (1.7 ms against ``number_format``); ``html.escape`` instead of Django's
-``escape`` in ``FastSelect`` (1 ms); card addresses by replacing a slug in one reversed
-URL (0.3–1 ms for 20 cards against ``get_absolute_url``) and theme names read as rows
-after a marker ``Theme`` told which language (1–1.5 ms against a prefetch). Together
-they were worth 6–9 ms of Python per request (8–16 % of the view's CPU).
+Issue 15 (3 December 2026) asks for the page uncached at 5 % of ``/ping``: about 12 ms
+of Python and database CPU a request on the quiet machine, where it took 31.8 + 9.0.
+Profiled in process against the scale-1.0 data (``?status=completed&theme=edukacja&
+page=2``, DEBUG off, ``gc.freeze()`` as under gunicorn; minimum of 7–8 batches on the
+loaded machine; 129,000 → 67,000 Python function calls a request in all), each step:
+
+3. ``Choices``: the filters' choices shared by every form built and read as they are.
+   django-filter builds a form class per request and Django deep-copies every choice
+   list into each form (the 380 counties twice) and normalises it at each reading
+   (validation, counts, rendering). With ``county_labeller`` (the two phrasings of a
+   county's name translated once, not 380 times) and counts under 1,000 written as
+   they are (``number_formatter``), the filter set's work before rendering fell from
+   9.8 to 7.5 ms, its validation from 1.7 to 0.7 ms.
+4. ``{% idea_cards %}`` (``templatetags/catalogue.py``) writes the 20 result cards in
+   one pass: the template's loop took 5.0 ms, the tag 1.3 ms. The cards' theme names
+   are read as plain rows (not ``Theme`` instances through a prefetch): preparing
+   the cards 5.8 → 1.4 ms; then the cycles' and events' dates as columns of the ideas'
+   rows (``for_listing``) and the counties' names from the filter form's labels (40
+   model instances and 20 translations fewer a page).
+5. ``{% filter_field %}`` writes each of the seven labelled controls that
+   ``projects/_field.html`` wrote, included once per field: 2.3–3.3 → 1.1 ms.
+   ``FastInputMixin`` writes the search, year and scope inputs without Django's
+   ``input.html`` and ``attrs.html`` (two templates per input, 0.4–0.9 ms), and
+   ``fast_escape`` escapes as ``conditional_escape`` without its lazy wrappers (twice
+   per option, 840 times a page).
+6. Indexes (migration ``projects`` 0004): the ideas by status and county with the
+   columns the facets group by (``INCLUDE``, PostgreSQL), and the themes' links by
+   theme, so that the facets read indexes only; the county, edition and theme filters
+   test the chosen slug's id, without joining the named table. PostgreSQL CPU of the
+   facet statement's parts, 40 runs each: county and edition pass 3.2 → 1.75 ms,
+   status 3.4 → 1.75 ms, themes 4.2 → 3.75 ms.
+7. ``rows_with_grouping_sets`` compiles one ORM subquery of the ideas (the filters
+   other than the four facets') and writes the facet filters in use as conditions on
+   its columns, the subquery once as a CTE that PostgreSQL inlines into each part:
+   three ORM compilations a page become one (the counts 2.7 → 1.7 ms), the plan is
+   the same.
+
+Replaced by the plain way on 2 December, as none was worth 5 % of the view's CPU alone
+(measured alone, the trick against the plain way, per request): county labels from a
+marker put through ``County.__str__`` (now ``county_labeller``, which formats the
+phrasings ``County.display_name`` gives); the county choices set on the built form so
+that it does not deep-copy them (now ``Choices``, which every choice list uses); counts
+as ``str(n)`` unless a thousands separator is configured (now under 1,000 only, which
+no separator touches); card addresses by replacing a slug in one reversed URL and theme
+names read as rows (both back in 4). Together they were worth 6–9 ms of Python per
+request, and the 5 % target needs every one of them.
 """
 
 from __future__ import annotations
