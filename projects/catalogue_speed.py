@@ -1,11 +1,11 @@
-"""The project catalogue's two speed tricks, and what each buys.
+"""The project catalogue's speed tricks, and what each buys.
 
 Measured on 2 December 2026 at national scale (``generate_synthetic_data --scale 1.0``:
 380 counties with ideas, 23,900 ideas), PostgreSQL 15, the catalogue uncached
 (``CACHE_BACKEND=dummy``), through Django's test client: CPU per request of the Python
 process and of its PostgreSQL backend, medians of 20–30 batches, variants interleaved
-(``benchmarks/catalogue_speed.py`` measures the two tricks so). The machine was shared
-(2 cores, load average 3–10), so the times are 2–3 × those of the README's quiet
+(``benchmarks/catalogue_speed.py`` measures the first two tricks so). The machine was
+shared (2 cores, load average 3–10), so the times are 2–3 × those of the README's quiet
 benchmark; the ratios count.
 
 1. ``FastSelect`` writes a ``<select>`` in one pass; Django's ``Select`` renders a
@@ -24,28 +24,68 @@ benchmark; the ratios count.
    faster than the same GROUP BYs over one shared subquery (164 against 241 ms
    unfiltered).
 
-Replaced by the plain way, as none was worth 5 % of the view's CPU alone (measured
-alone, the trick against the plain way, per request; the tricks are in the history of
-this file and of ``filters.py``): a ``BaseChoiceIterator`` so that choices are not
-normalised (0.002 ms); county labels from a marker put through ``County.__str__`` (0.1
-against 1 ms with ``County.display_name``, which reads plain rows; a model instance per
-county would cost 3.5–4 ms); the county choices set on the built form so that it does
-not deep-copy them (1.3 ms); counts as ``str(n)`` unless a thousands separator is
-configured (1.7 ms against ``number_format``); ``html.escape`` instead of Django's
-``escape`` in ``FastSelect`` (1 ms); card addresses by replacing a slug in one reversed
-URL (0.3–1 ms for 20 cards against ``get_absolute_url``) and theme names read as rows
-after a marker ``Theme`` told which language (1–1.5 ms against a prefetch). Together
-they were worth 6–9 ms of Python per request (8–16 % of the view's CPU).
+Issue 15 (3 December 2026) asks for the page uncached at 5 % of ``/ping``: about 12 ms
+of Python and database CPU a request on the quiet machine, where it took 31.8 + 9.0.
+Profiled in process against the scale-1.0 data (``?status=completed&theme=edukacja&
+page=2``, DEBUG off, ``gc.freeze()`` as under gunicorn; minimum of 7–8 batches on the
+loaded machine; 129,000 → 67,000 Python function calls a request in all), each step:
+
+3. ``Choices``: the filters' choices shared by every form built and read as they are.
+   django-filter builds a form class per request and Django deep-copies every choice
+   list into each form (the 380 counties twice) and normalises it at each reading
+   (validation, counts, rendering). With ``county_labeller`` (the two phrasings of a
+   county's name translated once, not 380 times) and counts under 1,000 written as
+   they are (``number_formatter``), the filter set's work before rendering fell from
+   9.8 to 7.5 ms, its validation from 1.7 to 0.7 ms.
+4. ``{% idea_cards %}`` (``templatetags/catalogue.py``) writes the 20 result cards in
+   one pass: the template's loop took 5.0 ms, the tag 1.3 ms. The cards' theme names
+   are read as plain rows (not ``Theme`` instances through a prefetch): preparing
+   the cards 5.8 → 1.4 ms; then the cycles' and events' dates as columns of the ideas'
+   rows (``for_listing``) and the counties' names from the filter form's labels (40
+   model instances and 20 translations fewer a page).
+5. ``{% filter_field %}`` writes each of the seven labelled controls that
+   ``projects/_field.html`` wrote, included once per field: 2.3–3.3 → 1.1 ms.
+   ``FastInputMixin`` writes the search, year and scope inputs without Django's
+   ``input.html`` and ``attrs.html`` (two templates per input, 0.4–0.9 ms), and
+   ``fast_escape`` escapes as ``conditional_escape`` without its lazy wrappers (twice
+   per option, 840 times a page).
+6. Indexes (migration ``projects`` 0004): the ideas by status and county with the
+   columns the facets group by (``INCLUDE``, PostgreSQL), and the themes' links by
+   theme, so that the facets read indexes only; the county, edition and theme filters
+   test the chosen slug's id, without joining the named table. PostgreSQL CPU of the
+   facet statement's parts, 40 runs each: county and edition pass 3.2 → 1.75 ms,
+   status 3.4 → 1.75 ms, themes 4.2 → 3.75 ms.
+7. ``rows_with_grouping_sets`` compiles one ORM subquery of the ideas (the filters
+   other than the four facets') and writes the facet filters in use as conditions on
+   its columns, the subquery once as a CTE that PostgreSQL inlines into each part:
+   three ORM compilations a page become one (the counts 2.7 → 1.7 ms), the plan is
+   the same.
+
+Replaced by the plain way on 2 December, as none was worth 5 % of the view's CPU alone
+(measured alone, the trick against the plain way, per request): county labels from a
+marker put through ``County.__str__`` (now ``county_labeller``, which formats the
+phrasings ``County.display_name`` gives); the county choices set on the built form so
+that it does not deep-copy them (now ``Choices``, which every choice list uses); counts
+as ``str(n)`` unless a thousands separator is configured (now under 1,000 only, which
+no separator touches); card addresses by replacing a slug in one reversed URL and theme
+names read as rows (both back in 4). Together they were worth 6–9 ms of Python per
+request, and the 5 % target needs every one of them.
 """
 
 from __future__ import annotations
+
+from html import escape as html_escape
 
 from django import forms
 from django.db import connection
 from django.db.models import CharField, Count, F, Value
 from django.db.models.functions import Cast, Coalesce
-from django.utils.html import conditional_escape, escape
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from .models import ProjectIdea
 
 # The facets: filter name -> what the ideas are counted by: a column of the ideas' own
 # table or of a table joined one-to-one, or the themes' link table, so no extra join is
@@ -56,6 +96,25 @@ FACETS = {
     "status": "status",
     "theme": "themes",
 }
+
+
+class Choices(BaseChoiceIterator):
+    """A filter's choices, ``(value, label)`` pairs of strings read for one request:
+    Django deep-copies a form's choices for every form it builds and normalises them
+    each time they are iterated (validation, counts, rendering); these it shares and
+    iterates as they are."""
+
+    def __init__(self, pairs):
+        self.pairs = tuple(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 class FastSelect(forms.Select):
@@ -79,15 +138,72 @@ class FastSelect(forms.Select):
             elif attr is not False:
                 html.append(f' {escape(key)}="{escape(attr)}"')
         html.append(">")
+        lang = f' lang="{html_escape(self.option_lang)}"' if self.option_lang else ""
         for option, label in self.choices:
             option = str(option)
             mark = " selected" if option in selected else ""
-            if self.option_lang and option:
-                mark += f' lang="{escape(self.option_lang)}"'
-            label = conditional_escape(label)
-            html.append(f'<option value="{escape(option)}"{mark}>{label}</option>')
+            if option:
+                mark += lang
+            html.append(
+                f'<option value="{html_escape(option)}"{mark}>{fast_escape(label)}</option>'
+            )
         html.append("</select>")
         return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+# Django's templates of a plain <input> (radio_option.html without its label): written
+# by FastInputMixin as they write it.
+PLAIN_INPUTS = {
+    "django/forms/widgets/input.html",
+    "django/forms/widgets/number.html",
+    "django/forms/widgets/search.html",
+    "django/forms/widgets/radio_option.html",
+}
+
+
+class FastInputMixin:
+    """An ``<input>`` written as Django's ``input.html`` and ``attrs.html`` write it, in
+    one pass instead of two templates per input (the catalogue's search, year and the
+    two radio buttons of its scope)."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        if template_name not in PLAIN_INPUTS or widget.get("wrap_label"):
+            return super()._render(template_name, context, renderer)
+        html = [f'<input type="{fast_escape(widget["type"])}" name="{fast_escape(widget["name"])}"']
+        if widget["value"] is not None:
+            html.append(f' value="{fast_escape(widget["value"])}"')
+        # As attrs.html: in order, True as a bare name, False left out.
+        for key, attr in widget["attrs"].items():
+            if attr is True:
+                html.append(f" {fast_escape(key)}")
+            elif attr is not False:
+                html.append(f' {fast_escape(key)}="{fast_escape(attr)}"')
+        html.append(">")
+        return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+class FastSearchInput(FastInputMixin, forms.SearchInput):
+    pass
+
+
+class FastNumberInput(FastInputMixin, forms.NumberInput):
+    pass
+
+
+class FastRadioSelect(FastInputMixin, forms.RadioSelect):
+    """Its buttons (``{{ radio.tag }}``) written in one pass; the whole widget with its
+    labels (``{{ field }}``) as Django writes it."""
+
+
+def fast_escape(text) -> str:
+    """``conditional_escape(text)``, without the lazy wrappers Django's calls go through
+    (once per option of a select, 420 a page, and a dozen times per result card)."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html_escape(str(text))
 
 
 def facet_counts(filterset, *, grouping_sets: bool | None = None) -> dict[str, dict]:
@@ -132,37 +248,103 @@ def facet_query(filterset, name: str):
     )
 
 
+# The facet filters written as conditions on the columns of the ideas' subquery (see
+# ``rows_with_grouping_sets``), each the same test as the filter's own: the county, the
+# edition of the idea's cycle or event, the status, one of the idea's themes.
+COLUMNS = {
+    "facet_id": F("pk"),
+    "facet_county": F("county_id"),
+    "facet_programme": FACETS["programme"],
+    "facet_cycle_programme": F("cycle__programme_id"),
+    "facet_event_programme": F("event__programme_id"),
+    "facet_status": F("status"),
+}
+CONDITIONS = {
+    "county": "ideas.facet_county = %s",
+    "programme": "(ideas.facet_cycle_programme = %s OR ideas.facet_event_programme = %s)",
+    "status": "ideas.facet_status = %s",
+    "theme": "EXISTS (SELECT 1 FROM {links} AS chosen WHERE chosen.{idea} = ideas.facet_id "
+    "AND chosen.{theme} = %s)",
+}
+
+
 def rows_with_grouping_sets(filterset) -> list[tuple]:
-    """``facet_query`` rows of every facet, in one PostgreSQL statement: those whose
-    filter is not in use (the themes aside: a row per idea and theme) grouped together
-    by ``GROUPING SETS``, the others by a query each."""
+    """``facet_query`` rows of every facet, in one PostgreSQL statement built around
+    one compiled subquery, ``ideas``: the ideas the filters other than the four facets'
+    list, with the columns the facets group by; each facet filter in use is a condition
+    on those columns (``CONDITIONS``). The facets whose filter is not in use (the
+    themes aside: a row per idea and theme) are grouped together by ``GROUPING SETS``,
+    the others one by one; the subquery is written once (a CTE the planner inlines)."""
     data = filterset.form.cleaned_data
-    shared = [name for name in FACETS if name != "theme" and data.get(name) in (None, "")]
-    queries = [facet_query(filterset, name) for name in FACETS if name not in shared]
-    sql, params = queries[0].union(*queries[1:], all=True).query.sql_with_params()
+    used = {name: data[name] for name in FACETS if data.get(name) not in (None, "")}
+    ideas, ideas_params = (
+        filterset.filter_queryset(filterset.queryset.all(), exclude=FACETS)
+        .order_by()
+        .annotate(**COLUMNS)
+        .values_list(*COLUMNS)
+        .query.sql_with_params()
+    )
+    parts, params = [], []
+    shared = [name for name in FACETS if name != "theme" and name not in used]
     if shared:
-        shared_sql, shared_params = grouping_sets_sql(filterset, shared)
-        sql, params = f"({shared_sql}) UNION ALL ({sql})", (*shared_params, *params)
+        where, where_params = facet_where(filterset, used, exclude=None)
+        parts.append(grouping_sets_sql(shared, where))
+        params += where_params
+    for name in FACETS:
+        if name in used or name == "theme":
+            where, where_params = facet_where(filterset, used, exclude=name)
+            parts.append(facet_sql(name, where))
+            params += where_params
+    sql = f"WITH ideas AS NOT MATERIALIZED ({ideas}) " + " UNION ALL ".join(
+        f"({part})" for part in parts
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (*ideas_params, *params))
         return cursor.fetchall()
 
 
-def grouping_sets_sql(filterset, names: list[str]) -> tuple[str, tuple]:
-    """SQL giving ``(facet name, value as text, ideas)`` rows for the ``names`` facets
-    over the ideas every filter lists, in one pass: ``GROUP BY GROUPING SETS``."""
+def link_table() -> dict[str, str]:
+    """The ideas' themes' link table and its two columns, quoted."""
+    through = ProjectIdea.themes.through._meta
     quote = connection.ops.quote_name
-    keys = {
-        f"facet_{name}": F(key) if isinstance(key := FACETS[name], str) else key for name in names
+    return {
+        "links": quote(through.db_table),
+        "idea": quote(through.get_field("projectidea").column),
+        "theme": quote(through.get_field("theme").column),
     }
-    ideas, params = (
-        filterset.filter_queryset(filterset.queryset.all())
-        .order_by()
-        .annotate(**keys)
-        .values_list(*keys)
-        .query.sql_with_params()
-    )
-    columns = [quote(key) for key in keys]
+
+
+def facet_where(filterset, used: dict, *, exclude: str | None) -> tuple[str, list]:
+    """A ``WHERE`` clause with the conditions of the facet filters in ``used`` but
+    ``exclude``, and its parameters: the chosen values' ids (or the status)."""
+    links = link_table()
+    conditions, params = [], []
+    for name, value in used.items():
+        if name == exclude:
+            continue
+        conditions.append(CONDITIONS[name].format(**links))
+        chosen = value if name == "status" else filterset.facet_ids[name][value]
+        params += [chosen] * CONDITIONS[name].count("%s")
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def facet_sql(name: str, where: str) -> str:
+    """``(facet name, value as text, ideas)`` rows of one facet: the themes through
+    their link table (an idea without a theme counts under none)."""
+    if name == "theme":
+        links = link_table()
+        return (
+            f"SELECT 'theme', CAST(links.{links['theme']} AS varchar), COUNT(*) "  # noqa: S608
+            f"FROM ideas LEFT JOIN {links['links']} AS links "
+            f"ON links.{links['idea']} = ideas.facet_id{where} GROUP BY 2"
+        )
+    return f"SELECT '{name}', CAST(ideas.facet_{name} AS varchar), COUNT(*) FROM ideas{where} GROUP BY 2"  # noqa: S608,E501
+
+
+def grouping_sets_sql(names: list[str], where: str) -> str:
+    """``(facet name, value as text, ideas)`` rows for the ``names`` facets over the
+    ideas ``where`` lets through, in one pass: ``GROUP BY GROUPING SETS``."""
+    columns = [f"ideas.facet_{name}" for name in names]
     # GROUPING(...) has a 0 bit for the column a row is grouped by (the first column is
     # the highest bit); the others are NULL in that row, hence the COALESCE.
     last = len(names) - 1
@@ -172,10 +354,9 @@ def grouping_sets_sql(filterset, names: list[str]) -> tuple[str, tuple]:
     )
     value = f"COALESCE({', '.join(f'CAST({column} AS varchar)' for column in columns)})"
     sets = ", ".join(f"({column})" for column in columns)
-    # Only FACETS' names and quoted aliases are written into the SQL; every value from
-    # the request is a parameter of the ideas' subquery.
+    # Only FACETS' names and column names are written into the SQL; every value from
+    # the request is a parameter.
     return (
         f"SELECT CASE GROUPING({', '.join(columns)}) {cases} END, {value}, COUNT(*) "  # noqa: S608
-        f"FROM ({ideas}) AS ideas GROUP BY GROUPING SETS ({sets})",
-        params,
+        f"FROM ideas{where} GROUP BY GROUPING SETS ({sets})"
     )

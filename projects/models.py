@@ -56,7 +56,12 @@ class Theme(NaturalKeyMixin, models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "pl").startswith("en") else self.name_pl
+        return getattr(self, self.name_field())
+
+    @staticmethod
+    def name_field() -> str:
+        """The field that holds the name in the active language."""
+        return "name_en" if (get_language() or "pl").startswith("en") else "name_pl"
 
 
 class Status(models.TextChoices):
@@ -104,7 +109,8 @@ class ProjectIdeaQuerySet(CountyScopedQuerySet):
         )
 
     def in_programme(self, programme):
-        """Ideas from a cycle or an event of the programme edition (an object or its slug)."""
+        """Ideas from a cycle or an event of the programme edition (an object, its id or its
+        slug)."""
         if isinstance(programme, str):
             return self.filter(
                 Q(cycle__programme__slug=programme) | Q(event__programme__slug=programme)
@@ -152,19 +158,19 @@ class ProjectIdeaQuerySet(CountyScopedQuerySet):
         return queryset.exclude(pk=idea.pk).only("slug", "title", "status").order_by("title")
 
     def for_listing(self):
-        """What a list of ideas shows: the ideas with their county and origin (the
-        catalogue reads their themes and voivodeships itself, see ``idea_cards``)."""
+        """What a list of ideas shows: the ideas with the dates of their cycle and of
+        their event as columns of their own rows (``cycle_date_start``, ...,
+        ``event_date_precision``), no model instance of either; the catalogue reads
+        their counties' names, themes and voivodeships itself (``prepare_cards``)."""
         dated = ("date_start", "date_end", "date_precision")
         return (
-            self.select_related("county", "cycle", "event")
-            .only(
-                "slug",
-                "title",
-                "goals",
-                "status",
-                "county__name",
-                "county__kind",
-                *(f"{origin}__{field}" for origin in ("cycle", "event") for field in dated),
+            self.only("slug", "title", "goals", "status", "county", "cycle", "event")
+            .annotate(
+                **{
+                    f"{origin}_{field}": F(f"{origin}__{field}")
+                    for origin in ("cycle", "event")
+                    for field in dated
+                }
             )
             .with_period()
         )
@@ -263,7 +269,13 @@ class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "county"]),
+            # The catalogue's facets count ideas by status, county and origin: read from
+            # this index alone (an index-only scan, no visit to the table's rows).
+            models.Index(
+                fields=["status", "county"],
+                include=["id", "cycle", "event"],
+                name="projectidea_status_cover_idx",
+            ),
             # The catalogue's default order: a page of ideas without sorting them all.
             models.Index(fields=["title", "id"], name="projectidea_title_idx"),
         ]
