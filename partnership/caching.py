@@ -341,9 +341,10 @@ def public_cache(view=None, *, scope: str = "aggregate"):
     """Cache a public view's 200 responses for anonymous GET/HEAD requests.
 
     ``scope``: ``"county"``, ``"cycle"``, ``"idea"`` or ``"programme"`` for a page showing
-    that one record, named by the view's ``slug`` argument; the page is then keyed by that
-    record's version. Otherwise an aggregate: ``"ideas"`` for a page showing project ideas
-    only (the catalogue, the API's ideas), ``"aggregate"`` (the default) for the others.
+    that one record, named by the view's ``slug`` argument; the page is then served only
+    while that record's version is the one it was built under. Otherwise an aggregate:
+    ``"ideas"`` for a page showing project ideas only (the catalogue, the API's ideas),
+    ``"aggregate"`` (the default) for the others.
     A response that sets a cookie is never cached (the cookie is one visitor's)."""
     if scope not in PAGE_SCOPES + AGGREGATES:
         raise ValueError(f"Unknown page scope {scope!r}")
