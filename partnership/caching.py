@@ -1,11 +1,12 @@
 """Whole-page caching of anonymous public pages, invalidated by scope: a write evicts the
 pages whose content it can change, not every page.
 
-**Versions.** The cache holds a version (a random token) per *scope*; a cached page (or
-staff report, ``reports.services``) is stored under a key that includes the versions of
-the scopes it depends on, read before the page is built. A write replaces the versions of
-the scopes it changed once its transaction has committed (``public_data_changed()``); the
-pages keyed by the old versions are then never read again. The versions live in the cache
+**Versions.** The cache holds a version (a random token) per *scope*; a cached page is
+stored with the versions of the scopes it depends on, read before the page is built, and
+served only while they are the current ones (a staff report, ``reports.services``, is
+stored under a key that includes them). A write replaces the versions of the scopes it
+changed once its transaction has committed (``public_data_changed()``); the pages stored
+with the old versions are then never served again. The versions live in the cache
 itself, so app servers sharing a cache (Redis in production) see a change made through
 any of them at once. A version missing from the cache (never set, or evicted) is replaced
 by a new random one, never by a default, so an eviction cannot bring an old page back.
@@ -72,10 +73,19 @@ And what each write replaces (``public_data_changed``'s arguments), with why:
   (a county's participation shows on every county's map; an old address must stop
   answering); the retention job; ``loadrecords`` and ``generate_synthetic_data``.
 
+**A page in the cache** is one key per address, language, method and scope (not per
+version: ``_page_key``), holding the versions it was built under with its status, headers
+and body as plain data (``_entry``; a response setting a cookie is never kept). A request
+reads the page's key with the version keys in one ``get_many`` (one round trip to Redis)
+and serves the page only if the versions stored with it equal the current ones; otherwise
+it builds the page and stores it over the old one. So a page from before a write is never
+served after it, though it stays in the cache until it is rebuilt or expires.
+
 Invalidating after the commit, not before, matters: a page rendered by another request
 between an early bump and the commit would show the old data under the new version. And
 a page reads its versions *before* reading the database, so a write committed while it is
-built leaves it under a version that the write then replaces.
+built leaves it stored with versions that the write then replaced: never served (at
+worst, stored last over a newer page, it costs one more rebuild).
 
 With a read replica (``partnership.dbrouting``), the primary's WAL position is noted just
 before the versions are replaced, and a request reads from the replica only once it has
@@ -98,6 +108,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
@@ -112,6 +123,7 @@ AGGREGATE_CHANGED_KEY = "public-aggregate-changed:"  # + name
 AGGREGATE_LOCK_KEY = "public-aggregate-refreshing:"  # + name
 PAGE_TIMEOUT = 60 * 60  # an hour; a data change invalidates sooner
 PAGE_SCOPES = ("county", "cycle", "idea", "programme")  # one record's page, by its slug
+PAGE_PREFIX = "public-page:"  # + scope:language:method:digest of the address
 
 
 def _token() -> str:
@@ -166,25 +178,29 @@ def _aggregate_version(name: str, found: dict) -> str:
     return token
 
 
-def scoped_version(scopes: Iterable[str]) -> str:
+def read_versions(scopes: Iterable[str], also: Iterable[str] = ()) -> tuple[str, dict]:
     """One string for the versions of ``everything`` and of ``scopes`` (names such as
-    ``county:plocki``, ``any`` or the aggregates ``aggregate`` and ``ideas``), read in
-    one round trip."""
+    ``county:plocki``, ``any`` or the aggregates ``aggregate`` and ``ideas``), and what
+    the cache holds under the keys ``also``: all read in one round trip (more only when a
+    version is missing or an aggregate's is due to be replaced)."""
     scopes = sorted(set(scopes))
     keys = [VERSION_KEY] + [SCOPE_PREFIX + s for s in scopes if s not in AGGREGATES]
     aggregates = [s for s in scopes if s in AGGREGATES]
-    if not aggregates:
-        found = _versions(keys)
-        return "-".join(found[key] for key in keys)
     extra = [
         prefix + name for name in aggregates for prefix in (AGGREGATE_KEY, AGGREGATE_CHANGED_KEY)
     ]
-    found = cache.get_many([*keys, *extra])
+    found = cache.get_many([*keys, *extra, *also])
     missing = [key for key in keys if key not in found]
     if missing:
         found.update(_versions(missing))
     tokens = [_aggregate_version(name, found) for name in aggregates]
-    return "-".join([*(found[key] for key in keys), *tokens])
+    return "-".join([*(found[key] for key in keys), *tokens]), found
+
+
+def scoped_version(scopes: Iterable[str]) -> str:
+    """One string for the versions of ``everything`` and of ``scopes``, read in one round
+    trip (``read_versions``)."""
+    return read_versions(scopes)[0]
 
 
 # -- Writing: what changed ---------------------------------------------------------------
@@ -299,20 +315,37 @@ def public_data_changed(
 # -- The page cache ----------------------------------------------------------------------
 
 
-def _page_key(request, scopes: list[str]) -> str:
+def _page_key(request, scope: str) -> str:
+    """The one key of a page: its address, language, method and scope, not the versions
+    (which are stored with the page, ``_entry``)."""
     path = request.get_full_path().encode("utf-8", "surrogateescape")
     digest = hashlib.sha256(path).hexdigest()
-    version = scoped_version(scopes)
-    return f"page:{version}:{get_language()}:{request.method}:{digest}"
+    return f"{PAGE_PREFIX}{scope}:{get_language()}:{request.method}:{digest}"
+
+
+def _entry(version: str, response) -> tuple:
+    """What the cache keeps of a page: the versions it was built under, its status,
+    headers and body (plain data, not the response object)."""
+    return (version, response.status_code, list(response.items()), response.content)
+
+
+def _page(entry, version: str) -> HttpResponse | None:
+    """The page ``entry`` holds if it was built under ``version``, else None."""
+    if not (isinstance(entry, tuple) and len(entry) == 4 and entry[0] == version):
+        return None
+    _version, status, headers, body = entry
+    return HttpResponse(body, status=status, headers=headers)
 
 
 def public_cache(view=None, *, scope: str = "aggregate"):
     """Cache a public view's 200 responses for anonymous GET/HEAD requests.
 
     ``scope``: ``"county"``, ``"cycle"``, ``"idea"`` or ``"programme"`` for a page showing
-    that one record, named by the view's ``slug`` argument; the page is then keyed by that
-    record's version. Otherwise an aggregate: ``"ideas"`` for a page showing project ideas
-    only (the catalogue, the API's ideas), ``"aggregate"`` (the default) for the others."""
+    that one record, named by the view's ``slug`` argument; the page is then served only
+    while that record's version is the one it was built under. Otherwise an aggregate:
+    ``"ideas"`` for a page showing project ideas only (the catalogue, the API's ideas),
+    ``"aggregate"`` (the default) for the others.
+    A response that sets a cookie is never cached (the cookie is one visitor's)."""
     if scope not in PAGE_SCOPES + AGGREGATES:
         raise ValueError(f"Unknown page scope {scope!r}")
     if view is None:
@@ -323,18 +356,20 @@ def public_cache(view=None, *, scope: str = "aggregate"):
         cacheable = request.method in ("GET", "HEAD") and not request.user.is_authenticated
         if not cacheable:
             return view(request, *args, **kwargs)
-        scopes = [scope if scope in AGGREGATES else f"{scope}:{kwargs['slug']}"]
-        key = _page_key(request, scopes)
-        response = cache.get(key)
+        page_scope = scope if scope in AGGREGATES else f"{scope}:{kwargs['slug']}"
+        key = _page_key(request, page_scope)
+        # The versions are read before the page is built, with the page, in one round trip.
+        version, found = read_versions([page_scope], also=[key])
+        response = _page(found.get(key), version)
         if response is not None:
             response["X-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if response.status_code == 200 and not response.streaming:
+        if response.status_code == 200 and not response.streaming and not response.cookies:
             patch_cache_control(response, public=True, max_age=300)
-            cache.set(key, response, PAGE_TIMEOUT)
+            cache.set(key, _entry(version, response), PAGE_TIMEOUT)
             response["X-Cache"] = "miss"
         return response
 

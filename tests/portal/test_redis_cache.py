@@ -15,11 +15,11 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 from django.utils import translation
 
 from partnership import caching
+from partnership.redis_cache import RedisCache
 from projects.models import ProjectIdea
 from tests.helpers import REDIS_URL, redis_answers
 
@@ -119,3 +119,45 @@ def test_a_logged_in_user_is_neither_served_nor_cached_through_either_server(
     assert staff_page.status_code == 200 and "X-Cache" not in staff_page
     on("B")
     assert client.get(project_url(idea))["X-Cache"] == "miss"
+
+
+def test_each_server_keeps_one_redis_client_shared_by_its_threads(servers):
+    """``partnership.redis_cache``: Django's client made a ``redis.Redis`` a command; ours
+    keeps one per connection pool, and threads sharing it each get their own answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = servers["A"]
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+    assert servers["B"]._cache.get_client() is not client
+
+    def round_trips(n: int) -> bool:
+        for i in range(50):
+            cache.set(f"thread-{n}-{i}", (n, i))
+            if cache.get_many([f"thread-{n}-{i}", "missing"]) != {f"thread-{n}-{i}": (n, i)}:
+                return False
+        return True
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(round_trips, range(8)))
+    assert client.connection_pool is cache._cache.get_client().connection_pool
+
+
+def test_a_forked_process_opens_its_own_connections(servers):
+    """gunicorn forks its workers from a master that imported the portal: a kept client
+    used in the child must not share the parent's socket."""
+    import os
+
+    cache = servers["A"]
+    cache.set("before-fork", 1)
+    parent = cache._cache.get_client().connection_pool
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if it answers through connections of its own
+        ok = cache.get("before-fork") == 1
+        pool = cache._cache.get_client().connection_pool
+        mine = pool._available_connections + list(pool._in_use_connections)
+        own = bool(mine) and all(connection.pid == os.getpid() for connection in mine)
+        os._exit(0 if ok and pool is parent and pool.pid == os.getpid() and own else 1)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cache.get("before-fork") == 1

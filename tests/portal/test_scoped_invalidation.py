@@ -16,10 +16,10 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 
 from partnership import caching
+from partnership.redis_cache import RedisCache
 from programmes.models import PartnershipAgreement
 from projects.models import ProjectIdea, Status
 from projects.services import project_idea_set_status

@@ -18,13 +18,13 @@ import uuid
 import pytest
 import redis
 from django.contrib.auth import get_user_model
-from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from partnership import caching
+from partnership.redis_cache import RedisCache
 from programmes.models import Programme, ProgrammeEvent, Source
 from projects.models import ProjectIdea, Status
 from projects.services import project_idea_set_status

@@ -199,7 +199,7 @@ def _bad_request(client, staff_user):
 
 def _server_error(client, staff_user):
     client.raise_request_exception = False
-    with mock.patch("partnership.caching.scoped_version", side_effect=RuntimeError("boom")):
+    with mock.patch("partnership.caching.read_versions", side_effect=RuntimeError("boom")):
         return client.get("/en/")
 
 
@@ -393,7 +393,7 @@ def test_database_error_raised_in_a_middleware_gives_503(quiet_client):
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
 )
 def test_only_a_lost_database_gives_503(quiet_client, exception, status):
-    with mock.patch("partnership.caching.scoped_version", side_effect=exception):
+    with mock.patch("partnership.caching.read_versions", side_effect=exception):
         response = quiet_client.get("/en/")
     assert response.status_code == status
     body = response.content.decode()
@@ -410,14 +410,14 @@ def test_a_database_error_raised_from_another_is_recognised(quiet_client):
         except OperationalError as exc:
             raise RuntimeError("while rendering") from exc
 
-    with mock.patch("partnership.caching.scoped_version", side_effect=fail):
+    with mock.patch("partnership.caching.read_versions", side_effect=fail):
         assert quiet_client.get("/en/").status_code == 503
 
 
 def test_an_unwrapped_driver_error_is_recognised(quiet_client):
     driver = connections["default"].Database
     for error in (driver.OperationalError("server closed"), driver.InterfaceError("closed")):
-        with mock.patch("partnership.caching.scoped_version", side_effect=error):
+        with mock.patch("partnership.caching.read_versions", side_effect=error):
             assert quiet_client.get("/en/").status_code == 503
 
 
@@ -429,12 +429,12 @@ def test_a_lost_redis_cache_gives_503(quiet_client):
         redis.exceptions.TimeoutError("Timeout reading from socket"),
     )
     for error in errors:
-        with mock.patch("partnership.caching.scoped_version", side_effect=error):
+        with mock.patch("partnership.caching.read_versions", side_effect=error):
             response = quiet_client.get("/en/")
         assert response.status_code == 503
         assert response["Retry-After"] == "30"
     with mock.patch(
-        "partnership.caching.scoped_version",
+        "partnership.caching.read_versions",
         side_effect=redis.exceptions.ResponseError("WRONGTYPE"),
     ):
         assert quiet_client.get("/en/").status_code == 500
