@@ -1,0 +1,166 @@
+"""What a county page shows of its cycles, sessions and project ideas, read as rows.
+
+The county with the most cycles at national scale (scale 1.0) has 22 cycles, ~130
+sessions, ~80 project ideas and the sources of each: as model instances with their
+prefetched relations the page built ~360 objects (every column of every row, the ideas'
+descriptions included) and a manager and queryset per prefetched relation. Here the
+cycles stay model instances (their figures are defined there: ``sessions_figure``), and
+their sources, their sessions with theirs, and the ideas are read with
+``values_list()`` into the small rows below, which have what the templates and
+``{% cycle_articles %}``, ``{% sessions_table %}`` and ``{% idea_rows %}`` read (the
+names a model instance has, so the same code writes both). Nothing is kept between
+requests: every figure is read at each request.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from programmes.facts import Figure, FuzzyDate
+from projects.models import ProjectIdea
+from workshops.models import Session, WorkshopCycle, to_roman
+
+
+@dataclass(slots=True, frozen=True)
+class SourceRow:
+    slug: str
+    title: str
+    title_is_descriptive: bool = False
+
+
+@dataclass(slots=True)
+class SessionRow:
+    """A session as ``includes/_sessions_table.html`` shows it."""
+
+    ordinal: int
+    kind: str
+    date_start: datetime.date | None
+    date_end: datetime.date | None
+    date_precision: str
+    venue: str
+    topic: str
+    attendance: int | None
+    attendance_precision: str
+    source_list: list[SourceRow] = field(default_factory=list)
+
+    @property
+    def dates(self) -> FuzzyDate:  # as DatedRecord.dates
+        return FuzzyDate(self.date_start, self.date_end, self.date_precision)
+
+    @property
+    def attendance_figure(self) -> Figure:  # as Session.attendance_figure
+        return Figure(self.attendance, self.attendance_precision)
+
+    @property
+    def roman(self) -> str:
+        return to_roman(self.ordinal)
+
+
+@dataclass(slots=True, frozen=True)
+class Link:
+    """A record an idea came from: its ``slug`` and ``title``."""
+
+    slug: str
+    title: str
+
+
+@dataclass(slots=True, frozen=True)
+class SessionRef:
+    ordinal: int
+
+    @property
+    def roman(self) -> str:
+        return to_roman(self.ordinal)
+
+
+@dataclass(slots=True, frozen=True)
+class IdeaRow:
+    """A project idea as ``includes/_ideas_table.html`` shows it."""
+
+    slug: str
+    title: str
+    status: str
+    cycle: Link | None
+    session: SessionRef | None
+    event: Link | None
+
+
+# What the cycles' articles read of a cycle (``{% cycle_articles %}``): the rest of its
+# columns (descriptions, video, audience) and of its edition's are left unread.
+CYCLE_FIELDS = (
+    *("slug", "title", "title_is_descriptive", "status", "sessions_planned", "sessions_held"),
+    *("date_start", "date_end", "date_precision", "programme__slug", "programme__name"),
+)
+SESSION_FIELDS = (
+    *("cycle_id", "id", "ordinal", "kind", "date_start", "date_end", "date_precision"),
+    *("venue", "topic", "attendance", "attendance_precision", "sources__slug", "sources__title"),
+)
+
+
+def county_cycles(county) -> list[WorkshopCycle]:
+    """The county's cycles with their counts (kept per cycle), each with
+    ``source_list`` and ``session_list`` (in order, each with its ``source_list``):
+    three queries, whatever the number of cycles."""
+    cycles = list(
+        WorkshopCycle.objects.in_county(county)
+        .select_related("programme")
+        .only(*CYCLE_FIELDS)
+        .with_counts(kept=True)
+    )
+    for cycle in cycles:
+        cycle.source_list, cycle.session_list = [], []
+    if not cycles:
+        return cycles
+    by_id = {cycle.pk: cycle for cycle in cycles}
+    for cycle_id, *source in (
+        WorkshopCycle.sources.through.objects.filter(workshopcycle_id__in=by_id)
+        .order_by("source__slug")  # the order of Source.Meta.ordering
+        .values_list(
+            "workshopcycle_id", "source__slug", "source__title", "source__title_is_descriptive"
+        )
+    ):
+        by_id[cycle_id].source_list.append(SourceRow(*source))
+    _add_sessions(by_id)
+    return cycles
+
+
+def _add_sessions(by_id: dict) -> None:
+    """Each cycle's sessions by ordinal, each with its sources by slug: one row per
+    session and source (a session without a source: one row, with no source)."""
+    rows = (
+        Session.objects.filter(cycle_id__in=by_id)
+        .order_by("cycle_id", "ordinal", "sources__slug")
+        .values_list(*SESSION_FIELDS)
+    )
+    session = last = None
+    for cycle_id, pk, *values, source_slug, source_title in rows:
+        if pk != last:
+            session, last = SessionRow(*values), pk
+            by_id[cycle_id].session_list.append(session)
+        if source_slug is not None:
+            session.source_list.append(SourceRow(source_slug, source_title))
+
+
+def county_ideas(county) -> list[IdeaRow]:
+    """The county's project ideas by title, each with the cycle (and session) or the
+    event it came from: one query."""
+    rows = (
+        ProjectIdea.objects.in_county(county)
+        .order_by("title", "pk")
+        .values_list(
+            *("slug", "title", "status", "cycle__slug", "cycle__title", "session__ordinal"),
+            *("event__slug", "event__title"),
+        )
+    )
+    return [
+        IdeaRow(
+            slug=slug,
+            title=title,
+            status=status,
+            cycle=Link(cycle_slug, cycle_title) if cycle_slug is not None else None,
+            session=SessionRef(ordinal) if ordinal is not None else None,
+            event=Link(event_slug, event_title) if event_slug is not None else None,
+        )
+        for slug, title, status, cycle_slug, cycle_title, ordinal, event_slug, event_title in rows
+    ]
