@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from partnership.urlfill import slug_url
 from programmes.boundaries import Boundaries, boundaries
 from programmes.models import County, Voivodeship
 
@@ -125,8 +125,9 @@ def county_map(
         counties = _counties(voivodeship)
     by_code = {county.code: county for county in counties}
     labels = band_labels()
+    url = slug_url("portal:county_detail")  # reversed once (partnership.urlfill)
     drawn = [
-        _map_county(code, d, by_code.get(code), shapes, labels, current)
+        _map_county(code, d, by_code.get(code), shapes, labels, current, url)
         for code, d in shapes.shapes.items()
     ]
     # Land counties first, the cities inside them after, the highlighted county last so
@@ -151,15 +152,16 @@ def county_map(
 
 
 def _counties(voivodeship: str) -> list:
-    counties = list(counties_with_participation(County.objects.in_voivodeship(voivodeship)))
-    names = programme_names_by_county()
+    in_voivodeship = County.objects.in_voivodeship(voivodeship)
+    counties = list(counties_with_participation(in_voivodeship))
+    names = programme_names_by_county(in_voivodeship)
     for county in counties:
         county.programme_names = names.get(county.pk, [])
     return counties
 
 
 def _map_county(
-    code: str, d: str, county, shapes: Boundaries, labels: dict, current: County | None
+    code: str, d: str, county, shapes: Boundaries, labels: dict, current: County | None, url
 ) -> MapCounty:
     if county is None:  # an outline with no county on record: drawn, not a link
         return MapCounty(
@@ -177,7 +179,7 @@ def _map_county(
     return MapCounty(
         code=code,
         name=str(county),
-        url=reverse("portal:county_detail", kwargs={"slug": county.slug}),
+        url=url(county.slug),
         d=d,
         band=band,
         band_label=labels[band],
