@@ -17,7 +17,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404
+
 from programmes.facts import Figure, FuzzyDate
+from programmes.models import County, PartnershipAgreement, ProgrammeEvent
 from projects.models import ProjectIdea
 from workshops.models import Session, WorkshopCycle, to_roman
 
@@ -96,6 +100,33 @@ SESSION_FIELDS = (
     *("cycle_id", "id", "ordinal", "kind", "date_start", "date_end", "date_precision"),
     *("venue", "topic", "attendance", "attendance_precision", "sources__slug", "sources__title"),
 )
+
+
+def county_for_page(slug: str) -> County:
+    """The county with this slug (or a 404), its voivodeship, and whether any agreement
+    (``has_agreements``) or event (``has_events``) names it: at national scale most
+    counties have neither, and asking in this query spares the page two queries."""
+    return get_object_or_404(
+        County.objects.select_related("voivodeship").annotate(
+            has_agreements=Exists(PartnershipAgreement.objects.filter(county=OuterRef("pk"))),
+            has_events=Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk"))),
+        ),
+        slug=slug,
+    )
+
+
+def county_agreements(county) -> list[PartnershipAgreement]:
+    """The agreements of a county from ``county_for_page``, as its page shows them."""
+    if not county.has_agreements:
+        return []
+    return list(PartnershipAgreement.objects.in_county(county).for_display())
+
+
+def county_events(county) -> list[ProgrammeEvent]:
+    """The events of a county from ``county_for_page``, as its page shows them."""
+    if not county.has_events:
+        return []
+    return list(ProgrammeEvent.objects.in_county(county).for_display())
 
 
 def county_cycles(county) -> list[WorkshopCycle]:

@@ -44,7 +44,13 @@ from workshops.models import (
 )
 
 from .charts import status_chart, year_charts
-from .county_page import county_cycles, county_ideas
+from .county_page import (
+    county_agreements,
+    county_cycles,
+    county_events,
+    county_for_page,
+    county_ideas,
+)
 from .legal import Operator
 from .maps import county_map
 from .participation import (
@@ -321,7 +327,7 @@ def county_list(request):
 @require_safe
 @public_cache(scope="county")
 def county_detail(request, slug):
-    county = get_object_or_404(County.objects.select_related("voivodeship"), slug=slug)
+    county = county_for_page(slug)  # with whether it has agreements and events
     # Rows rather than model instances with prefetched relations (portal.county_page).
     cycles = county_cycles(county)  # the counts kept per cycle (workshops.figures)
     ideas = county_ideas(county)
@@ -331,9 +337,9 @@ def county_detail(request, slug):
             (county_url(county), str(county)),
         ],
         "county": county,
-        "agreements": list(PartnershipAgreement.objects.in_county(county).for_display()),
+        "agreements": county_agreements(county),
         "cycles": cycles,
-        "events": list(ProgrammeEvent.objects.in_county(county).for_display()),
+        "events": county_events(county),
         "ideas": ideas,
         "adopted_count": sum(1 for idea in ideas if idea.status in ADOPTED_STATUSES),
         "county_map": county_map(

@@ -3,13 +3,16 @@ loops wrote (kept here as the reference), from the county page's rows
 (``portal.county_page``) as from model instances, in Polish and English."""
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from portal.county_page import county_cycles, county_ideas
-from programmes.models import County, Source
+from programmes.models import County, Programme, ProgrammeEvent, Source
 from projects.models import ProjectIdea
-from tests.records import PLOCK_2003
+from tests.records import PLOCK_2003, PROGRAMME_2003
 from tests.workshops.test_session_rows import OLD_SESSIONS_TABLE
 from workshops.models import Session, WorkshopCycle
 
@@ -124,3 +127,40 @@ def test_markup_in_the_data_is_escaped_as_the_templates_did(language):
     assert "&lt;b&gt;&quot;Tytuł&quot; &amp;" in ideas_tag
     assert tag == loop
     assert ideas_tag == ideas_loop
+
+
+def county_page_queries(client, slug: str) -> list[str]:
+    with translation.override("en"):
+        address = reverse("portal:county_detail", kwargs={"slug": slug})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def reads(queries: list[str], table: str) -> bool:
+    """Whether a query reads ``table``'s rows (not only asks whether one exists)."""
+    return any(sql.startswith(f'SELECT "{table}"."id"') for sql in queries)
+
+
+def test_a_county_without_agreements_or_events_is_not_asked_for_them_and_one_with_is(
+    client, settings
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    county = County.objects.get(slug="radomski")  # took no part
+    queries = county_page_queries(client, county.slug)
+    assert not reads(queries, "programmes_partnershipagreement")
+    assert not reads(queries, "programmes_programmeevent")
+    event = ProgrammeEvent.objects.create(
+        slug="event-in-radom-county",
+        kind=ProgrammeEvent.Kind.PRESENTATION,
+        title="Spotkanie w Radomiu",
+        programme=Programme.objects.get(slug=PROGRAMME_2003),
+        county=county,
+    )
+    queries = county_page_queries(client, county.slug)
+    assert reads(queries, "programmes_programmeevent")
+    with translation.override("en"):
+        content = client.get(reverse("portal:county_detail", kwargs={"slug": county.slug}))
+    assert event.title in content.content.decode()
+    assert reads(county_page_queries(client, "plocki"), "programmes_partnershipagreement")
