@@ -25,6 +25,8 @@ from programmes.models import County, PartnershipAgreement, ProgrammeEvent
 from projects.models import ProjectIdea
 from workshops.models import Session, WorkshopCycle, to_roman
 
+from .fixed_queries import FixedQuery
+
 
 @dataclass(slots=True, frozen=True)
 class SourceRow:
@@ -90,15 +92,78 @@ class IdeaRow:
     event: Link | None
 
 
-# What the cycles' articles read of a cycle (``{% cycle_articles %}``): the rest of its
-# columns (descriptions, video, audience) and of its edition's are left unread.
-CYCLE_FIELDS = (
-    *("slug", "title", "title_is_descriptive", "status", "sessions_planned", "sessions_held"),
-    *("date_start", "date_end", "date_precision", "programme__slug", "programme__name"),
+@dataclass(slots=True, frozen=True)
+class ProgrammeRef:
+    slug: str
+    name: str
+
+
+@dataclass(slots=True)
+class CycleRow:
+    """A cycle as ``{% cycle_articles %}`` shows it, with its counts (kept per cycle:
+    ``WorkshopCycleQuerySet.with_counts(kept=True)``)."""
+
+    pk: int
+    slug: str
+    title: str
+    title_is_descriptive: bool
+    status: str
+    sessions_planned: int | None
+    date_start: datetime.date | None
+    date_end: datetime.date | None
+    date_precision: str
+    programme: ProgrammeRef
+    sessions_figure_value: int | None
+    sessions_figure_precision: str
+    project_idea_count: int
+    source_list: list[SourceRow] = field(default_factory=list)
+    session_list: list[SessionRow] = field(default_factory=list)
+
+    @property
+    def dates(self) -> FuzzyDate:  # as DatedRecord.dates
+        return FuzzyDate(self.date_start, self.date_end, self.date_precision)
+
+    @property
+    def sessions_figure(self) -> Figure:  # as WorkshopCycle.sessions_figure
+        if self.sessions_figure_value is None:
+            return Figure(None)
+        return Figure(self.sessions_figure_value, self.sessions_figure_precision)
+
+
+CYCLES = FixedQuery(
+    WorkshopCycle,
+    lambda county_id: (
+        WorkshopCycle.objects.filter(county_id=county_id)
+        .with_counts(kept=True)
+        .values_list(
+            *("pk", "slug", "title", "title_is_descriptive", "status", "sessions_planned"),
+            *("date_start", "date_end", "date_precision", "programme__slug", "programme__name"),
+            *("sessions_figure_value", "sessions_figure_precision", "project_idea_count"),
+        )
+    ),
 )
-SESSION_FIELDS = (
-    *("cycle_id", "id", "ordinal", "kind", "date_start", "date_end", "date_precision"),
-    *("venue", "topic", "attendance", "attendance_precision", "sources__slug", "sources__title"),
+CYCLE_SOURCES = FixedQuery(
+    WorkshopCycle.sources.through,
+    lambda county_id: (
+        WorkshopCycle.sources.through.objects.filter(workshopcycle__county_id=county_id)
+        .order_by("source__slug")  # the order of Source.Meta.ordering
+        .values_list(
+            "workshopcycle_id", "source__slug", "source__title", "source__title_is_descriptive"
+        )
+    ),
+)
+# One row per session and source (a session without a source: one row, no source).
+SESSIONS = FixedQuery(
+    Session,
+    lambda county_id: (
+        Session.objects.filter(cycle__county_id=county_id)
+        .order_by("cycle_id", "ordinal", "sources__slug")
+        .values_list(
+            *("cycle_id", "id", "ordinal", "kind", "date_start", "date_end", "date_precision"),
+            *("venue", "topic", "attendance", "attendance_precision"),
+            *("sources__slug", "sources__title"),
+        )
+    ),
 )
 
 
@@ -129,61 +194,45 @@ def county_events(county) -> list[ProgrammeEvent]:
     return list(ProgrammeEvent.objects.in_county(county).for_display())
 
 
-def county_cycles(county) -> list[WorkshopCycle]:
-    """The county's cycles with their counts (kept per cycle), each with
-    ``source_list`` and ``session_list`` (in order, each with its ``source_list``):
+def county_cycles(county) -> list[CycleRow]:
+    """The county's cycles in their order, with their counts, each with
+    ``source_list`` and ``session_list`` (by ordinal, each with its ``source_list``):
     three queries, whatever the number of cycles."""
-    cycles = list(
-        WorkshopCycle.objects.in_county(county)
-        .select_related("programme")
-        .only(*CYCLE_FIELDS)
-        .with_counts(kept=True)
-    )
-    for cycle in cycles:
-        cycle.source_list, cycle.session_list = [], []
+    cycles = []
+    for *values, programme_slug, programme_name, figure, precision, ideas in CYCLES.rows(county.pk):
+        programme = ProgrammeRef(programme_slug, programme_name)
+        cycles.append(CycleRow(*values, programme, figure, precision, ideas))
     if not cycles:
         return cycles
     by_id = {cycle.pk: cycle for cycle in cycles}
-    for cycle_id, *source in (
-        WorkshopCycle.sources.through.objects.filter(workshopcycle_id__in=by_id)
-        .order_by("source__slug")  # the order of Source.Meta.ordering
-        .values_list(
-            "workshopcycle_id", "source__slug", "source__title", "source__title_is_descriptive"
-        )
-    ):
+    for cycle_id, *source in CYCLE_SOURCES.rows(county.pk):
         by_id[cycle_id].source_list.append(SourceRow(*source))
-    _add_sessions(by_id)
-    return cycles
-
-
-def _add_sessions(by_id: dict) -> None:
-    """Each cycle's sessions by ordinal, each with its sources by slug: one row per
-    session and source (a session without a source: one row, with no source)."""
-    rows = (
-        Session.objects.filter(cycle_id__in=by_id)
-        .order_by("cycle_id", "ordinal", "sources__slug")
-        .values_list(*SESSION_FIELDS)
-    )
     session = last = None
-    for cycle_id, pk, *values, source_slug, source_title in rows:
+    for cycle_id, pk, *values, source_slug, source_title in SESSIONS.rows(county.pk):
         if pk != last:
             session, last = SessionRow(*values), pk
             by_id[cycle_id].session_list.append(session)
         if source_slug is not None:
             session.source_list.append(SourceRow(source_slug, source_title))
+    return cycles
 
 
-def county_ideas(county) -> list[IdeaRow]:
-    """The county's project ideas by title, each with the cycle (and session) or the
-    event it came from: one query."""
-    rows = (
-        ProjectIdea.objects.in_county(county)
+IDEAS = FixedQuery(
+    ProjectIdea,
+    lambda county_id: (
+        ProjectIdea.objects.filter(county_id=county_id)
         .order_by("title", "pk")
         .values_list(
             *("slug", "title", "status", "cycle__slug", "cycle__title", "session__ordinal"),
             *("event__slug", "event__title"),
         )
-    )
+    ),
+)
+
+
+def county_ideas(county) -> list[IdeaRow]:
+    """The county's project ideas by title, each with the cycle (and session) or the
+    event it came from: one query."""
     return [
         IdeaRow(
             slug=slug,
@@ -193,5 +242,7 @@ def county_ideas(county) -> list[IdeaRow]:
             session=SessionRef(ordinal) if ordinal is not None else None,
             event=Link(event_slug, event_title) if event_slug is not None else None,
         )
-        for slug, title, status, cycle_slug, cycle_title, ordinal, event_slug, event_title in rows
+        for slug, title, status, cycle_slug, cycle_title, ordinal, event_slug, event_title in (
+            IDEAS.rows(county.pk)
+        )
     ]
