@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import router
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from programmes.facts import Figure, FuzzyDate
-from programmes.models import County, PartnershipAgreement, ProgrammeEvent
+from programmes.models import County, PartnershipAgreement, ProgrammeEvent, Voivodeship
 from projects.models import ProjectIdea
 from workshops.models import Session, WorkshopCycle, to_roman
 
@@ -167,17 +168,40 @@ SESSIONS = FixedQuery(
 )
 
 
+COUNTY = FixedQuery(
+    County,
+    lambda slug: (
+        County.objects.filter(slug=slug)
+        .annotate(
+            has_agreements=Exists(PartnershipAgreement.objects.filter(county=OuterRef("pk"))),
+            has_events=Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk"))),
+        )
+        .values_list(
+            *("id", "code", "voivodeship_id", "name", "kind", "slug"),
+            *("voivodeship__code", "voivodeship__name", "voivodeship__slug"),
+            *("has_agreements", "has_events"),
+        )
+    ),
+    stand_in="stand-in-no-county-7310419",
+)
+
+
 def county_for_page(slug: str) -> County:
     """The county with this slug (or a 404), its voivodeship, and whether any agreement
     (``has_agreements``) or event (``has_events``) names it: at national scale most
-    counties have neither, and asking in this query spares the page two queries."""
-    return get_object_or_404(
-        County.objects.select_related("voivodeship").annotate(
-            has_agreements=Exists(PartnershipAgreement.objects.filter(county=OuterRef("pk"))),
-            has_events=Exists(ProgrammeEvent.objects.filter(county=OuterRef("pk"))),
-        ),
-        slug=slug,
+    counties have neither, and asking in this query spares the page two queries. The
+    county and its voivodeship are made as a queryset makes them (``Model.from_db``)."""
+    rows = COUNTY.rows(slug)
+    if not rows:
+        raise Http404("No county has this identifier.")
+    (*county, code, name, voivodeship_slug, has_agreements, has_events) = rows[0]
+    using = router.db_for_read(County)
+    result = County.from_db(using, ["id", "code", "voivodeship_id", "name", "kind", "slug"], county)
+    result.voivodeship = Voivodeship.from_db(
+        using, ["id", "code", "name", "slug"], (county[2], code, name, voivodeship_slug)
     )
+    result.has_agreements, result.has_events = has_agreements, has_events
+    return result
 
 
 def county_agreements(county) -> list[PartnershipAgreement]:

@@ -23,12 +23,12 @@ STAND_IN = -7_310_419  # an id no row has: negative, and never reused by a seque
 
 
 class _Compiled:
-    def __init__(self, queryset: QuerySet, connection):
+    def __init__(self, queryset: QuerySet, connection, stand_in):
         compiler = queryset.query.get_compiler(connection=connection)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
-        self.positions = [i for i, value in enumerate(self.params) if value == STAND_IN]
-        if not self.positions:
+        self.positions = [i for i, value in enumerate(self.params) if value == stand_in]
+        if stand_in is not None and not self.positions:
             raise ValueError("The query does not use the value it is made for.")
         fields = [select[0] for select in compiler.select[: compiler.col_count]]
         self.col_count = compiler.col_count if compiler.has_extra_select else None
@@ -43,19 +43,23 @@ class FixedQuery:
     ``Model`` (as the queryset would be). ``build`` must give a ``values_list()``
     queryset (not flat, not named) whose only changing parameter is ``value``."""
 
-    def __init__(self, model, build: Callable[[int], QuerySet]):
+    def __init__(self, model, build: Callable[[int | str], QuerySet], *, stand_in=STAND_IN):
         self.model = model
         self.build = build
+        # A string for a query by slug or code (one no row has); None: no parameter.
+        self.stand_in = stand_in
         self.compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def _compiled(self, alias: str) -> _Compiled:
         connection = connections[alias]
         compiled = self.compiled.get(connection)
         if compiled is None:
-            compiled = self.compiled[connection] = _Compiled(self.build(STAND_IN), connection)
+            compiled = self.compiled[connection] = _Compiled(
+                self.build(self.stand_in), connection, self.stand_in
+            )
         return compiled
 
-    def rows(self, value: int) -> list[tuple]:
+    def rows(self, value: int | str | None = None) -> list[tuple]:
         using = router.db_for_read(self.model)
         compiled = self._compiled(using)
         params = list(compiled.params)
