@@ -18,9 +18,15 @@ from django.utils.translation import ngettext
 
 from partnership.urlfill import slug_url
 from programmes.boundaries import Boundaries, boundaries
-from programmes.models import County, Voivodeship
+from programmes.models import County, Programme, Voivodeship
 
-from .participation import counties_with_participation, programme_names_by_county, took_part
+from .fixed_queries import FixedQuery
+from .participation import (
+    EDITION_LINKS,
+    counties_with_participation,
+    programme_names_of,
+    took_part,
+)
 
 # The bands, from least to most: no record; named by an agreement, event or idea but no
 # workshop cycle; one, two, three or more cycles. Each has its colour and hatching in
@@ -151,13 +157,63 @@ def county_map(
     )
 
 
-def _counties(voivodeship: str) -> list:
-    in_voivodeship = County.objects.in_voivodeship(voivodeship)
-    counties = list(counties_with_participation(in_voivodeship))
-    names = programme_names_by_county(in_voivodeship)
-    for county in counties:
-        county.programme_names = names.get(county.pk, [])
-    return counties
+@dataclass(slots=True)
+class CountyRow:
+    """A county as the map reads it: what ``counties_with_participation`` annotates and
+    the names of its editions."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    slug: str
+    agreement_count: int
+    cycle_count: int
+    event_count: int
+    project_idea_count: int
+    programme_names: list[str]
+
+    def __str__(self) -> str:  # as County.__str__
+        return County.display_name(name=self.name, kind=self.kind)
+
+
+# The map's queries, their SQL made once per process (portal.fixed_queries): the
+# voivodeship's counties with their counts, the (county, edition) pairs of its cycles,
+# agreements and events, and the editions in their order. A page drawing the map
+# compiled about 6 ms of SQL a request (counts as correlated subqueries, a union).
+STAND_IN_CODE = "stand-in-no-voivodeship"
+MAP_COUNTIES = FixedQuery(
+    County,
+    lambda code: counties_with_participation(County.objects.in_voivodeship(code)).values_list(
+        *("pk", "code", "name", "kind", "slug"),
+        *("agreement_count", "cycle_count", "event_count", "project_idea_count"),
+    ),
+    stand_in=STAND_IN_CODE,
+)
+MAP_EDITION_PAIRS = FixedQuery(
+    County,
+    lambda code: _edition_pairs(code)[0].union(*_edition_pairs(code)[1:]),
+    stand_in=STAND_IN_CODE,
+)
+
+
+def _edition_pairs(code: str) -> list:
+    return [
+        model.objects.filter(county__voivodeship__code=code)
+        .order_by()
+        .values_list("county_id", "programme_id")
+        for model in EDITION_LINKS
+    ]
+
+
+EDITIONS = FixedQuery(
+    Programme, lambda _: Programme.objects.values_list("pk", "name"), stand_in=None
+)
+
+
+def _counties(voivodeship: str) -> list[CountyRow]:
+    names = programme_names_of(MAP_EDITION_PAIRS.rows(voivodeship), EDITIONS.rows())
+    return [CountyRow(*row, names.get(row[0], [])) for row in MAP_COUNTIES.rows(voivodeship)]
 
 
 def _map_county(
