@@ -1,15 +1,18 @@
-"""What a county page shows of its cycles, sessions and project ideas, read as rows.
+"""What a county page shows, read as rows: the county, its cycles with their sources and
+sessions (with theirs), its project ideas.
 
 The county with the most cycles at national scale (scale 1.0) has 22 cycles, ~130
 sessions, ~80 project ideas and the sources of each: as model instances with their
 prefetched relations the page built ~360 objects (every column of every row, the ideas'
-descriptions included) and a manager and queryset per prefetched relation. Here the
-cycles stay model instances (their figures are defined there: ``sessions_figure``), and
-their sources, their sessions with theirs, and the ideas are read with
-``values_list()`` into the small rows below, which have what the templates and
-``{% cycle_articles %}``, ``{% sessions_table %}`` and ``{% idea_rows %}`` read (the
-names a model instance has, so the same code writes both). Nothing is kept between
-requests: every figure is read at each request.
+descriptions included), a manager and a queryset per prefetched relation, and compiled
+the SQL of 8 queries anew at each request. Here they are read with ``values_list()`` into
+the small rows below, which have the names a model instance has for what the templates
+and ``{% cycle_articles %}``, ``{% sessions_table %}`` and ``{% idea_rows %}`` read (so
+the same code writes both), by ``FixedQuery`` (``portal.fixed_queries``: the SQL made
+once per process). Nothing is kept between requests: every figure is read at each
+request; a figure's definition stays where it was (``with_counts(kept=True)``,
+``WorkshopCycle.sessions_figure``, ``DatedRecord.dates``), which the rows' properties
+repeat in one line each.
 """
 
 from __future__ import annotations
@@ -194,13 +197,15 @@ def county_for_page(slug: str) -> County:
     rows = COUNTY.rows(slug)
     if not rows:
         raise Http404("No county has this identifier.")
-    (*county, code, name, voivodeship_slug, has_agreements, has_events) = rows[0]
+    *county, voivodeship_code, voivodeship_name, voivodeship_slug, agreements, events = rows[0]
     using = router.db_for_read(County)
     result = County.from_db(using, ["id", "code", "voivodeship_id", "name", "kind", "slug"], county)
     result.voivodeship = Voivodeship.from_db(
-        using, ["id", "code", "name", "slug"], (county[2], code, name, voivodeship_slug)
+        using,
+        ["id", "code", "name", "slug"],
+        (county[2], voivodeship_code, voivodeship_name, voivodeship_slug),
     )
-    result.has_agreements, result.has_events = has_agreements, has_events
+    result.has_agreements, result.has_events = agreements, events
     return result
 
 
