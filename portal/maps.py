@@ -13,14 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from partnership.urlfill import slug_url
 from programmes.boundaries import Boundaries, boundaries
-from programmes.models import County, Voivodeship
+from programmes.models import County, Programme, Voivodeship
 
-from .participation import counties_with_participation, programme_names_by_county, took_part
+from .fixed_queries import FixedQuery
+from .participation import (
+    EDITION_LINKS,
+    counties_with_participation,
+    programme_names_of,
+    took_part,
+)
 
 # The bands, from least to most: no record; named by an agreement, event or idea but no
 # workshop cycle; one, two, three or more cycles. Each has its colour and hatching in
@@ -125,8 +131,9 @@ def county_map(
         counties = _counties(voivodeship)
     by_code = {county.code: county for county in counties}
     labels = band_labels()
+    url = slug_url("portal:county_detail")  # reversed once (partnership.urlfill)
     drawn = [
-        _map_county(code, d, by_code.get(code), shapes, labels, current)
+        _map_county(code, d, by_code.get(code), shapes, labels, current, url)
         for code, d in shapes.shapes.items()
     ]
     # Land counties first, the cities inside them after, the highlighted county last so
@@ -150,16 +157,67 @@ def county_map(
     )
 
 
-def _counties(voivodeship: str) -> list:
-    counties = list(counties_with_participation(County.objects.in_voivodeship(voivodeship)))
-    names = programme_names_by_county()
-    for county in counties:
-        county.programme_names = names.get(county.pk, [])
-    return counties
+@dataclass(slots=True)
+class CountyRow:
+    """A county as the map reads it: what ``counties_with_participation`` annotates and
+    the names of its editions."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    slug: str
+    agreement_count: int
+    cycle_count: int
+    event_count: int
+    project_idea_count: int
+    programme_names: list[str]
+
+    def __str__(self) -> str:  # as County.__str__
+        return County.display_name(name=self.name, kind=self.kind)
+
+
+# The map's queries, their SQL made once per process (portal.fixed_queries): the
+# voivodeship's counties with their counts, the (county, edition) pairs of its cycles,
+# agreements and events, and the editions in their order. A page drawing the map
+# compiled about 6 ms of SQL a request (counts as correlated subqueries, a union).
+STAND_IN_CODE = "stand-in-no-voivodeship"
+MAP_COUNTIES = FixedQuery(
+    County,
+    lambda code: counties_with_participation(County.objects.in_voivodeship(code)).values_list(
+        *("pk", "code", "name", "kind", "slug"),
+        *("agreement_count", "cycle_count", "event_count", "project_idea_count"),
+    ),
+    stand_in=STAND_IN_CODE,
+)
+MAP_EDITION_PAIRS = FixedQuery(
+    County,
+    lambda code: _edition_pairs(code)[0].union(*_edition_pairs(code)[1:]),
+    stand_in=STAND_IN_CODE,
+)
+
+
+def _edition_pairs(code: str) -> list:
+    return [
+        model.objects.filter(county__voivodeship__code=code)
+        .order_by()
+        .values_list("county_id", "programme_id")
+        for model in EDITION_LINKS
+    ]
+
+
+EDITIONS = FixedQuery(
+    Programme, lambda _: Programme.objects.values_list("pk", "name"), stand_in=None
+)
+
+
+def _counties(voivodeship: str) -> list[CountyRow]:
+    names = programme_names_of(MAP_EDITION_PAIRS.rows(voivodeship), EDITIONS.rows())
+    return [CountyRow(*row, names.get(row[0], [])) for row in MAP_COUNTIES.rows(voivodeship)]
 
 
 def _map_county(
-    code: str, d: str, county, shapes: Boundaries, labels: dict, current: County | None
+    code: str, d: str, county, shapes: Boundaries, labels: dict, current: County | None, url
 ) -> MapCounty:
     if county is None:  # an outline with no county on record: drawn, not a link
         return MapCounty(
@@ -177,7 +235,7 @@ def _map_county(
     return MapCounty(
         code=code,
         name=str(county),
-        url=reverse("portal:county_detail", kwargs={"slug": county.slug}),
+        url=url(county.slug),
         d=d,
         band=band,
         band_label=labels[band],

@@ -76,6 +76,10 @@ def programmes_with_counts(programmes: QuerySet[Programme]) -> QuerySet[Programm
     )
 
 
+# The records through which a county takes part in an edition.
+EDITION_LINKS = (WorkshopCycle, PartnershipAgreement, ProgrammeEvent)
+
+
 def programme_names_by_county() -> dict[int, list[str]]:
     """For each county, the names of the editions it took part in (through its cycles,
     agreements and events), in the editions' order, in two queries."""
@@ -83,13 +87,21 @@ def programme_names_by_county() -> dict[int, list[str]]:
         model.objects.filter(county__isnull=False)
         .order_by()
         .values_list("county_id", "programme_id")
-        for model in (WorkshopCycle, PartnershipAgreement, ProgrammeEvent)
+        for model in EDITION_LINKS
     ]
+    return programme_names_of(
+        pairs[0].union(*pairs[1:]), Programme.objects.values_list("pk", "name")
+    )
+
+
+def programme_names_of(pairs, programmes) -> dict[int, list[str]]:
+    """The editions' names by county from ``(county id, edition id)`` pairs (repeats
+    allowed) and the editions' ``(id, name)`` in their order."""
     covered: dict[int, set[int]] = {}
-    for county_id, programme_id in pairs[0].union(*pairs[1:]):
+    for county_id, programme_id in pairs:
         covered.setdefault(county_id, set()).add(programme_id)
     by_county: dict[int, list[str]] = {}
-    for programme_id, name in Programme.objects.values_list("pk", "name"):
+    for programme_id, name in programmes:
         for county_id, programme_ids in covered.items():
             if programme_id in programme_ids:
                 by_county.setdefault(county_id, []).append(name)

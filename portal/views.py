@@ -43,6 +43,13 @@ from workshops.models import (
 )
 
 from .charts import status_chart, year_charts
+from .county_page import (
+    county_agreements,
+    county_cycles,
+    county_events,
+    county_for_page,
+    county_ideas,
+)
 from .legal import Operator
 from .maps import county_map
 from .participation import (
@@ -336,29 +343,21 @@ def county_list(request):
 @require_safe
 @public_cache(scope="county")
 def county_detail(request, slug):
-    county = get_object_or_404(County.objects.select_related("voivodeship"), slug=slug)
-    cycles = list(
-        WorkshopCycle.objects.in_county(county)
-        .for_display()
-        .with_counts(kept=True)  # the counts kept per cycle (workshops.figures)
-        .with_sessions()
-    )
-    ideas = list(
-        ProjectIdea.objects.in_county(county)
-        .select_related("cycle", "event", "session")
-        .order_by("title")
-    )
+    county = county_for_page(slug)  # with whether it has agreements and events
+    # Rows rather than model instances with prefetched relations (portal.county_page).
+    cycles = county_cycles(county)  # the counts kept per cycle (workshops.figures)
+    ideas = county_ideas(county)
     context = {
         "trail": [
             (reverse("portal:county_list"), _("Counties")),
             (county_url(county), str(county)),
         ],
         "county": county,
-        "agreements": list(PartnershipAgreement.objects.in_county(county).for_display()),
+        "agreements": county_agreements(county),
         "cycles": cycles,
-        "events": list(ProgrammeEvent.objects.in_county(county).for_display()),
+        "events": county_events(county),
         "ideas": ideas,
-        "adopted_count": sum(1 for idea in ideas if idea.is_adopted),
+        "adopted_count": sum(1 for idea in ideas if idea.status in ADOPTED_STATUSES),
         "county_map": county_map(
             voivodeship=county.voivodeship.code, current=county, table="elsewhere"
         ),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
@@ -345,3 +346,33 @@ def test_maps_and_charts_request_nothing_and_carry_no_inline_style(client, name,
     # The Content Security Policy forbids inline styles: none anywhere on the page.
     assert "style=" not in content and "<style" not in content
     assert "<script" not in content
+
+
+# --------------------------------------------------------------------------------------
+# The repeated parts written by tags (portal/templatetags/map_rows.py)
+# --------------------------------------------------------------------------------------
+
+# The loops of includes/_county_map.html before {% map_counties %} and {% map_table_rows %}.
+OLD_COUNTIES_LOOP = """{% for county in m.counties %}{% if county.url %}<a href="{{ county.url }}" class="county-map__county"{% if county.current %} aria-current="page"{% endif %}><title>{{ county.label }}</title><path d="{{ county.d }}" fill="url(#{{ m.id }}-{{ county.band }})"/></a>{% else %}<path class="county-map__county county-map__county--unlinked" d="{{ county.d }}" fill="url(#{{ m.id }}-{{ county.band }})"/>{% endif %}
+      {% endfor %}"""  # noqa: E501
+OLD_TABLE_LOOP = """{% for county in m.table_rows %}
+        <tr>
+          <th scope="row">{% if county.url %}<a href="{{ county.url }}">{{ county.name }}</a>{% else %}{{ county.name }}{% endif %}</th>
+          <td>{{ county.band_label|capfirst }}</td>
+          <td class="num">{{ county.cycles }}</td>
+          <td lang="pl">{{ county.programmes|join:"; "|default:"—" }}</td>
+        </tr>{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_maps_counties_and_table_rows_are_the_templates(language):
+    plocki = County.objects.get(slug="plocki")
+    with translation.override(language):
+        for m in (county_map(voivodeship=MAZOVIA), county_map(voivodeship=MAZOVIA, current=plocki)):
+            context = Context({"m": m})
+            for old, tag in (
+                (OLD_COUNTIES_LOOP, "map_counties"),
+                (OLD_TABLE_LOOP, "map_table_rows"),
+            ):
+                new = Template("{% load map_rows %}{% " + tag + " m %}").render(context)
+                assert new == Template(old).render(context), tag

@@ -79,3 +79,20 @@ def test_fuzzy_date_years_and_exactness():
     assert not period.is_exact_day
     assert FuzzyDate(D(2005, 5, 17), D(2005, 5, 17)).is_exact_day
     assert list(FuzzyDate(None, None).years) == []
+
+
+def test_remembered_words_follow_the_language_and_the_value_type():
+    """``str()`` of a figure or date is remembered per language (``facts._text``): the
+    same words as written afresh, and 5.0 is not taken for 5."""
+    date = FuzzyDate(datetime.date(2017, 5, 9), datetime.date(2017, 5, 9))
+    for language in ("pl", "en", "pl"):
+        with translation.override(language):
+            assert str(date) == date.text()
+            assert str(Figure(120, Precision.APPROXIMATE)) == Figure(120, "approx").text()
+    with translation.override("pl"):
+        assert str(date) == "9 maja 2017"
+        assert str(Figure(5)) == "5"
+        assert str(Figure(5.0)) == Figure(5.0).text()
+        assert str(Figure(5.5)) == "5,5"
+    with translation.override("en"):
+        assert str(date) == "May 9, 2017"

@@ -1,4 +1,5 @@
-"""``{% session_rows %}`` writes exactly what the sessions table's template loop wrote."""
+"""``{% session_rows %}`` and ``{% sessions_table %}`` write exactly what the sessions
+table's template (kept here as the reference) wrote."""
 
 import pytest
 from django.template import Context, Template
@@ -18,6 +19,26 @@ TEMPLATE_LOOP = """{% load i18n %}{% for session in sessions %}
       <td data-label="{% translate "Attendance as reported" %}" class="num">{{ session.attendance_figure }}</td>
       <td data-label="{% translate "Sources" %}"><span>{% for source in session.sources.all %}<a href="{% url 'portal:source_detail' source.slug %}" lang="pl">{{ source.title|truncatewords:6 }}</a>{% if not forloop.last %}; {% endif %}{% empty %}—{% endfor %}</span></td>
     </tr>{% endfor %}"""  # noqa: E501
+
+
+# includes/_sessions_table.html before {% sessions_table %} wrote it.
+OLD_SESSIONS_TABLE = """<div class="table-wrap" role="region" aria-labelledby="sessions-{{ cycle.slug }}" tabindex="0">
+<table class="sessions">
+  <caption id="sessions-{{ cycle.slug }}">{% blocktranslate with title=cycle.title %}Sessions of the cycle “<span lang="pl">{{ title }}</span>”{% endblocktranslate %}</caption>
+  <thead>
+    <tr>
+      <th scope="col">{% translate "No." %}</th>
+      <th scope="col">{% translate "Date" %}</th>
+      <th scope="col">{% translate "Venue" %}</th>
+      <th scope="col">{% translate "Topic" %}</th>
+      <th scope="col" class="num">{% translate "Attendance as reported" %}</th>
+      <th scope="col">{% translate "Sources" %}</th>
+    </tr>
+  </thead>
+  <tbody>{% session_rows cycle sessions %}
+  </tbody>
+</table>
+</div>"""  # noqa: E501
 
 
 def both_ways(cycle_slug: str) -> tuple[str, str]:
@@ -58,3 +79,18 @@ def test_markup_in_the_data_is_escaped_as_the_template_did(language):
     assert "<script>" not in tag
     assert "&lt;b&gt;&quot;Tytuł&quot; &amp;" in tag
     assert tag == loop
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_sessions_table_is_the_templates_for_every_cycle(language):
+    cycles = WorkshopCycle.objects.with_sessions().order_by("slug")
+    assert cycles.exists()
+    with translation.override(language):
+        for cycle in cycles:
+            context = Context({"cycle": cycle, "sessions": cycle.session_list})
+            old = Template("{% load i18n session_rows %}" + OLD_SESSIONS_TABLE).render(context)
+            new = Template("{% load session_rows %}{% sessions_table cycle sessions %}").render(
+                context
+            )
+            assert new == old, cycle.slug
