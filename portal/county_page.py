@@ -8,7 +8,7 @@ descriptions included), a manager and a queryset per prefetched relation, and co
 the SQL of 8 queries anew at each request. Here they are read with ``values_list()`` into
 the small rows below, which have the names a model instance has for what the templates
 and ``{% cycle_articles %}``, ``{% sessions_table %}`` and ``{% idea_rows %}`` read (so
-the same code writes both), by ``FixedQuery`` (``portal.fixed_queries``: the SQL made
+the same code writes both), by ``FixedQuery`` (``partnership.fixed_queries``: the SQL made
 once per process). Nothing is kept between requests: every figure is read at each
 request; a figure's definition stays where it was (``with_counts(kept=True)``,
 ``WorkshopCycle.sessions_figure``, ``DatedRecord.dates``), which the rows' properties
@@ -24,12 +24,11 @@ from django.db import router
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
+from partnership.fixed_queries import FixedQuery
 from programmes.facts import Figure, FuzzyDate
 from programmes.models import County, PartnershipAgreement, ProgrammeEvent, Voivodeship
 from projects.models import ProjectIdea
 from workshops.models import Session, WorkshopCycle, to_roman
-
-from .fixed_queries import FixedQuery
 
 
 @dataclass(slots=True, frozen=True)

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from partnership.fixed_queries import FixedQuery
 from partnership.urlfill import slug_url
 from programmes.boundaries import Boundaries, boundaries
 from programmes.models import County, Programme, Voivodeship
 
-from .fixed_queries import FixedQuery
 from .participation import (
     EDITION_LINKS,
     counties_with_participation,
@@ -177,7 +177,7 @@ class CountyRow:
         return County.display_name(name=self.name, kind=self.kind)
 
 
-# The map's queries, their SQL made once per process (portal.fixed_queries): the
+# The map's queries, their SQL made once per process (partnership.fixed_queries): the
 # voivodeship's counties with their counts, the (county, edition) pairs of its cycles,
 # agreements and events, and the editions in their order. A page drawing the map
 # compiled about 6 ms of SQL a request (counts as correlated subqueries, a union).
@@ -206,9 +206,7 @@ def _edition_pairs(code: str) -> list:
     ]
 
 
-EDITIONS = FixedQuery(
-    Programme, lambda _: Programme.objects.values_list("pk", "name"), stand_in=None
-)
+EDITIONS = FixedQuery(Programme, lambda: Programme.objects.values_list("pk", "name"), stand_in=None)
 
 
 def _counties(voivodeship: str) -> list[CountyRow]:

@@ -8,23 +8,25 @@ to SQL and a prefetch to match rows to their idea on every request: together mor
 a third of the page's Python.
 
 Here each list is an ordinary queryset (so its SQL, columns, ordering and value
-conversion are Django's own), compiled once per process and database with a marker id
-in place of the idea's, then run with the idea's id: the same statements the prefetches
-ran, the rows turned into model instances by ``Model.from_db`` and put where a prefetch
-puts them, so ``idea.themes.all()`` and the templates work as before.
+conversion are Django's own), compiled once per process and connection with a marker id
+in place of the idea's (``partnership.fixed_queries.FixedQuery``), then run with the
+idea's id, the lists in one round trip on PostgreSQL (``rows_together``): the same
+statements the prefetches ran, the rows turned into model instances by
+``Model.from_db`` and put where a prefetch puts them, so ``idea.themes.all()`` and the
+templates work as before.
 ``tests/projects/test_project_page.py`` renders every idea's page this way and through
 the plain prefetches and compares the HTML and the number of queries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.db.models import F, Model, QuerySet
 from django.http import Http404
 
+from partnership.fixed_queries import FixedQuery, rows_together
 from programmes.models import (
     County,
     Municipality,
@@ -42,15 +44,6 @@ from .models import ProjectIdea, StatusChange, Theme
 IDEA, ORIGIN, SLUG = -7_000_001, -7_000_002, "\x1fidea-page-slug\x1f"
 DATED = ("date_start", "date_end", "date_precision")
 SOURCE_FIELDS = ("id", "slug", "title", "author", "publisher", "url", *DATED)
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """One list's SQL with its parameters, and the converters of its columns."""
-
-    sql: str
-    params: tuple
-    converters: dict
 
 
 # The idea's row and the rows it links to, as select_related would read them: (the
@@ -90,10 +83,9 @@ LISTS: dict[str, tuple[type[Model], tuple[str, ...]]] = {
 }
 
 
-def _queryset(name: str) -> QuerySet:
-    """The list ``name`` for the marker ids, in the order the page shows it."""
-    if name == "row":
-        return ProjectIdea.objects.filter(slug=SLUG).values_list(*_row_columns())
+def _list(name: str) -> QuerySet:
+    """The list ``name`` for the marker ids, in the order the page shows it, with the
+    columns the page reads."""
     related = ProjectIdea.objects.exclude(pk=IDEA).order_by("title")
     linked = {
         "themes": Theme.objects.filter(project_ideas=IDEA),
@@ -114,72 +106,22 @@ def _queryset(name: str) -> QuerySet:
         "related_cycle": related.filter(cycle_id=ORIGIN),
         "related_event": related.filter(event_id=ORIGIN),
     }
-    return linked[name]
+    return linked[name].values_list(*LISTS[name][1])
 
 
-_COMPILED: dict[tuple[str, str], Compiled] = {}
+# Compiled once per process and connection (partnership.fixed_queries); the lists of
+# related ideas take the idea's id and its cycle's or event's, the others the idea's.
+ROW_QUERY = FixedQuery(
+    ProjectIdea,
+    lambda slug: ProjectIdea.objects.filter(slug=slug).values_list(*_row_columns()),
+    stand_in=SLUG,
+)
+def _list_query(name: str) -> FixedQuery:
+    markers = (IDEA, ORIGIN) if name.startswith("related_") else IDEA
+    return FixedQuery(LISTS[name][0], lambda *_markers: _list(name), stand_in=markers)
 
 
-def _compiled(name: str, alias: str) -> Compiled:
-    kept = _COMPILED.get((name, alias))
-    if kept is None:
-        queryset = _queryset(name)
-        if name != "row":
-            queryset = queryset.values_list(*LISTS[name][1])
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        expressions = [expression for expression, _sql, _alias in compiler.select]
-        kept = Compiled(sql, tuple(params), compiler.get_converters(expressions))
-        _COMPILED[(name, alias)] = kept
-    return kept
-
-
-def _rows(names: list[str], alias: str, ids: dict[int, int]) -> dict[str, list[tuple]]:
-    """Each list's rows for the ids given (marker -> id), converted as Django would.
-
-    On PostgreSQL with Django's client-side binding (the default) the statements go in
-    one round trip, run as one implicit transaction (``nextset()`` reads each result):
-    the database's time per statement was most of the page's. Elsewhere (SQLite,
-    ``PG_PREPARE_THRESHOLD``'s server-side binding) they run one by one."""
-    connection = connections[alias]
-    compiled = [_compiled(name, alias) for name in names]
-    params = [
-        [ids.get(param, param) if isinstance(param, int | str) else param for param in c.params]
-        for c in compiled
-    ]
-    batched = connection.vendor == "postgresql" and not connection.settings_dict.get(
-        "OPTIONS", {}
-    ).get("server_side_binding")
-    with connection.cursor() as cursor:
-        if batched:
-            cursor.execute(";\n".join(c.sql for c in compiled), [p for ps in params for p in ps])
-            results = [cursor.fetchall()]
-            while cursor.nextset():
-                results.append(cursor.fetchall())
-        else:
-            results = []
-            for c, ps in zip(compiled, params, strict=True):
-                cursor.execute(c.sql, ps)
-                results.append(cursor.fetchall())
-    return {
-        name: _converted(rows, c.converters, connection)
-        for name, c, rows in zip(names, compiled, results, strict=True)
-    }
-
-
-def _converted(rows: list[tuple], converters: dict, connection) -> list[tuple]:
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for position, (functions, expression) in converters.items():
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[position] = value
-        converted.append(tuple(row))
-    return converted
+QUERIES = {name: _list_query(name) for name in LISTS}
 
 
 def _instances(model: type[Model], alias: str, columns, rows) -> list[Any]:
@@ -207,7 +149,7 @@ def read_idea(slug: str) -> ProjectIdea:
     """The idea with ``slug`` and what it links to, as ``for_page``'s ``select_related``
     would give them (only the columns the page reads); 404 when there is none."""
     alias = router.db_for_read(ProjectIdea)
-    rows = _rows(["row"], alias, {SLUG: slug})["row"]
+    rows = ROW_QUERY.rows(slug, using=alias)
     if not rows:
         raise Http404("No project idea with that identifier.")
     values = dict(zip(_row_columns(), rows[0], strict=True))
@@ -231,15 +173,14 @@ def read_lists(idea: ProjectIdea) -> list[ProjectIdea]:
     """Fill ``idea``'s lists (as ``for_page``'s prefetches would) and return the other
     ideas from its cycle or event (``ProjectIdeaQuerySet.from_same_origin``)."""
     alias = idea._state.db or "default"
-    ids = {IDEA: idea.pk}
-    names = [*OWN_LISTS, "status_history", "history_sources"]
+    calls = {name: (idea.pk,) for name in [*OWN_LISTS, "status_history", "history_sources"]}
     if idea.cycle_id:
-        names.append("related_cycle")
-        ids[ORIGIN] = idea.cycle_id
+        calls["related_cycle"] = (idea.pk, idea.cycle_id)
     elif idea.event_id:
-        names.append("related_event")
-        ids[ORIGIN] = idea.event_id
-    rows = _rows(names, alias, ids)
+        calls["related_event"] = (idea.pk, idea.event_id)
+    names = list(calls)
+    found = rows_together([(QUERIES[name], calls[name]) for name in names], using=alias)
+    rows = dict(zip(names, found, strict=True))
     if not hasattr(idea, "_prefetched_objects_cache"):
         idea._prefetched_objects_cache = {}
     for name in OWN_LISTS:

@@ -1,12 +1,12 @@
-"""``portal.fixed_queries.FixedQuery`` answers what its queryset answers, at every call."""
+"""``partnership.fixed_queries.FixedQuery`` answers what its queryset answers, every call."""
 
 import datetime
 
 import pytest
 
+from partnership.fixed_queries import STAND_IN, FixedQuery, rows_together
 from portal import maps
 from portal.county_page import CYCLE_SOURCES, CYCLES, IDEAS, SESSIONS
-from portal.fixed_queries import STAND_IN, FixedQuery
 from portal.participation import (
     counties_with_participation,
     programme_names_by_county,
@@ -51,6 +51,41 @@ def test_a_query_that_does_not_use_its_value_is_refused():
     with pytest.raises(ValueError, match="does not use"):
         query.rows(1)
     assert STAND_IN < 0
+    both = FixedQuery(
+        County, lambda pk, code: County.objects.filter(pk=pk).values_list("pk"), stand_in=(-1, "x")
+    )
+    with pytest.raises(ValueError, match="does not use"):
+        both.rows(1, "14")
+
+
+def test_a_query_of_several_values_puts_each_in_its_place():
+    query = FixedQuery(
+        County,
+        lambda code, slug: (
+            County.objects.filter(voivodeship__code=code)
+            .exclude(slug=slug)
+            .order_by("code")
+            .values_list("slug")
+        ),
+        stand_in=("stand-in-code", "stand-in-slug"),
+    )
+    expected = list(
+        County.objects.filter(voivodeship__code=MAZOVIA)
+        .exclude(slug="plocki")
+        .order_by("code")
+        .values_list("slug")
+    )
+    assert len(expected) > 2
+    assert query.rows(MAZOVIA, "plocki") == expected
+    assert query.rows(MAZOVIA, "plocki") == expected  # from the SQL made before
+
+
+def test_queries_run_together_answer_as_each_alone():
+    calls = [(CYCLES, (county.pk,)) for county in County.objects.order_by("code")[:5]]
+    calls.append((SESSIONS, (calls[0][1][0],)))
+    together = rows_together(calls, using="default")
+    assert together == [query.rows(*values) for query, values in calls]
+    assert any(together)
 
 
 def map_counties_afresh(code: str) -> dict:
@@ -84,8 +119,9 @@ def test_the_maps_counties_are_the_fresh_counts_and_editions_after_writes():
     codes = list(County.objects.values_list("voivodeship__code", flat=True).distinct())
     for code in codes:
         assert map_counties_read(code) == map_counties_afresh(code), code
-    for query in [maps.MAP_COUNTIES, maps.MAP_EDITION_PAIRS, maps.EDITIONS]:
+    for query in [maps.MAP_COUNTIES, maps.MAP_EDITION_PAIRS]:
         assert sorted(query.rows(MAZOVIA)) == sorted(query.build(MAZOVIA))
+    assert maps.EDITIONS.rows() == list(maps.EDITIONS.build())
     cycle = WorkshopCycle.objects.first()
     radomski = County.objects.get(slug="radomski")  # took no part
     before = map_counties_read(MAZOVIA)[radomski.code]
