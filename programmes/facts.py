@@ -8,12 +8,13 @@ and its precision) and these value objects render it the same way on every page.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -77,11 +78,66 @@ def _month_year(d: datetime.date) -> str:
 
 
 def _day(d: datetime.date) -> str:
-    return formats.date_format(d, "DATE_FORMAT")
+    return _date_format(d, "DATE_FORMAT")
 
 
 def _day_month(d: datetime.date) -> str:
-    return formats.date_format(d, "MONTH_DAY_FORMAT")
+    return _date_format(d, "MONTH_DAY_FORMAT")
+
+
+# The date format specifiers ``_date_format`` writes itself, as Django's DateFormat
+# does: from the day and year of the date, or (the names) from its month alone.
+_DATE_PARTS = {
+    "j": lambda d: str(d.day),
+    "d": lambda d: f"{d.day:02d}",
+    "n": lambda d: str(d.month),
+    "m": lambda d: f"{d.month:02d}",
+    "Y": lambda d: f"{d.year:04d}",
+    "y": lambda d: f"{d.year % 100:02d}",
+}
+_MONTH_NAMES = frozenset("bEFMN")
+# (language, specifier, month) -> the month's name as DateFormat writes it: the
+# translations are static, so read once per process.
+_month_names: dict[tuple, str] = {}
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(formatstr: str) -> tuple | None:
+    """A date format as its literal texts (str) and specifiers (1-tuples), split as
+    Django's ``Formatter.format`` splits it; None when it has a specifier
+    ``_date_format`` leaves to Django."""
+    pieces = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(formatstr)):
+        if i % 2:
+            if piece not in _DATE_PARTS and piece not in _MONTH_NAMES:
+                return None
+            pieces.append((piece,))
+        elif piece:
+            pieces.append(dateformat.re_escaped.sub(r"\1", piece))
+    return tuple(pieces)
+
+
+def _date_format(d: datetime.date, format_name: str) -> str:
+    """``formats.date_format(d, format_name)`` for a date, without parsing the format
+    and building the month's name at every call (40 dates on a catalogue page)."""
+    formatstr = formats.get_format(format_name)
+    pieces = _compiled(str(formatstr)) if type(d) is datetime.date else None
+    if pieces is None:
+        return formats.date_format(d, format_name)
+    language = get_language()
+    text = []
+    for piece in pieces:
+        if type(piece) is str:
+            text.append(piece)
+        elif piece[0] in _MONTH_NAMES:
+            key = (language, piece[0], d.month)
+            if (name := _month_names.get(key)) is None:
+                month = datetime.date(2000, d.month, 1)
+                name = _month_names[key] = str(getattr(dateformat.DateFormat(month), piece[0])())
+            text.append(name)
+        else:
+            text.append(_DATE_PARTS[piece[0]](d))
+    return "".join(text)
 
 
 @dataclass(frozen=True)
