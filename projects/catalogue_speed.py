@@ -61,6 +61,24 @@ loaded machine; 129,000 → 67,000 Python function calls a request in all), each
    three ORM compilations a page become one (the counts 2.7 → 1.7 ms), the plan is
    the same.
 
+Then (issue 15, second pass, 3 December; in process, CPU per request, best of 5
+batches of 30 requests, the machine loaded): Python 15.5–17 ms, PostgreSQL
+12.7–13 ms. Of the database's 13 ms, the facet statement takes about 7 (its theme part
+3: every link of the 3,594 ideas listed is hashed; grouping by the id before casting it
+to text, or a nested loop of index probes instead of the hash, measured the same), the
+page's statement 1–1.3, the county choices 1, and planning the rest.
+
+8. (Not kept.) A card's period written from the locale's date format split once
+   (20 cards' periods 0.42 → 0.14 ms): the periods' words are now remembered per language
+   (``programmes.facts._text``, from the county page's work the same day), which makes it
+   moot after a page's first request.
+9. Index ``projectidea_status_title_idx`` (migration ``projects`` 0005): a page filtered by
+   status sorts the ideas it lists by title from the index alone, instead of visiting the
+   rows of the 3,594 completed ideas: the page statement 1.0–1.3 → 0.6–0.7 ms.
+   ``PG_PREPARE_THRESHOLD=2`` (optional, off by default) takes the database's 13 ms to
+   9.7 (planning the statements); the biggest part left is the theme facet, which only a
+   kept per-idea list of themes (refreshed by every write of themes) would shorten.
+
 Replaced by the plain way on 2 December, as none was worth 5 % of the view's CPU alone
 (measured alone, the trick against the plain way, per request): county labels from a
 marker put through ``County.__str__`` (now ``county_labeller``, which formats the

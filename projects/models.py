@@ -278,6 +278,8 @@ class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
             ),
             # The catalogue's default order: a page of ideas without sorting them all.
             models.Index(fields=["title", "id"], name="projectidea_title_idx"),
+            # A page of the ideas of one status in that order, read from this index alone.
+            models.Index(fields=["status", "title", "id"], name="projectidea_status_title_idx"),
         ]
 
     def __str__(self):
