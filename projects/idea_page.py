@@ -116,6 +116,8 @@ ROW_QUERY = FixedQuery(
     lambda slug: ProjectIdea.objects.filter(slug=slug).values_list(*_row_columns()),
     stand_in=SLUG,
 )
+
+
 def _list_query(name: str) -> FixedQuery:
     markers = (IDEA, ORIGIN) if name.startswith("related_") else IDEA
     return FixedQuery(LISTS[name][0], lambda *_markers: _list(name), stand_in=markers)
