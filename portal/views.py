@@ -36,6 +36,7 @@ from programmes.models import (
     Source,
 )
 from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
+from workshops.figures import kept_periods
 from workshops.models import (
     CYCLE_YEAR_UNKNOWN,
     Session,
@@ -122,9 +123,9 @@ class CyclePeriod:
 
 
 def cycle_periods() -> list[CyclePeriod]:
-    """Every workshop cycle counted once, per period, in one grouped query (the cycles
-    with attendance reported from the counts kept per cycle, ``CycleFigures``)."""
-    reported = Q(figures__sessions__gt=F("figures__reported_unknown"))
+    """Every workshop cycle counted once, per period, in one grouped query of the rows
+    kept per cycle (``CycleFigures``: its years, county, sessions held and counts,
+    ``workshops.figures.kept_periods``)."""
     return [
         CyclePeriod(
             first_year=row["first_year"],
@@ -134,9 +135,7 @@ def cycle_periods() -> list[CyclePeriod]:
             sessions_held=Parts.from_row(row, "held"),
             with_attendance=row["with_attendance"],
         )
-        for row in WorkshopCycle.objects.periods().annotate(
-            with_attendance=Count("pk", filter=reported)
-        )
+        for row in kept_periods()
     ]
 
 
