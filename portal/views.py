@@ -51,6 +51,7 @@ from .county_page import (
     county_for_page,
     county_ideas,
 )
+from .idea_counts import idea_status_counts
 from .legal import Operator
 from .maps import county_map
 from .participation import (
@@ -283,7 +284,7 @@ def home(request):
     agreements, more_agreements = _earliest(PartnershipAgreement.objects.all(), TIMELINE_LIMIT)
     events, more_events = _earliest(ProgrammeEvent.objects.all(), TIMELINE_LIMIT)
     # Every idea has a status: the totals are the status counts (the chart's) added up.
-    status_counts = ProjectIdea.objects.status_counts()
+    status_counts = idea_status_counts()  # ProjectIdea.objects.status_counts(), faster
     highlighted = highlighted_ideas(HIGHLIGHTED_PROJECTS)
     context = {
         "counties": participating_counties().count(),
