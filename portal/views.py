@@ -36,6 +36,7 @@ from programmes.models import (
     Source,
 )
 from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
+from workshops.figures import kept_periods
 from workshops.models import (
     CYCLE_YEAR_UNKNOWN,
     Session,
@@ -50,6 +51,7 @@ from .county_page import (
     county_for_page,
     county_ideas,
 )
+from .idea_counts import idea_status_counts
 from .legal import Operator
 from .maps import county_map
 from .participation import (
@@ -122,9 +124,9 @@ class CyclePeriod:
 
 
 def cycle_periods() -> list[CyclePeriod]:
-    """Every workshop cycle counted once, per period, in one grouped query (the cycles
-    with attendance reported from the counts kept per cycle, ``CycleFigures``)."""
-    reported = Q(figures__sessions__gt=F("figures__reported_unknown"))
+    """Every workshop cycle counted once, per period, in one grouped query of the rows
+    kept per cycle (``CycleFigures``: its years, county, sessions held and counts,
+    ``workshops.figures.kept_periods``)."""
     return [
         CyclePeriod(
             first_year=row["first_year"],
@@ -134,9 +136,7 @@ def cycle_periods() -> list[CyclePeriod]:
             sessions_held=Parts.from_row(row, "held"),
             with_attendance=row["with_attendance"],
         )
-        for row in WorkshopCycle.objects.periods().annotate(
-            with_attendance=Count("pk", filter=reported)
-        )
+        for row in kept_periods()
     ]
 
 
@@ -284,7 +284,7 @@ def home(request):
     agreements, more_agreements = _earliest(PartnershipAgreement.objects.all(), TIMELINE_LIMIT)
     events, more_events = _earliest(ProgrammeEvent.objects.all(), TIMELINE_LIMIT)
     # Every idea has a status: the totals are the status counts (the chart's) added up.
-    status_counts = ProjectIdea.objects.status_counts()
+    status_counts = idea_status_counts()  # ProjectIdea.objects.status_counts(), faster
     highlighted = highlighted_ideas(HIGHLIGHTED_PROJECTS)
     context = {
         "counties": participating_counties().count(),

@@ -1041,6 +1041,8 @@ FIGURE_FIELDS = (
     *(f"band_{band}" for band in range(RATE_BANDS)),
     *REPORTED_FIELDS,
 )
+# The cycle's own figures ``CycleFigures`` keeps beside the counts (not summed).
+CYCLE_FIELDS = ("first_year", "last_year", "cycle_county", "held", "held_lower_bound")
 
 
 class CycleFigures(models.Model):
@@ -1083,6 +1085,15 @@ class CycleFigures(models.Model):
     reported_approx = models.PositiveIntegerField(default=0)
     reported_more_than = models.PositiveIntegerField(default=0)
     reported_at_least = models.PositiveIntegerField(default=0)
+    # The cycle's own figures for the home page's cycles per period (``kept_periods``),
+    # copied from the cycle: the years of its dates (``Year``), its county, and its
+    # sessions held (``WorkshopCycleQuerySet.with_sessions_figure``: the value, and
+    # whether it is a lower bound, "at least").
+    first_year = models.IntegerField(null=True)
+    last_year = models.IntegerField(null=True)
+    cycle_county = models.IntegerField(null=True)
+    held = models.PositiveIntegerField(null=True)
+    held_lower_bound = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["cycle"]

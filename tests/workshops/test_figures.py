@@ -16,7 +16,7 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,8 +35,10 @@ from workshops.certificates import (
 )
 from workshops.cycles import PlannedSession, cycle_create
 from workshops.figures import cycle_figures_refresh, figure_totals
+from workshops.figures import kept_periods as kept_cycle_periods
 from workshops.importing import attendees_import
 from workshops.models import (
+    CYCLE_FIELDS,
     FIGURE_FIELDS,
     RATE_BANDS,
     REPORTED_FIELDS,
@@ -118,6 +120,41 @@ def kept_periods(cycle: WorkshopCycle) -> dict[tuple, dict[str, int]]:
     return kept
 
 
+def fresh_cycle_fields(cycle: WorkshopCycle) -> dict:
+    """The cycle's own figures ``CycleFigures`` keeps (``CYCLE_FIELDS``), from the cycle
+    and its sessions in Python: the sessions held as ``with_sessions_figure`` says."""
+    start, end = cycle.date_start, cycle.date_end
+    recorded = Session.objects.filter(cycle=cycle).count()
+    if cycle.sessions_held is not None:
+        held = cycle.sessions_held
+    elif cycle.status == WorkshopCycle.Status.PLANNED:
+        held = recorded
+    else:
+        held = recorded or None
+    lower_bound = cycle.sessions_held is None and cycle.status != WorkshopCycle.Status.PLANNED
+    return {
+        "first_year": start.year if start else None,
+        "last_year": end.year if end else None,
+        "cycle_county": cycle.county_id,
+        "held": held,
+        "held_lower_bound": lower_bound,
+    }
+
+
+def assert_periods_exact() -> None:
+    """The cycles per period from the kept rows (the home page's) equal the cycles
+    grouped by period through their own rows (``WorkshopCycleQuerySet.periods``)."""
+    fresh = WorkshopCycle.objects.periods().annotate(
+        with_attendance=Count("pk", filter=Q(figures__sessions__gt=F("figures__reported_unknown")))
+    )
+    key = ("first_year", "last_year")
+
+    def rows(queryset):
+        return sorted((dict(row) for row in queryset), key=lambda row: str([row[k] for k in key]))
+
+    assert rows(kept_cycle_periods()) == rows(fresh)
+
+
 def fresh_sectors(cycle: WorkshopCycle) -> dict[str, tuple[int, int]]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for attendee in cycle.attendees.annotate(marks=Count("attendances")):
@@ -135,6 +172,8 @@ def assert_figures_exact(cycles=None) -> None:
         row = kept.pop(cycle.pk, None)
         stored = {name: getattr(row, name) if row else 0 for name in FIGURE_FIELDS}
         assert stored == fresh_figures(cycle), cycle.slug
+        cycle_fields = {name: getattr(row, name) for name in CYCLE_FIELDS} if row else None
+        assert cycle_fields == fresh_cycle_fields(cycle), cycle.slug
         sectors = {
             f.sector: (f.attendees, f.participants)
             for f in CycleSectorFigures.objects.filter(cycle=cycle)
@@ -143,6 +182,7 @@ def assert_figures_exact(cycles=None) -> None:
         assert kept_periods(cycle) == fresh_periods(cycle), cycle.slug
     if everything:
         assert CycleFigures.objects.count() == WorkshopCycle.objects.count()  # none left over
+        assert_periods_exact()
         assert not SessionPeriodFigures.objects.exclude(cycle__in=cycles).exists()
 
 
@@ -294,6 +334,21 @@ def do_admin_minimum(data, cycle, ctx):
     site._registry[WorkshopCycle].save_model(admin_request(ctx.user), cycle, form, True)
 
 
+def do_admin_cycle_edit(data, cycle, ctx):
+    """What the home page's cycles per period read of a cycle, changed in the admin:
+    its dates (another year, a span of years, an unrecorded end, none), status, sessions
+    held as the sources give them, county."""
+    start = data.draw(st.sampled_from([None, DAY, datetime.date(2016, 5, 9)]))
+    ends = [None, start, start + datetime.timedelta(days=400)] if start else [None]
+    cycle.date_start, cycle.date_end = start, data.draw(st.sampled_from(ends))
+    cycle.status = data.draw(st.sampled_from(WorkshopCycle.Status.values))
+    cycle.sessions_held = data.draw(st.one_of(st.none(), st.integers(0, 6)))
+    counties = County.objects.order_by("pk").values_list("pk", flat=True)[:3]
+    cycle.county_id = data.draw(st.sampled_from(list(counties)))
+    form = Form("date_start", "date_end", "status", "sessions_held", "county")
+    site._registry[WorkshopCycle].save_model(admin_request(ctx.user), cycle, form, True)
+
+
 def do_admin_move_attendee(data, cycle, ctx):
     attendee = some(data, cycle.attendees.filter(certificates__isnull=True))
     other = some(data, WorkshopCycle.objects.filter(pk__in=ctx.cycles).exclude(pk=cycle.pk))
@@ -330,6 +385,8 @@ WRITES = [
     do_admin_session_dates,
     do_admin_session_dates,
     do_admin_minimum,
+    do_admin_cycle_edit,
+    do_admin_cycle_edit,
     do_admin_move_attendee,
     do_admin_delete_cycle,
 ]
