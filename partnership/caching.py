@@ -81,6 +81,20 @@ and serves the page only if the versions stored with it equal the current ones; 
 it builds the page and stores it over the old one. So a page from before a write is never
 served after it, though it stays in the cache until it is rebuilt or expires.
 
+**A hit before the URL is resolved** (``PageHitMiddleware``, right after LocaleMiddleware):
+each process remembers, for every address (method, language, path and query) it has seen
+``public_cache`` keep or serve for an anonymous visitor, the page's scope and key. A GET
+or HEAD with no session cookie (so no logged-in user) and no ``Authorization`` header to
+such an address is answered from the same one round trip and the same check of the
+versions, without resolving the URL or running the middleware below; the response is byte
+for byte the view's hit (``Content-Length`` and the session's ``Vary: Cookie`` added as
+CommonMiddleware and SessionMiddleware would; the security headers and CSP come from the
+middleware above, which still run). When the page is not current the request goes on to
+the view, which uses what was read (no second round trip). Only views the URL reaches
+directly (or through ``require_safe``) are remembered: not the API, whose rate limit and
+credentials are checked before its cache, nor any view with another decorator above
+``public_cache``.
+
 Invalidating after the commit, not before, matters: a page rendered by another request
 between an early bump and the commit would show the old data under the new version. And
 a page reads its versions *before* reading the database, so a write committed while it is
