@@ -81,6 +81,20 @@ and serves the page only if the versions stored with it equal the current ones; 
 it builds the page and stores it over the old one. So a page from before a write is never
 served after it, though it stays in the cache until it is rebuilt or expires.
 
+**A hit before the URL is resolved** (``PageHitMiddleware``, right after LocaleMiddleware):
+each process remembers, for every address (method, language, path and query) it has seen
+``public_cache`` keep or serve for an anonymous visitor, the page's scope and key. A GET
+or HEAD with no session cookie (so no logged-in user) and no ``Authorization`` header to
+such an address is answered from the same one round trip and the same check of the
+versions, without resolving the URL or running the middleware below; the response is byte
+for byte the view's hit (``Content-Length`` and the session's ``Vary: Cookie`` added as
+CommonMiddleware and SessionMiddleware would; the security headers and CSP come from the
+middleware above, which still run). When the page is not current the request goes on to
+the view, which uses what was read (no second round trip). Only views the URL reaches
+directly (or through ``require_safe``) are remembered: not the API, whose rate limit and
+credentials are checked before its cache, nor any view with another decorator above
+``public_cache``.
+
 Invalidating after the commit, not before, matters: a page rendered by another request
 between an early bump and the commit would show the old data under the new version. And
 a page reads its versions *before* reading the database, so a write committed while it is
@@ -106,11 +120,13 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from partnership import dbrouting
 
@@ -124,6 +140,7 @@ AGGREGATE_LOCK_KEY = "public-aggregate-refreshing:"  # + name
 PAGE_TIMEOUT = 60 * 60  # an hour; a data change invalidates sooner
 PAGE_SCOPES = ("county", "cycle", "idea", "programme")  # one record's page, by its slug
 PAGE_PREFIX = "public-page:"  # + scope:language:method:digest of the address
+SHORTCUT_ADDRESSES = 20_000  # the most addresses a process remembers for PageHitMiddleware
 
 
 def _token() -> str:
@@ -358,10 +375,15 @@ def public_cache(view=None, *, scope: str = "aggregate"):
             return view(request, *args, **kwargs)
         page_scope = scope if scope in AGGREGATES else f"{scope}:{kwargs['slug']}"
         key = _page_key(request, page_scope)
-        # The versions are read before the page is built, with the page, in one round trip.
-        version, found = read_versions([page_scope], also=[key])
+        # The versions are read before the page is built, with the page, in one round trip
+        # (by PageHitMiddleware when it knew the address and found no current page).
+        read = getattr(request, "_page_read", None)
+        version, found = (
+            read[1:] if read and read[0] == key else read_versions([page_scope], also=[key])
+        )
         response = _page(found.get(key), version)
         if response is not None:
+            _learn(request, wrapped, page_scope, key)
             response["X-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
@@ -370,7 +392,95 @@ def public_cache(view=None, *, scope: str = "aggregate"):
         if response.status_code == 200 and not response.streaming and not response.cookies:
             patch_cache_control(response, public=True, max_age=300)
             cache.set(key, _entry(version, response), PAGE_TIMEOUT)
+            _learn(request, wrapped, page_scope, key)
             response["X-Cache"] = "miss"
         return response
 
     return wrapped
+
+
+# -- Hits served before the URL is resolved ----------------------------------------------
+
+# The addresses this process has cached a page for: (method, language, address) -> (the
+# page's scope, its key). Learned by public_cache; only a hint (a page is still served
+# only when its versions are current), and never what the view would not cache.
+_addresses: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+
+def _probe(request):  # pragma: no cover - never called: require_safe's wrapper's code
+    return None
+
+
+# Decorators that may sit above public_cache and still let the shortcut serve its hits:
+# require_safe refuses every method but GET and HEAD, which the shortcut alone serves.
+_HARMLESS_WRAPPERS = {require_safe(_probe).__code__}
+
+
+def _reached_directly(request, wrapped) -> bool:
+    """Whether the URL resolved to ``wrapped`` itself, or through decorators known to do
+    nothing to an anonymous GET (not the API's views, which count a rate limit and take
+    credentials before the cache)."""
+    func = getattr(getattr(request, "resolver_match", None), "func", None)
+    for _depth in range(4):
+        if func is wrapped:
+            return True
+        if getattr(func, "__code__", None) not in _HARMLESS_WRAPPERS:
+            return False
+        func = getattr(func, "__wrapped__", None)
+    return False
+
+
+def _learn(request, wrapped, page_scope: str, key: str) -> None:
+    """Remember the page's key for its address, when PageHitMiddleware may serve it."""
+    if not getattr(request, "_page_shortcut", False) or not _reached_directly(request, wrapped):
+        return
+    if len(_addresses) >= SHORTCUT_ADDRESSES:
+        _addresses.clear()
+    _addresses[request._page_shortcut_address] = (page_scope, key)
+
+
+def _may_shortcut(request) -> bool:
+    """An anonymous GET or HEAD: no session cookie (so no logged-in user), no credentials."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _as_through_the_view(request, response: HttpResponse) -> HttpResponse:
+    """What the middleware between PageHitMiddleware and the view add to a hit: the
+    session read for ``request.user`` (empty: SessionMiddleware then adds ``Vary:
+    Cookie``), and the ``Content-Length`` of CommonMiddleware."""
+    response["X-Cache"] = "hit"
+    response.headers.setdefault("Content-Length", str(len(response.content)))
+    request.session.get(SESSION_KEY)
+    return response
+
+
+class PageHitMiddleware:
+    """Serve a cached page before the URL is resolved, right after LocaleMiddleware (the
+    language is known; the security headers, CSP and the session's ``Vary`` are still
+    added by the middleware above), for an anonymous GET or HEAD request to an address
+    this process has seen public_cache keep a page for. One round trip, as in the view:
+    the page's key with its versions; the page is served only when they are current.
+    Otherwise the request goes on unchanged, and the view uses what was read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _may_shortcut(request):
+            return self.get_response(request)
+        address = (request.method, get_language(), request.get_full_path())
+        request._page_shortcut, request._page_shortcut_address = True, address
+        learned = _addresses.get(address)
+        if learned is None:
+            return self.get_response(request)
+        page_scope, key = learned
+        version, found = read_versions([page_scope], also=[key])
+        response = _page(found.get(key), version)
+        if response is None:
+            request._page_read = (key, version, found)
+            return self.get_response(request)
+        return _as_through_the_view(request, response)
