@@ -204,9 +204,15 @@ FROM (
 def cycle_figures_refresh(*, cycle_ids: Iterable[int | None] | None) -> None:
     """Recompute the kept figures of these cycles (``None``: of every cycle) from the
     base tables, in the caller's transaction (no savepoint of its own; a transaction
-    when called outside one). Cycles that no longer exist lose theirs."""
+    when called outside one). Cycles that no longer exist lose theirs.
+
+    The cycles' rows are locked first (in the order of their ids), so two refreshes of a
+    cycle at once (two clerks saving in the same cycle) run one after the other: without
+    it, the second's first DELETE, waiting for the first's, did not see the rows the first
+    then inserted, and a cycle's rows per period were kept twice."""
     with transaction.atomic(savepoint=False):
         if cycle_ids is None:
+            list(WorkshopCycle.objects.select_for_update().order_by("pk").values_list("pk"))
             SessionPeriodFigures.objects.all().delete()
             CycleSectorFigures.objects.all().delete()
             CycleFigures.objects.all().delete()
@@ -215,6 +221,8 @@ def cycle_figures_refresh(*, cycle_ids: Iterable[int | None] | None) -> None:
         ids = sorted({pk for pk in cycle_ids if pk is not None})
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
+            locked = WorkshopCycle.objects.select_for_update().filter(pk__in=chunk)
+            list(locked.order_by("pk").values_list("pk"))
             SessionPeriodFigures.objects.filter(cycle_id__in=chunk).delete()
             CycleSectorFigures.objects.filter(cycle_id__in=chunk).delete()
             CycleFigures.objects.filter(cycle_id__in=chunk).delete()

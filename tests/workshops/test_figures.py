@@ -505,3 +505,60 @@ def test_session_periods_follow_the_sessions_own_dates():
     periods = set(kept_periods(cycle))
     assert (2016, 2017) in periods and (None, None) in periods and len(periods) == 3
     assert_figures_exact(WorkshopCycle.objects.filter(pk=cycle.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_of_a_cycle_at_once_keep_each_row_once():
+    """Two clerks' saves in one cycle at the same moment: the second refresh waits for
+    the first (the cycle's row is locked) and then replaces its rows, instead of
+    missing them and keeping the cycle's rows per period twice. On PostgreSQL two
+    connections in two threads; SQLite lets one writer in at a time, so there the two
+    run one after the other."""
+    import threading
+
+    from django.db import connection, connections
+
+    user = make_user("licznik", COUNTY_STAFF, [PLOCK])
+    cycle = new_cycle(user)
+    Session.objects.filter(cycle=cycle).update(attendance=12)
+    refreshed, release, errors = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                cycle_figures_refresh(cycle_ids=[cycle.pk])
+                refreshed.set()
+                release.wait(10)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            refreshed.wait(10)
+            with transaction.atomic():
+                cycle_figures_refresh(cycle_ids=[cycle.pk])
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    if connection.vendor == "postgresql":
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        refreshed.wait(10)
+        threads[1].join(0.5)  # the second is waiting for the first's lock
+        assert threads[1].is_alive()
+        release.set()
+        for thread in threads:
+            thread.join(20)
+    else:
+        release.set()
+        first()
+        second()
+    assert errors == []
+    assert SessionPeriodFigures.objects.filter(cycle=cycle).count() == len(fresh_periods(cycle))
+    assert kept_periods(cycle) == fresh_periods(cycle)
+    assert_figures_exact(WorkshopCycle.objects.filter(pk=cycle.pk))
