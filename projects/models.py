@@ -288,10 +288,6 @@ class ProjectIdea(NaturalKeyMixin, TimeStampedModel, SourcedModel):
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})
 
-    @property
-    def is_adopted(self) -> bool:
-        return self.status in ADOPTED_STATUSES
-
 
 class StatusChange(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel):
     """One dated entry of a project idea's status history."""
