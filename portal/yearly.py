@@ -1,5 +1,6 @@
-"""Participants and sessions per year, for the public charts, in two queries (one when
-the caller has the cycles' periods already: the home page, ``portal.views.home_figures``).
+"""Participants and sessions per year, for the public charts: for every cycle one query
+of the totals kept per period (none when the caller has read them already: the home
+page, ``portal.views.home_figures``), for an edition's or a county's two.
 
 The definitions are those of the staff report (``reports.services``) and of the home
 page's headline figures, so that the figures agree (tests/reports/test_charts.py checks it):
@@ -20,8 +21,10 @@ refreshed with the other kept counts by ``workshops.figures.cycle_figures_refres
 ``tests/workshops/test_figures.py`` compares them with the sessions after random writes).
 At national scale that is 8,000 rows instead of 48,000 sessions joined to their cycles:
 the home page's database time 89.7 → 33.6 ms a request (3 December 2026, loaded machine,
-``docs/benchmarks.md``). Each period keeps the parts of its figures (``Parts``), which say
-how exact a total is without the individual figures.
+``docs/benchmarks.md``). For every cycle, those rows are kept added up per period
+(``PeriodTotals``, ``workshops.figures.period_totals``: about fifteen rows). Each period
+keeps the parts of its figures (``Parts``), which say how exact a total is without the
+individual figures.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The counts kept per workshop cycle (``CycleFigures``, ``CycleSectorFigures``,
-``SessionPeriodFigures``).
+``SessionPeriodFigures``), and their totals kept per period (``PeriodTotals``).
 
 Reports and pages that add up attendees, attendance marks, sessions (and the attendance
 reported for them, ``reported_*``) and certificates over many cycles read these rows
@@ -19,7 +19,16 @@ own figures (``CYCLE_FIELDS``: the years of its dates, its county, its sessions 
 so that the home page counts the cycles per period from these rows alone
 (``kept_periods``): every path that creates a cycle or edits its dates, status,
 sessions held or county (``cycle_create``, the cycles' admin) refreshes them.
-The write paths that refresh the kept rows:
+
+``PeriodTotals`` adds those rows up per period (about fifteen rows at national scale):
+the cycles of each period (how many, in how many counties, their sessions held, those
+with attendance reported) and its sessions with their reported attendance, which the
+home page reads instead of grouping 8,000 rows of each kind at every request
+(``period_totals``; programme-wide charts too). The same refresh recounts the periods
+its cycles were in before and are in after (a cycle whose dates change moves), under a
+lock of those periods' rows (``period_totals_refresh``).
+
+The write paths that refresh the kept rows (and so the totals per period):
 
 - ``attendance_register_save``, ``attendees_import``, ``certificates_issue``,
   ``certificate_revoke``, ``certificate_reissue``, ``attendee_anonymise``,
@@ -30,8 +39,12 @@ The write paths that refresh the kept rows:
 - ``generate_synthetic_data``, ``loadrecords`` (fixtures): every cycle
   (``cycle_ids=None``).
 
+A cycle deleted other than by these paths (a bulk ``delete()``) leaves the totals per
+period stale until the next refresh that names it (its kept rows cascade away with it).
+
 ``tests/workshops/test_figures.py`` makes random sequences of writes through these
-services and compares every kept count with a fresh aggregate, on SQLite and PostgreSQL.
+services and compares every kept count, and the totals per period, with a fresh
+aggregate, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
