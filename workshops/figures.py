@@ -242,24 +242,48 @@ def cycle_figures_refresh(*, cycle_ids: Iterable[int | None] | None) -> None:
             chunk = ids[start : start + CHUNK]
             locked = WorkshopCycle.objects.select_for_update().filter(pk__in=chunk)
             gone = len(list(locked.order_by("pk").values_list("pk"))) < len(chunk)
-            before = _periods_of(chunk)
-            SessionPeriodFigures.objects.filter(cycle_id__in=chunk).delete()
-            CycleSectorFigures.objects.filter(cycle_id__in=chunk).delete()
-            CycleFigures.objects.filter(cycle_id__in=chunk).delete()
-            marks = ", ".join(["%s"] * len(chunk))
-            _insert(f"{{column}} IN ({marks})", chunk)
-            if periods is not None:
-                periods = None if gone else periods | before | _periods_of(chunk)
+            moved = _replace(chunk)
+            periods = None if gone or periods is None else periods | moved
         if periods is None or periods:
             period_totals_refresh(periods=periods)
 
 
-def _insert(where: str, ids: list[int]) -> None:
-    tables = 4 if where else 0  # the statements ``figures_sql`` filters
+def _replace(chunk: list[int]) -> set[tuple]:
+    """Delete the kept rows of these cycles and insert them anew; the periods they
+    counted in and count in now (their own, their dated sessions'), from the rows each
+    statement deleted or inserted (``RETURNING``: no query of their own)."""
+    marks = ", ".join(["%s"] * len(chunk))
+    returning = "RETURNING first_year, last_year"
+    periods: set[tuple] = set()
     with connection.cursor() as cursor:
-        cursor.execute(figures_sql(where), ids * tables)
+        cursor.execute(
+            f"DELETE FROM workshops_sessionperiodfigures WHERE cycle_id IN ({marks}) {returning}",  # noqa: S608
+            chunk,
+        )
+        periods.update(years for years in cursor.fetchall() if years[0] is not None)
+        CycleSectorFigures.objects.filter(cycle_id__in=chunk).delete()
+        cursor.execute(
+            f"DELETE FROM workshops_cyclefigures WHERE cycle_id IN ({marks}) {returning}",  # noqa: S608
+            chunk,
+        )
+        periods.update(cursor.fetchall())
+        return periods | _insert(f"{{column}} IN ({marks})", chunk, returning=returning)
+
+
+def _insert(where: str, ids: list[int], *, returning: str = "") -> set[tuple]:
+    """Insert the kept rows of the cycles ``where`` limits (every cycle: empty); with
+    ``returning``, the periods of the inserted rows (as ``_replace``)."""
+    tables = 4 if where else 0  # the statements ``figures_sql`` filters
+    periods: set[tuple] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{figures_sql(where)} {returning}", ids * tables)
+        if returning:
+            periods.update(cursor.fetchall())
         cursor.execute(sector_figures_sql(where), ids if where else [])
-        cursor.execute(session_period_figures_sql(where), ids if where else [])
+        cursor.execute(f"{session_period_figures_sql(where)} {returning}", ids if where else [])
+        if returning:
+            periods.update(years for years in cursor.fetchall() if years[0] is not None)
+    return periods
 
 
 def figure_totals(cycles) -> dict[str, int]:
@@ -330,20 +354,6 @@ FROM (
   INNER JOIN workshops_cyclefigures f ON f.cycle_id = s.cycle_id {only("f", undated)}
 ) q GROUP BY q.first_year, q.last_year
 """  # noqa: S608
-
-
-def _periods_of(chunk: list[int]) -> set[tuple]:
-    """The periods the kept rows of these cycles count in: their own, their sessions'."""
-    marks = ", ".join(["%s"] * len(chunk))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT f.first_year, f.last_year FROM workshops_cyclefigures f
-            WHERE f.cycle_id IN ({marks})
-            UNION SELECT s.first_year, s.last_year FROM workshops_sessionperiodfigures s
-            WHERE s.first_year IS NOT NULL AND s.cycle_id IN ({marks})""",  # noqa: S608
-            chunk * 2,
-        )
-        return set(cursor.fetchall())
 
 
 def _every_period(cursor) -> set[tuple]:
