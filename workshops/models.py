@@ -1185,10 +1185,11 @@ class PeriodTotals(models.Model):
     it, or whose cycle's do when they have none, with the attendance reported for them
     (the sums of their ``SessionPeriodFigures``). ``period`` is the pair as one key
     (``period_key``), unknown years as 0, so that the key is unique on every database
-    (a unique index lets NULLs repeat). Maintained with ``CycleFigures``
-    (``workshops.figures.cycle_figures_refresh``); a period neither counts is deleted."""
+    (a unique index lets NULLs repeat), and the row's primary key. Maintained with
+    ``CycleFigures`` (``workshops.figures.cycle_figures_refresh``); a period neither
+    counts is deleted."""
 
-    period = models.IntegerField(unique=True)
+    period = models.IntegerField(primary_key=True)
     first_year = models.IntegerField(null=True)
     last_year = models.IntegerField(null=True)
     cycles = models.PositiveIntegerField(default=0)

@@ -16,8 +16,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PeriodTotals',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.IntegerField(unique=True)),
+                ('period', models.IntegerField(primary_key=True, serialize=False)),
                 ('first_year', models.IntegerField(null=True)),
                 ('last_year', models.IntegerField(null=True)),
                 ('cycles', models.PositiveIntegerField(default=0)),
