@@ -36,7 +36,7 @@ from programmes.models import (
     Source,
 )
 from projects.models import ADOPTED_STATUSES, ProjectIdea, StatusChange
-from workshops.figures import kept_periods
+from workshops.figures import kept_periods, period_totals
 from workshops.models import (
     CYCLE_YEAR_UNKNOWN,
     Session,
@@ -123,10 +123,10 @@ class CyclePeriod:
         return reverse("workshops:cycle_list") + "?" + urlencode({"year": year})
 
 
-def cycle_periods() -> list[CyclePeriod]:
-    """Every workshop cycle counted once, per period, in one grouped query of the rows
-    kept per cycle (``CycleFigures``: its years, county, sessions held and counts,
-    ``workshops.figures.kept_periods``)."""
+def cycle_periods(totals: list[dict] | None = None) -> list[CyclePeriod]:
+    """Every workshop cycle counted once, per period, from the totals kept per period
+    (``workshops.figures.kept_periods``: about fifteen rows), or ``totals`` already read
+    (``period_totals``)."""
     return [
         CyclePeriod(
             first_year=row["first_year"],
@@ -136,7 +136,7 @@ def cycle_periods() -> list[CyclePeriod]:
             sessions_held=Parts.from_row(row, "held"),
             with_attendance=row["with_attendance"],
         )
-        for row in kept_periods()
+        for row in kept_periods(totals)
     ]
 
 
@@ -166,11 +166,10 @@ def headline_figures(*, periods: list[CyclePeriod], yearly: YearlyFigures) -> di
 
 def home_figures() -> tuple[list[CyclePeriod], YearlyFigures, dict]:
     """The cycles per period (the timeline's), the per-year figures (the charts') and
-    the headline figures, in two queries: the cycles grouped by period once, the
-    sessions' reported attendance from the rows kept per cycle and period."""
-    periods = cycle_periods()
-    held = [(p.first_year, p.last_year, p.sessions_held) for p in periods]
-    yearly = figures_by_year(held=held)
+    the headline figures, in one query of the totals kept per period."""
+    totals = period_totals()
+    periods = cycle_periods(totals)
+    yearly = figures_by_year(totals=totals)
     return periods, yearly, headline_figures(periods=periods, yearly=yearly)
 
 

@@ -1,5 +1,6 @@
-"""Participants and sessions per year, for the public charts, in two queries (one when
-the caller has the cycles' periods already: the home page, ``portal.views.home_figures``).
+"""Participants and sessions per year, for the public charts: for every cycle one query
+of the totals kept per period (none when the caller has read them already: the home
+page, ``portal.views.home_figures``), for an edition's or a county's two.
 
 The definitions are those of the staff report (``reports.services``) and of the home
 page's headline figures, so that the figures agree (tests/reports/test_charts.py checks it):
@@ -20,8 +21,10 @@ refreshed with the other kept counts by ``workshops.figures.cycle_figures_refres
 ``tests/workshops/test_figures.py`` compares them with the sessions after random writes).
 At national scale that is 8,000 rows instead of 48,000 sessions joined to their cycles:
 the home page's database time 89.7 → 33.6 ms a request (3 December 2026, loaded machine,
-``docs/benchmarks.md``). Each period keeps the parts of its figures (``Parts``), which say
-how exact a total is without the individual figures.
+``docs/benchmarks.md``). For every cycle, those rows are kept added up per period
+(``PeriodTotals``, ``workshops.figures.period_totals``: about fifteen rows). Each period
+keeps the parts of its figures (``Parts``), which say how exact a total is without the
+individual figures.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from programmes.facts import PARTS_PRECISIONS, Figure, Parts
+from workshops.figures import period_totals
 from workshops.models import SessionPeriodFigures, WorkshopCycle, Year
 
 
@@ -93,18 +97,26 @@ class YearlyFigures:
     session_periods: list[Period]  # the periods of the sessions, and of cycles without
 
 
-def figures_by_year(*, programme=None, county=None, held=None) -> YearlyFigures:
+def figures_by_year(*, programme=None, county=None, totals=None) -> YearlyFigures:
     """Participants and sessions per period for every cycle, or those of one edition or
     one county, in two grouped queries whatever the number of cycles and sessions.
 
-    ``held``: the sessions held per period of the cycles, as (first year, last year,
-    ``Parts``), when the caller has counted them already (the home page's
-    ``cycle_periods``, the same query with the counties): one query then."""
+    For every cycle (the home page, the charts of the whole programme) they are read
+    from the totals kept per period (``workshops.figures.period_totals``: about fifteen
+    rows, one query), or taken from ``totals`` when the caller has read them already
+    (the home page's ``home_figures``, which counts the cycles per period from the
+    same rows): no query then."""
     scope = {}
     if programme is not None:
         scope["programme"] = programme
     if county is not None:
         scope["county"] = county
+    if scope:
+        held, sessions = _held_by_period(scope), _sessions_by_period(scope)
+    else:
+        rows = period_totals() if totals is None else totals
+        held = [_parts(row, "held") for row in rows if row["cycles"]]
+        sessions = [_parts(row, "attendance") for row in rows if row["sessions"]]
     periods: dict[tuple, Period] = {}
 
     def period(y_start, y_end) -> Period:
@@ -113,19 +125,24 @@ def figures_by_year(*, programme=None, county=None, held=None) -> YearlyFigures:
             periods[key] = Period(*key)
         return periods[key]
 
-    for y_start, y_end, parts in _held_by_period(scope) if held is None else held:
+    for y_start, y_end, parts in held:
         target = period(y_start, y_end)
         target.cycles += parts.parts
         target.held.add(parts)
-    for row in _session_rows(scope):
-        target = period(row["s_start"], row["s_end"])
-        target.sessions += row["attendance_parts"]
-        target.attendance.add(Parts.from_row(row, "attendance"))
+    for y_start, y_end, parts in sessions:
+        target = period(y_start, y_end)
+        target.sessions += parts.parts
+        target.attendance.add(parts)
     ordered = sorted(periods.values(), key=lambda p: p.sort_key)
     return YearlyFigures(
         cycle_periods=[p for p in ordered if p.cycles],
         session_periods=[p for p in ordered if p.sessions or p.cycles],
     )
+
+
+def _parts(row: dict, name: str) -> tuple:
+    """(first year, last year, ``Parts``) of a row of ``period_totals``."""
+    return (row["first_year"], row["last_year"], Parts.from_row(row, name))
 
 
 def _held_by_period(scope: dict) -> list[tuple]:
@@ -149,10 +166,20 @@ def kept_attendance_sums(name: str = "attendance") -> dict:
     }
 
 
+def _sessions_by_period(scope: dict) -> list[tuple]:
+    """The sessions and their reported attendance per period of the session (first
+    year, last year, ``Parts``: ``parts`` are the sessions), ``_session_rows``'."""
+    return [
+        (row["s_start"], row["s_end"], Parts.from_row(row, "attendance"))
+        for row in _session_rows(scope)
+    ]
+
+
 def _session_rows(scope: dict):
     """Sessions and their reported attendance per period of the session (its own dates,
     or its cycle's), as the staff report groups them: the parts of their attendance
-    (``kept_attendance_sums``; ``attendance_parts`` are the sessions).
+    (``kept_attendance_sums``; ``attendance_parts`` are the sessions), for the cycles
+    of an edition or a county (those of every cycle are kept added up per period).
 
     Read from the figures kept per cycle and period of its sessions
     (``SessionPeriodFigures``, ``workshops.figures``): one query, a ``UNION ALL`` of the

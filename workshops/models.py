@@ -1099,6 +1099,8 @@ class CycleFigures(models.Model):
         ordering = ["cycle"]
         verbose_name = _("figures of a cycle")
         verbose_name_plural = _("figures of cycles")
+        # The cycles of a period, recounted when one of them changes (``PeriodTotals``).
+        indexes = [models.Index(fields=["first_year", "last_year"], name="cycle_figures_period")]
 
     def __str__(self):
         return str(self.cycle_id)
@@ -1161,6 +1163,61 @@ class SessionPeriodFigures(models.Model):
         ordering = ["cycle", "first_year", "last_year"]
         verbose_name = _("figures of a cycle by period of its sessions")
         verbose_name_plural = _("figures of cycles by period of their sessions")
+        # The sessions of a period, recounted when one of their cycles changes.
+        indexes = [
+            models.Index(fields=["first_year", "last_year"], name="session_period_figures_period")
+        ]
 
     def __str__(self):
         return f"{self.cycle_id} {self.first_year}–{self.last_year}"
+
+
+class PeriodTotals(models.Model):
+    """Every cycle's and every session's figures added up per period (the home page's
+    cycles per period, its charts and headline figures: ``workshops.figures.period_totals``),
+    about fifteen rows at national scale instead of the 8,000 rows of ``CycleFigures``
+    and ``SessionPeriodFigures`` grouped at each request.
+
+    A period is a ``first_year`` and ``last_year`` (``None``: not recorded), and a row
+    holds two things of it: the cycles whose own dates fall in it, as ``kept_periods``
+    counts them from ``CycleFigures`` (how many, in how many counties, with attendance
+    reported, their sessions held as parts), and the sessions whose own dates fall in
+    it, or whose cycle's do when they have none, with the attendance reported for them
+    (the sums of their ``SessionPeriodFigures``). ``period`` is the pair as one key
+    (``period_key``), unknown years as 0, so that the key is unique on every database
+    (a unique index lets NULLs repeat), and the row's primary key. Maintained with
+    ``CycleFigures`` (``workshops.figures.cycle_figures_refresh``); a period neither
+    counts is deleted."""
+
+    period = models.IntegerField(primary_key=True)
+    first_year = models.IntegerField(null=True)
+    last_year = models.IntegerField(null=True)
+    cycles = models.PositiveIntegerField(default=0)
+    counties = models.PositiveIntegerField(default=0)
+    with_attendance = models.PositiveIntegerField(default=0)
+    # The cycles' sessions held (``CycleFigures.held``): the sum of the known figures,
+    # how many cycles have none, and how many of those known are lower bounds.
+    held_total = models.PositiveBigIntegerField(default=0)
+    held_unknown = models.PositiveIntegerField(default=0)
+    held_at_least = models.PositiveIntegerField(default=0)
+    # The sessions of the period, and the attendance reported for them (as
+    # ``SessionPeriodFigures.reported_*``).
+    sessions = models.PositiveIntegerField(_("sessions on record"), default=0)
+    reported_total = models.PositiveBigIntegerField(default=0)
+    reported_unknown = models.PositiveIntegerField(default=0)
+    reported_approx = models.PositiveIntegerField(default=0)
+    reported_more_than = models.PositiveIntegerField(default=0)
+    reported_at_least = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["first_year", "last_year"]
+        verbose_name = _("figures of a period")
+        verbose_name_plural = _("figures of periods")
+
+    def __str__(self):
+        return f"{self.first_year}–{self.last_year}"
+
+
+def period_key(first_year: int | None, last_year: int | None) -> int:
+    """``PeriodTotals.period`` of a period: the two years side by side, 0 for unknown."""
+    return (first_year or 0) * 10_000 + (last_year or 0)

@@ -12,6 +12,7 @@ import itertools
 from collections import defaultdict
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -21,7 +22,7 @@ from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.roles import COUNTY_STAFF
+from accounts.roles import COUNTY_STAFF, apply_roles
 from programmes.facts import PARTS_PRECISIONS, Precision
 from programmes.models import County, Programme
 from tests.factories import make_user
@@ -34,7 +35,7 @@ from workshops.certificates import (
     eligible_attendees,
 )
 from workshops.cycles import PlannedSession, cycle_create
-from workshops.figures import cycle_figures_refresh, figure_totals
+from workshops.figures import cycle_figures_refresh, figure_totals, period_totals
 from workshops.figures import kept_periods as kept_cycle_periods
 from workshops.importing import attendees_import
 from workshops.models import (
@@ -47,9 +48,11 @@ from workshops.models import (
     Certificate,
     CycleFigures,
     CycleSectorFigures,
+    PeriodTotals,
     Session,
     SessionPeriodFigures,
     WorkshopCycle,
+    period_key,
 )
 from workshops.privacy import attendee_anonymise, attendees_anonymise_expired
 
@@ -142,8 +145,11 @@ def fresh_cycle_fields(cycle: WorkshopCycle) -> dict:
 
 
 def assert_periods_exact() -> None:
-    """The cycles per period from the kept rows (the home page's) equal the cycles
-    grouped by period through their own rows (``WorkshopCycleQuerySet.periods``)."""
+    """The totals kept per period (``PeriodTotals``, the home page's) are exact: the
+    cycles per period equal the cycles grouped by period through their own rows
+    (``WorkshopCycleQuerySet.periods``), the sessions per period and their reported
+    attendance equal the sessions added up here, each in the period of its own dates or
+    of its cycle's; no period is kept that neither counts, none twice."""
     fresh = WorkshopCycle.objects.periods().annotate(
         with_attendance=Count("pk", filter=Q(figures__sessions__gt=F("figures__reported_unknown")))
     )
@@ -153,6 +159,32 @@ def assert_periods_exact() -> None:
         return sorted((dict(row) for row in queryset), key=lambda row: str([row[k] for k in key]))
 
     assert rows(kept_cycle_periods()) == rows(fresh)
+    totals = period_totals()
+    names = ("sessions", *REPORTED_FIELDS)
+    kept = {(r["first_year"], r["last_year"]): {n: r[n] for n in names} for r in totals}
+    assert len(kept) == len(totals) == PeriodTotals.objects.count(), "one row per period"
+    assert {p: row for p, row in kept.items() if row["sessions"]} == fresh_session_periods()
+    assert all(row["cycles"] or row["sessions"] for row in totals), "no empty period"
+    for row in PeriodTotals.objects.all():
+        assert row.period == period_key(row.first_year, row.last_year)
+
+
+def fresh_session_periods() -> dict[tuple, dict[str, int]]:
+    """Every session and its reported attendance per period of its own dates, or of
+    its cycle's when it has none (as ``portal.yearly`` counts them), in Python."""
+    by_period: dict[tuple, list] = defaultdict(list)
+    for session in Session.objects.select_related("cycle"):
+        if session.date_start:
+            end = session.date_end
+            key = (session.date_start.year, end.year if end else None)
+        else:
+            start, end = session.cycle.date_start, session.cycle.date_end
+            key = (start.year if start else None, end.year if end else None)
+        by_period[key].append(session)
+    return {
+        key: {"sessions": len(sessions), **fresh_reported(sessions)}
+        for key, sessions in by_period.items()
+    }
 
 
 def fresh_sectors(cycle: WorkshopCycle) -> dict[str, tuple[int, int]]:
@@ -430,6 +462,7 @@ def test_kept_figures_equal_fresh_aggregates_after_random_writes(data):
             random_write(data, example)
             # After every write: a later write to the cycle must not hide a missed one.
             assert_figures_exact(WorkshopCycle.objects.filter(pk__in=ids))
+            assert_periods_exact()
         assert_figures_exact()
         transaction.set_rollback(True)
 
@@ -459,6 +492,8 @@ def test_loadrecords_and_a_full_refresh_keep_them_exact():
     attendees_import(cycle=cycle, rows=[{"row": 2, "full_name": "Ewa Lis", "sessions": [1, 2]}])
     CycleFigures.objects.filter(cycle=cycle).update(attendees=99)  # damaged by hand
     SessionPeriodFigures.objects.filter(cycle=cycle).update(reported_total=99)
+    PeriodTotals.objects.update(sessions=F("sessions") + 1)
+    PeriodTotals.objects.create(period=period_key(1990, None), first_year=1990, cycles=1)
     call_command("loadrecords", verbosity=0)
     assert_figures_exact()
     cycle_figures_refresh(cycle_ids=None)
@@ -507,27 +542,32 @@ def test_session_periods_follow_the_sessions_own_dates():
     assert_figures_exact(WorkshopCycle.objects.filter(pk=cycle.pk))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_refreshes_of_a_cycle_at_once_keep_each_row_once():
-    """Two clerks' saves in one cycle at the same moment: the second refresh waits for
-    the first (the cycle's row is locked) and then replaces its rows, instead of
-    missing them and keeping the cycle's rows per period twice. On PostgreSQL two
-    connections in two threads; SQLite lets one writer in at a time, so there the two
-    run one after the other."""
+@pytest.fixture
+def records(transactional_db):
+    """The Mazovian records, loaded again when a transactional test before this one
+    emptied the database (as each does when it ends), and the roles' groups."""
+    if not County.objects.filter(code=PLOCK).exists():
+        apply_roles(django_apps)
+        call_command("loadrecords", verbosity=0)
+
+
+def at_once(first_write, second_write) -> None:
+    """Two writes in two transactions at the same moment: on PostgreSQL on two
+    connections in two threads, the first holding its transaction open until the second
+    has waited half a second for it (the second must be waiting for a lock: it is
+    checked); SQLite lets one writer in at a time, so there the two run one after the
+    other. Neither may fail."""
     import threading
 
     from django.db import connection, connections
 
-    user = make_user("licznik", COUNTY_STAFF, [PLOCK])
-    cycle = new_cycle(user)
-    Session.objects.filter(cycle=cycle).update(attendance=12)
-    refreshed, release, errors = threading.Event(), threading.Event(), []
+    written, release, errors = threading.Event(), threading.Event(), []
 
     def first():
         try:
             with transaction.atomic():
-                cycle_figures_refresh(cycle_ids=[cycle.pk])
-                refreshed.set()
+                first_write()
+                written.set()
                 release.wait(10)
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
@@ -536,9 +576,9 @@ def test_two_refreshes_of_a_cycle_at_once_keep_each_row_once():
 
     def second():
         try:
-            refreshed.wait(10)
+            written.wait(10)
             with transaction.atomic():
-                cycle_figures_refresh(cycle_ids=[cycle.pk])
+                second_write()
         except Exception as error:  # noqa: BLE001
             errors.append(error)
         finally:
@@ -548,7 +588,7 @@ def test_two_refreshes_of_a_cycle_at_once_keep_each_row_once():
         threads = [threading.Thread(target=first), threading.Thread(target=second)]
         for thread in threads:
             thread.start()
-        refreshed.wait(10)
+        written.wait(10)
         threads[1].join(0.5)  # the second is waiting for the first's lock
         assert threads[1].is_alive()
         release.set()
@@ -559,6 +599,50 @@ def test_two_refreshes_of_a_cycle_at_once_keep_each_row_once():
         first()
         second()
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("records")
+def test_two_refreshes_of_a_cycle_at_once_keep_each_row_once():
+    """Two clerks' saves in one cycle at the same moment: the second refresh waits for
+    the first (the cycle's row is locked) and then replaces its rows, instead of
+    missing them and keeping the cycle's rows per period twice."""
+    user = make_user("licznik", COUNTY_STAFF, [PLOCK])
+    cycle = new_cycle(user)
+    Session.objects.filter(cycle=cycle).update(attendance=12)
+
+    def refresh():
+        cycle_figures_refresh(cycle_ids=[cycle.pk])
+
+    at_once(refresh, refresh)
     assert SessionPeriodFigures.objects.filter(cycle=cycle).count() == len(fresh_periods(cycle))
     assert kept_periods(cycle) == fresh_periods(cycle)
     assert_figures_exact(WorkshopCycle.objects.filter(pk=cycle.pk))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("records")
+def test_two_cycles_moved_into_one_period_at_once_are_both_counted():
+    """Two clerks of two counties move a cycle each into the same new period at the same
+    moment: the second refresh waits for the period's row the first holds, then counts
+    the period again with the first's cycle, instead of counting it without (or failing
+    on the period's key): two cycles in two counties, and the period they left keeps
+    neither."""
+    user = make_user("licznik", COUNTY_STAFF, [PLOCK])
+    cycles = [new_cycle(user), new_cycle(user)]
+    other = County.objects.exclude(pk=cycles[0].county_id).order_by("pk").first()
+    WorkshopCycle.objects.filter(pk=cycles[1].pk).update(county=other)
+    cycle_figures_refresh(cycle_ids=[cycles[1].pk])  # as the admin does
+    day = datetime.date(2031, 5, 4)
+
+    def move(cycle):
+        def write():
+            WorkshopCycle.objects.filter(pk=cycle.pk).update(date_start=day, date_end=day)
+            cycle_figures_refresh(cycle_ids=[cycle.pk])
+
+        return write
+
+    at_once(move(cycles[0]), move(cycles[1]))
+    moved = next(row for row in kept_cycle_periods() if row["first_year"] == 2031)
+    assert (moved["cycles"], moved["counties"]) == (2, 2)
+    assert_periods_exact()
