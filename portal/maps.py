@@ -210,8 +210,23 @@ EDITIONS = FixedQuery(Programme, lambda: Programme.objects.values_list("pk", "na
 
 
 def _counties(voivodeship: str) -> list[CountyRow]:
-    names = programme_names_of(MAP_EDITION_PAIRS.rows(voivodeship), EDITIONS.rows())
-    return [CountyRow(*row, names.get(row[0], [])) for row in MAP_COUNTIES.rows(voivodeship)]
+    return county_rows(
+        MAP_COUNTIES.rows(voivodeship), MAP_EDITION_PAIRS.rows(voivodeship), EDITIONS.rows()
+    )
+
+
+def map_queries(voivodeship: str) -> list[tuple[FixedQuery, tuple]]:
+    """The voivodeship's counties and their (county, edition) pairs, for a page that
+    reads them with its own rows (``rows_together``) and passes ``county_rows`` of them
+    to ``county_map`` with the editions it read."""
+    return [(MAP_COUNTIES, (voivodeship,)), (MAP_EDITION_PAIRS, (voivodeship,))]
+
+
+def county_rows(counties: list, pairs: list, editions: list) -> list[CountyRow]:
+    """The map's counties from the rows of ``map_queries`` and the editions' ``(id,
+    name)`` in their order."""
+    names = programme_names_of(pairs, editions)
+    return [CountyRow(*row, names.get(row[0], [])) for row in counties]
 
 
 def _map_county(
