@@ -159,7 +159,7 @@ def _row(item: ChartItem, *, top: int, largest: int, separator: int | None) -> R
     """One row from ``top``: the label wrapped, then the value in bold on its last line
     or a line of its own, then the bar."""
     value = value_text(item.figure)
-    texts = textwrap.wrap(f"{item.label}:", WRAP) or [""]
+    texts = _wrapped(f"{item.label}:")
     if len(texts[-1]) + 1 + len(value) > WRAP:
         texts.append("")
     lines = [(top + 14 + i * LINE, line) for i, line in enumerate(texts)]
@@ -174,6 +174,15 @@ def _row(item: ChartItem, *, top: int, largest: int, separator: int | None) -> R
         separator_y=separator,
         item=item,
     )
+
+
+def _wrapped(text: str) -> list[str]:
+    """``textwrap.wrap(text, WRAP)``: a label that fits on a line, with no whitespace at
+    its ends nor any but plain spaces, is that line (most are a year: ``wrap`` took
+    more time than the rest of the row)."""
+    if len(text) <= WRAP and text.isprintable() and text == text.strip():
+        return [text]
+    return textwrap.wrap(text, WRAP) or [""]
 
 
 def summary(title: str, items: list[ChartItem]) -> str:

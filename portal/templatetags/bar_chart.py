@@ -11,6 +11,8 @@ machine).
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -31,7 +33,15 @@ OPEN_END = (
 
 
 def _e(value) -> str:
-    """A value as ``{{ value }}`` writes it: localised, then escaped."""
+    """A value as ``{{ value }}`` writes it: localised, then escaped. A plain string
+    (not marked safe) and a whole number under 1,000 (no group to separate) skip
+    ``localize`` and ``conditional_escape``'s wrappers: the same text, a chart's few
+    hundred cells a page in a fifth of the time."""
+    kind = type(value)
+    if kind is str:
+        return escape(value)
+    if kind is int and -1000 < value < 1000:
+        return str(value)
     return conditional_escape(localize(value))
 
 

@@ -10,20 +10,15 @@ plural, a capitalised label). The markup is exactly what the template's loop wro
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
+from .bar_chart import _e
 from .portal import icon
 
 register = template.Library()
-
-
-def _e(value) -> str:
-    """A value as ``{{ value }}`` writes it: localised, then escaped."""
-    return conditional_escape(localize(value))
 
 
 def _link(item) -> str:

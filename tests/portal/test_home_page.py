@@ -77,9 +77,7 @@ def assert_as_querysets() -> None:
         for i in highlighted()
     ]
     videos = WorkshopCycle.objects.exclude(video_url="").select_related("county")
-    assert [
-        (v.slug, v.title, v.video_url, v.county, v.dates) for v in records.videos
-    ] == [
+    assert [(v.slug, v.title, v.video_url, v.county, v.dates) for v in records.videos] == [
         (c.slug, c.title, c.video_url, str(c.county), c.dates)
         for c in videos.order_by("date_start", "slug")[:HOME_VIDEOS]
     ]
