@@ -38,7 +38,12 @@ def counties_with_participation(counties: QuerySet[County]) -> QuerySet[County]:
 
 
 def took_part(county) -> bool:
-    """For a county from ``counties_with_participation``: is it named by any record?"""
+    """For a county from ``counties_with_participation``: is it named by any record?
+    (A row of the map's counties, ``maps.CountyRow``, says whether a record other than
+    a cycle names it.)"""
+    named_elsewhere = getattr(county, "named_elsewhere", None)
+    if named_elsewhere is not None:
+        return bool(county.cycle_count or named_elsewhere)
     return bool(
         county.agreement_count
         or county.cycle_count

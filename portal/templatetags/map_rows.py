@@ -47,7 +47,8 @@ def map_table_rows(m) -> str:
         name = esc(county.name)
         if county.url:
             name = f'<a href="{esc(county.url)}">{name}</a>'
-        programmes = "; ".join(esc(programme) for programme in county.programmes) or "—"
+        # Escaped once: "; " has nothing to escape, so this is each name escaped.
+        programmes = esc("; ".join(county.programmes)) or "—"
         rows.append(
             f'\n        <tr>\n          <th scope="row">{name}</th>\n'
             f"          <td>{esc(capfirst(county.band_label))}</td>\n"
