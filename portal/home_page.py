@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db import connections, router
 from django.db.models import (
@@ -227,7 +226,7 @@ def home_records(*, voivodeship: str) -> HomeRecords:
     agreements, events, ideas, participating, videos, editions, *map_rows = rows_together(
         calls, using=alias
     )
-    name = _county_namer()
+    name = maps.county_namer()
     return HomeRecords(
         agreements=_agreement_items(agreements[:TIMELINE_LIMIT], name),
         more_agreements=len(agreements) > TIMELINE_LIMIT,
@@ -242,19 +241,6 @@ def home_records(*, voivodeship: str) -> HomeRecords:
         participating=participating[0][0],
         map_counties=maps.county_rows(*map_rows, [(row[0], row[2]) for row in editions]),
     )
-
-
-def _county_namer():
-    """``County.display_name`` for many counties: its phrasings translated once."""
-    land = County.display_name(name="%(name)s", kind=County.Kind.LAND)
-    city = County.display_name(name="%(name)s", kind=County.Kind.CITY)
-
-    def name(county: str | None, kind: str | None) -> str | None:
-        if county is None:
-            return None
-        return (city if kind == County.Kind.CITY else land) % {"name": county}
-
-    return name
 
 
 def _agreement_items(rows, name) -> list[TimelineItem]:
@@ -304,8 +290,13 @@ def period_items(periods) -> list[TimelineItem]:
     cycle_list = reverse("workshops:cycle_list")
     items = []
     for period in periods:
+        # A year, or "unknown": nothing to quote (as urlencode({"year": year}) writes it).
         year = CYCLE_YEAR_UNKNOWN if period.first_year is None else period.first_year
-        count = formats.number_format(period.cycles, force_grouping=period.cycles >= 10000)
+        count = (
+            str(period.cycles)  # what number_format writes below 1,000
+            if 0 <= period.cycles < 1000
+            else formats.number_format(period.cycles, force_grouping=period.cycles >= 10000)
+        )
         items.append(
             TimelineItem(
                 kind="cycles",
@@ -315,7 +306,7 @@ def period_items(periods) -> list[TimelineItem]:
                 )
                 % {"count": count},
                 dates=period.dates,
-                url=cycle_list + "?" + urlencode({"year": year}),
+                url=f"{cycle_list}?year={year}",
                 county_count=period.counties,
             )
         )

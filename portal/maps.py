@@ -137,8 +137,9 @@ def county_map(
     by_code = {county.code: county for county in counties}
     labels = band_labels()
     url = slug_url("portal:county_detail")  # reversed once (partnership.urlfill)
+    name = county_namer()
     drawn = [
-        _map_county(code, d, by_code.get(code), shapes, labels, current, url)
+        _map_county(code, d, by_code.get(code), shapes, labels, current, (url, name))
         for code, d in shapes.shapes.items()
     ]
     # Land counties first, the cities inside them after, the highlighted county last so
@@ -248,9 +249,24 @@ def county_rows(counties: list, pairs: list, editions: list) -> list[CountyRow]:
     return [CountyRow(*row, names.get(row[0], [])) for row in counties]
 
 
+def county_namer():
+    """``County.display_name`` (a county's ``str``) for many counties, from their name
+    and kind: its two phrasings translated once, not once per county."""
+    land = County.display_name(name="%(name)s", kind=County.Kind.LAND)
+    city = County.display_name(name="%(name)s", kind=County.Kind.CITY)
+
+    def name(county: str | None, kind: str | None) -> str | None:
+        if county is None:
+            return None
+        return (city if kind == County.Kind.CITY else land) % {"name": county}
+
+    return name
+
+
 def _map_county(
-    code: str, d: str, county, shapes: Boundaries, labels: dict, current: County | None, url
+    code: str, d: str, county, shapes: Boundaries, labels: dict, current: County | None, writers
 ) -> MapCounty:
+    url, name = writers  # the county's address and name from its slug, name and kind
     if county is None:  # an outline with no county on record: drawn, not a link
         return MapCounty(
             code=code,
@@ -266,7 +282,7 @@ def _map_county(
     band = band_of(county)
     return MapCounty(
         code=code,
-        name=str(county),
+        name=name(county.name, county.kind),
         url=url(county.slug),
         d=d,
         band=band,

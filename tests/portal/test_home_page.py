@@ -11,10 +11,18 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 
-from portal.home_page import HIGHLIGHTED_PROJECTS, HOME_VIDEOS, TIMELINE_LIMIT, home_records
+from portal.home_page import (
+    HIGHLIGHTED_PROJECTS,
+    HOME_VIDEOS,
+    TIMELINE_LIMIT,
+    home_records,
+    period_items,
+)
 from portal.participation import participating_counties
-from portal.views import MAZOVIA
+from portal.views import MAZOVIA, CyclePeriod, cycle_periods
+from programmes.facts import Parts
 from programmes.models import County, PartnershipAgreement, Programme, ProgrammeEvent
 from projects.models import ADOPTED_STATUSES, ProjectIdea
 from tests.records import PROGRAMME_2017
@@ -137,3 +145,24 @@ def test_the_rows_are_the_querysets_cut_at_the_limits(national_units):
         with translation.override(language):
             assert_as_querysets()
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_periods_items_are_the_periods(language):
+    with translation.override(language):
+        periods = [
+            *cycle_periods(),
+            CyclePeriod(2011, None, 1, 1, Parts(), 0),
+            CyclePeriod(2012, 2013, 1234, 380, Parts(), 0),
+            CyclePeriod(2014, 2014, 12345, 380, Parts(), 0),
+            CyclePeriod(None, None, 21, 3, Parts(), 0),
+        ]
+        items = period_items(periods)
+        assert [(i.url, i.dates, i.county_count) for i in items] == [
+            (p.url, p.dates, p.counties) for p in periods
+        ]
+        assert [i.title for i in items] == [
+            translation.ngettext("%(count)s workshop cycle", "%(count)s workshop cycles", p.cycles)
+            % {"count": number_format(p.cycles, force_grouping=p.cycles >= 10000)}
+            for p in periods
+        ]
