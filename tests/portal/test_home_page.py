@@ -103,7 +103,7 @@ def test_the_rows_are_the_querysets_on_the_records(language):
 
 def test_the_rows_are_the_querysets_cut_at_the_limits(national_units):
     programme = Programme.objects.get(slug=PROGRAMME_2017)
-    counties = list(County.objects.order_by("code")[:70])
+    counties = list(County.objects.order_by("code")[:90])
     for n, county in enumerate(counties):
         start = datetime.date(2004 + n % 9, 1 + n % 12, 1) if n % 7 else None
         event = ProgrammeEvent.objects.create(
@@ -115,14 +115,15 @@ def test_the_rows_are_the_querysets_cut_at_the_limits(national_units):
             date_start=start,
             date_end=start,
         )
-        PartnershipAgreement.objects.create(
-            slug=f"a-{n}",
-            title=f"Porozumienie {n % 4}",
-            programme=programme,
-            county=county,
-            date_start=start,
-            date_end=start,
-        )
+        if n % 5:  # else named by an event alone (n = 10) or an idea alone (n = 15)
+            PartnershipAgreement.objects.create(
+                slug=f"a-{n}",
+                title=f"Porozumienie {n % 4}",
+                programme=programme,
+                county=county,
+                date_start=start,
+                date_end=start,
+            )
         ProjectIdea.objects.create(
             slug=f"i-{n}",
             title=f"Pomysł {n % 6}-{n}",
@@ -141,6 +142,8 @@ def test_the_rows_are_the_querysets_cut_at_the_limits(national_units):
                 date_start=start,
                 date_end=start,
             )
+    records = home_records(voivodeship=MAZOVIA)
+    assert records.more_agreements and records.more_events
     for language in ("pl", "en"):
         with translation.override(language):
             assert_as_querysets()
