@@ -176,13 +176,16 @@ def _row(item: ChartItem, *, top: int, largest: int, separator: int | None) -> R
     )
 
 
-def _wrapped(text: str) -> list[str]:
-    """``textwrap.wrap(text, WRAP)``: a label that fits on a line, with no whitespace at
-    its ends nor any but plain spaces, is that line (most are a year: ``wrap`` took
-    more time than the rest of the row)."""
-    if len(text) <= WRAP and text.isprintable() and text == text.strip():
-        return [text]
-    return textwrap.wrap(text, WRAP) or [""]
+# What textwrap turns into a space, or drops at either end of a line.
+WRAPPED_SPACE = frozenset("\t\n\x0b\x0c\r")
+
+
+def _wrapped(label: str) -> list[str]:
+    """``textwrap.wrap(label, WRAP) or [""]``; a label that fits on a line, without
+    whitespace at either end or any but spaces, the short way: as it is."""
+    if len(label) <= WRAP and label == label.strip() and WRAPPED_SPACE.isdisjoint(label):
+        return [label]
+    return textwrap.wrap(label, WRAP) or [""]
 
 
 def summary(title: str, items: list[ChartItem]) -> str:

@@ -11,7 +11,7 @@ machine).
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as html_escape
 
 from django import template
 from django.utils.formats import localize
@@ -33,14 +33,12 @@ OPEN_END = (
 
 
 def _e(value) -> str:
-    """A value as ``{{ value }}`` writes it: localised, then escaped. A plain string
-    (not marked safe) and a whole number under 1,000 (no group to separate) skip
-    ``localize`` and ``conditional_escape``'s wrappers: the same text, a chart's few
-    hundred cells a page in a fifth of the time."""
-    kind = type(value)
-    if kind is str:
-        return escape(value)
-    if kind is int and -1000 < value < 1000:
+    """A value as ``{{ value }}`` writes it: localised, then escaped. A plain string and a
+    number under 1,000 (which no separator touches) go the short way: a chart writes
+    some eighty values, and ``localize`` with ``conditional_escape`` cost 2 µs each."""
+    if type(value) is str:
+        return html_escape(value)
+    if type(value) is int and -1000 < value < 1000:
         return str(value)
     return conditional_escape(localize(value))
 
