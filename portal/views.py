@@ -157,8 +157,8 @@ def home_figures() -> tuple[list[CyclePeriod], YearlyFigures, dict]:
 @public_cache
 def home(request):
     """The programme in figures, on the map, in charts and on a timeline, in a fixed
-    number of queries (12) whatever the number of cycles, sessions and ideas: every total
-    is counted by the database or read from the counts kept per cycle (``home_figures``),
+    number of queries whatever the number of cycles, sessions and ideas: every total is
+    counted by the database or read from the counts kept per cycle (``home_figures``),
     and the cycles appear on the timeline counted per period. The other rows are read
     with SQL made once per process, in one round trip where the connection allows it
     (``portal.home_page``)."""
