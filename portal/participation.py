@@ -38,7 +38,12 @@ def counties_with_participation(counties: QuerySet[County]) -> QuerySet[County]:
 
 
 def took_part(county) -> bool:
-    """For a county from ``counties_with_participation``: is it named by any record?"""
+    """For a county from ``counties_with_participation``: is it named by any record?
+    (A row of the map's counties, ``maps.CountyRow``, says whether a record other than
+    a cycle names it.)"""
+    named_elsewhere = getattr(county, "named_elsewhere", None)
+    if named_elsewhere is not None:
+        return bool(county.cycle_count or named_elsewhere)
     return bool(
         county.agreement_count
         or county.cycle_count
@@ -100,11 +105,13 @@ def programme_names_of(pairs, programmes) -> dict[int, list[str]]:
     covered: dict[int, set[int]] = {}
     for county_id, programme_id in pairs:
         covered.setdefault(county_id, set()).add(programme_id)
+    editions = list(programmes)  # each edition's place in the order, and its name
+    place = {programme_id: i for i, (programme_id, _name) in enumerate(editions)}
     by_county: dict[int, list[str]] = {}
-    for programme_id, name in programmes:
-        for county_id, programme_ids in covered.items():
-            if programme_id in programme_ids:
-                by_county.setdefault(county_id, []).append(name)
+    for county_id, programme_ids in covered.items():
+        places = sorted(place[pk] for pk in programme_ids if pk in place)
+        if places:
+            by_county[county_id] = [editions[i][1] for i in places]
     return by_county
 
 

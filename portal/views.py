@@ -15,14 +15,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.sitemaps.views import index as sitemap_index_view
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from partnership.caching import public_cache
@@ -51,6 +48,7 @@ from .county_page import (
     county_for_page,
     county_ideas,
 )
+from .home_page import TIMELINE_LIMIT, build_timeline, home_records
 from .idea_counts import idea_status_counts
 from .legal import Operator
 from .maps import county_map
@@ -58,7 +56,6 @@ from .participation import (
     counties_covered_by,
     counties_with_participation,
     county_ids_by_programme,
-    participating_counties,
     programme_names_by_county,
     programmes_with_counts,
     took_part,
@@ -67,8 +64,6 @@ from .sitemaps import SITEMAPS
 from .yearly import YearlyFigures, figures_by_year
 
 MAZOVIA = "14"
-HIGHLIGHTED_PROJECTS = 6
-HOME_VIDEOS = 4
 # A county's tables of events and ideas longer than this are folded (<details>) below
 # the summary (figures, map, chart); shorter ones stay open.
 FOLD_ROWS = 8
@@ -78,22 +73,6 @@ PROGRAMME_CYCLES_SHOWN = 50
 # --------------------------------------------------------------------------------------
 # Home
 # --------------------------------------------------------------------------------------
-
-
-# The timeline lists at most this many agreements and this many events (the earliest);
-# every one of them is on its county's or its programme edition's page.
-TIMELINE_LIMIT = 60
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    kind: str  # "agreement", "event" or "cycles"
-    kind_label: str
-    title: str
-    dates: FuzzyDate
-    url: str
-    county: County | None = None
-    county_count: int | None = None  # "cycles": in how many counties they ran
 
 
 @dataclass(frozen=True)
@@ -173,137 +152,36 @@ def home_figures() -> tuple[list[CyclePeriod], YearlyFigures, dict]:
     return periods, yearly, headline_figures(periods=periods, yearly=yearly)
 
 
-def _timeline_sort_key(item: TimelineItem):
-    # A stable sort: items of one kind on one date keep their querysets' order.
-    start = item.dates.start
-    return (
-        start is None,
-        start.toordinal() if start else 0,
-        ("cycles", "agreement", "event").index(item.kind),
-    )
-
-
-def build_timeline(*, agreements, events, periods: list[CyclePeriod]) -> list[TimelineItem]:
-    """Agreements, events and the workshop cycles counted per period, by start date;
-    unknown dates last. It grows with the agreements and events, not with the cycles."""
-    items = [
-        TimelineItem(
-            kind="agreement",
-            kind_label=_("Agreement"),
-            title=agreement.title,
-            dates=agreement.dates,
-            url=county_url(agreement.county) + f"#agreement-{agreement.slug}",
-            county=agreement.county,
-        )
-        for agreement in agreements
-    ]
-    items += [
-        TimelineItem(
-            kind="event",
-            kind_label=event.get_kind_display(),
-            title=event.title,
-            dates=event.dates,
-            url=reverse("portal:event_detail", kwargs={"slug": event.slug}),
-            county=event.county,
-        )
-        for event in events
-    ]
-    items += [
-        TimelineItem(
-            kind="cycles",
-            kind_label=_("Workshop cycles"),
-            title=ngettext("%(count)s workshop cycle", "%(count)s workshop cycles", period.cycles)
-            % {
-                "count": formats.number_format(period.cycles, force_grouping=period.cycles >= 10000)
-            },
-            dates=period.dates,
-            url=period.url,
-            county_count=period.counties,
-        )
-        for period in periods
-    ]
-    return sorted(items, key=_timeline_sort_key)
-
-
-# What a highlighted idea's card shows: its link, title, status, county and goals.
-HIGHLIGHTED_FIELDS = ("slug", "title", "status", "goals", "county__name", "county__kind")
-
-
-def highlighted_ideas(count: int) -> list:
-    """The first ``count`` ideas selected for implementation, those carried furthest
-    first (completed, then in progress, then selected), each status by title.
-
-    Where the database allows it (PostgreSQL), the first few of each status come from a
-    ``UNION ALL`` of three short index scans on the title instead of sorting every idea
-    selected for implementation; one query either way. Only the columns the home page's
-    cards show (``HIGHLIGHTED_FIELDS``): building the query and its rows with every
-    column of the ideas, their cycles and events took 7 of the page's 40 ms of CPU, 2.6
-    with these (3 December 2026).
-    """
-    if connection.features.supports_slicing_ordering_in_compound:
-        firsts = [
-            ProjectIdea.objects.filter(status=status)
-            .select_related("county")
-            .only(*HIGHLIGHTED_FIELDS)
-            .annotate(furthest=Value(rank, output_field=IntegerField()))
-            .order_by("title")[:count]
-            for rank, status in enumerate(reversed(ADOPTED_STATUSES))
-        ]
-        return list(firsts[0].union(*firsts[1:], all=True).order_by("furthest", "title")[:count])
-    furthest = Case(
-        *(When(status=status, then=Value(i)) for i, status in enumerate(ADOPTED_STATUSES)),
-        output_field=IntegerField(),
-    )
-    return list(
-        ProjectIdea.objects.adopted()
-        .select_related("county")
-        .only(*HIGHLIGHTED_FIELDS)
-        .order_by(furthest.desc(), "title")[:count]
-    )
-
-
-def _earliest(queryset, limit: int) -> tuple[list, bool]:
-    """The first ``limit`` rows by date (unknown dates last), and whether there are more."""
-    rows = list(
-        queryset.select_related("county").order_by(F("date_start").asc(nulls_last=True), "pk")[
-            : limit + 1
-        ]
-    )
-    return rows[:limit], len(rows) > limit
-
-
 @require_safe
 @public_cache
 def home(request):
     """The programme in figures, on the map, in charts and on a timeline, in a fixed
-    number of queries (12) whatever the number of cycles, sessions and ideas: every total
-    is counted by the database or read from the counts kept per cycle (``home_figures``),
-    and the cycles appear on the timeline counted per period."""
+    number of queries whatever the number of cycles, sessions and ideas: every total is
+    counted by the database or read from the counts kept per cycle (``home_figures``),
+    and the cycles appear on the timeline counted per period. The other rows are read
+    with SQL made once per process, in one round trip where the connection allows it
+    (``portal.home_page``)."""
     periods, yearly, figures = home_figures()
-    agreements, more_agreements = _earliest(PartnershipAgreement.objects.all(), TIMELINE_LIMIT)
-    events, more_events = _earliest(ProgrammeEvent.objects.all(), TIMELINE_LIMIT)
+    records = home_records(voivodeship=MAZOVIA)
     # Every idea has a status: the totals are the status counts (the chart's) added up.
     status_counts = idea_status_counts()  # ProjectIdea.objects.status_counts(), faster
-    highlighted = highlighted_ideas(HIGHLIGHTED_PROJECTS)
     context = {
-        "counties": participating_counties().count(),
+        "counties": records.participating,
         **figures,
         "ideas": sum(status_counts.values()),
         "adopted": sum(status_counts.get(status, 0) for status in ADOPTED_STATUSES),
-        "timeline": build_timeline(agreements=agreements, events=events, periods=periods),
+        "timeline": build_timeline(
+            agreements=records.agreements, events=records.events, periods=periods
+        ),
         "timeline_limit": TIMELINE_LIMIT,
-        "more_agreements": more_agreements,
-        "more_events": more_events,
-        "highlighted": highlighted,
-        "programmes": Programme.objects.all(),
-        "county_map": county_map(voivodeship=MAZOVIA),
+        "more_agreements": records.more_agreements,
+        "more_events": records.more_events,
+        "highlighted": records.highlighted,
+        "programmes": records.editions,
+        "county_map": county_map(voivodeship=MAZOVIA, counties=records.map_counties),
         **year_charts(yearly),
         "status_chart": status_chart(status_counts),
-        "videos": list(
-            WorkshopCycle.objects.exclude(video_url="")
-            .select_related("county")
-            .order_by("date_start", "slug")[:HOME_VIDEOS]
-        ),
+        "videos": records.videos,
     }
     return render(request, "portal/home.html", context)
 

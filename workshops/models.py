@@ -295,7 +295,17 @@ class WorkshopCycle(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel
                 violation_error_message=_("A cycle plans at least one session."),
             ),
         ]
-        indexes = [models.Index(fields=["county", "date_start"])]
+        indexes = [
+            models.Index(fields=["county", "date_start"]),
+            # The editions of each county's cycles (the map) read from the index alone.
+            models.Index(fields=["county", "programme"], name="cycle_county_programme"),
+            # The first cycles with a video (the home page) without reading every cycle.
+            models.Index(
+                fields=["date_start", "slug"],
+                condition=~Q(video_url=""),
+                name="cycle_with_video_by_date",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -9,21 +9,18 @@ plural, a capitalised label). The markup is exactly what the template's loop wro
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
 
+from .bar_chart import _e
 from .portal import icon
 
 register = template.Library()
-
-
-def _e(value) -> str:
-    """A value as ``{{ value }}`` writes it: localised, then escaped."""
-    return conditional_escape(localize(value))
 
 
 def _link(item) -> str:
@@ -42,14 +39,18 @@ def _link(item) -> str:
 
 @register.simple_tag
 def timeline_items(items) -> str:
-    """The ``<li>`` of each ``TimelineItem``, as the template wrote them."""
-    return mark_safe(  # noqa: S308 - every value below is escaped
-        "".join(
-            f'\n    <li class="timeline__{_e(item.kind)}">\n'
-            f'      <span class="when">{_e(item.dates)}</span>\n'
-            f'      <span class="tag">{icon(item.kind)}{_e(capfirst(item.kind_label))}</span>\n'
-            f"      {_link(item)}\n"
-            "    </li>"
-            for item in items
-        )
-    )
+    """The ``<li>`` of each ``TimelineItem``, as the template wrote them; each kind's
+    class, icon and label written once."""
+    heads: dict = {}
+    parts = []
+    for item in items:
+        head = heads.get((item.kind, item.kind_label))
+        if head is None:
+            head = heads[item.kind, item.kind_label] = (
+                f'\n    <li class="timeline__{_e(item.kind)}">\n      <span class="when">',
+                f'</span>\n      <span class="tag">{icon(item.kind)}'
+                f"{_e(capfirst(item.kind_label))}</span>\n      ",
+            )
+        # A date (FuzzyDate) is neither a number nor marked safe: {{ }} writes its str.
+        parts.append(f"{head[0]}{escape(str(item.dates))}{head[1]}{_link(item)}\n    </li>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

@@ -4,6 +4,7 @@ county, the table, nothing external, no inline style)."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import re
@@ -376,3 +377,78 @@ def test_the_maps_counties_and_table_rows_are_the_templates(language):
             ):
                 new = Template("{% load map_rows %}{% " + tag + " m %}").render(context)
                 assert new == Template(old).render(context), tag
+
+
+# includes/_county_map.html before {% county_map_figure %} wrote the figure around them.
+OLD_FIGURE = """{% load i18n map_rows %}{% with m=county_map %}
+<figure class="county-map{% if m.current %} county-map--current{% endif %}" aria-labelledby="{{ m.id }}-title">
+  <figcaption id="{{ m.id }}-title" class="chart-title">{{ m.title|capfirst }}</figcaption>
+  <div class="county-map__layout">
+    <svg class="county-map__svg" viewBox="{{ m.view_box }}" role="group" aria-labelledby="{{ m.id }}-title" xmlns="http://www.w3.org/2000/svg">
+      <defs>
+        <pattern id="{{ m.id }}-none" width="8" height="8" patternUnits="userSpaceOnUse"><rect class="map-fill--none" width="8" height="8"/></pattern>
+        <pattern id="{{ m.id }}-other" width="7" height="7" patternUnits="userSpaceOnUse"><rect class="map-fill--other" width="7" height="7"/><circle class="map-mark--other" cx="3.5" cy="3.5" r="1.1"/></pattern>
+        <pattern id="{{ m.id }}-one" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="map-fill--one" width="8" height="8"/><path class="map-mark--one" d="M0 0V8"/></pattern>
+        <pattern id="{{ m.id }}-two" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="map-fill--two" width="5" height="5"/><path class="map-mark--two" d="M0 0V5"/></pattern>
+        <pattern id="{{ m.id }}-more" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="map-fill--more" width="5" height="5"/><path class="map-mark--more" d="M0 0V5M0 0H5"/></pattern>
+      </defs>
+      {% map_counties m %}
+    </svg>
+    <div class="county-map__key">
+      <p class="chart-legend__title" id="{{ m.id }}-legend">{% translate "Legend" %}</p>
+      <ul class="map-legend" aria-labelledby="{{ m.id }}-legend">{% for item in m.legend %}
+        <li><svg class="map-legend__swatch" width="28" height="18" aria-hidden="true" focusable="false"><rect x="1" y="1" width="26" height="16" fill="url(#{{ m.id }}-{{ item.band }})"/></svg>
+          <span>{{ item.label|capfirst }} <span class="note">({% blocktranslate count counter=item.count %}{{ counter }} county{% plural %}{{ counter }} counties{% endblocktranslate %})</span></span></li>{% endfor %}{% if m.current %}
+        <li><svg class="map-legend__swatch" width="28" height="18" aria-hidden="true" focusable="false"><rect class="map-legend__current" x="2" y="2" width="24" height="14" fill="url(#{{ m.id }}-{{ m.current.band }})"/></svg>
+          <span>{% blocktranslate with county=m.current.name %}Thick outline: {{ county }}{% endblocktranslate %}</span></li>{% endif %}
+      </ul>
+      <p class="note">{% translate "Every county on the map is a link to its page." %}{% if m.table == "below" %} {% translate "The table below gives the same figures." %}{% elif m.table == "elsewhere" %} <a href="{% url "portal:county_list" %}">{% translate "All counties in a table" %}</a>{% endif %}</p>
+      <p class="map-attribution" lang="pl">{{ m.attribution }}</p>
+    </div>
+  </div>
+  {% if m.table == "details" %}
+  <details class="chart-data">
+    <summary>{% translate "The map as a table" %}</summary>
+    <div class="table-wrap" role="region" aria-labelledby="{{ m.id }}-caption" tabindex="0">
+    <table>
+      <caption id="{{ m.id }}-caption">{{ m.title|capfirst }}</caption>
+      <thead><tr>
+        <th scope="col">{% translate "County" %}</th>
+        <th scope="col">{% translate "Part in the programme" %}</th>
+        <th scope="col" class="num">{% translate "Workshop cycles" %}</th>
+        <th scope="col">{% translate "Programme editions" %}</th>
+      </tr></thead>
+      <tbody>{% map_table_rows m %}
+      </tbody>
+    </table>
+    </div>
+  </details>
+  {% endif %}
+</figure>
+{% endwith %}
+"""  # noqa: E501
+
+HOSTILE = '<b>"Mapa"</b> & <script>x</script>'
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_maps_figure_is_the_template(language):
+    plocki = County.objects.get(slug="plocki")
+    with translation.override(language):
+        maps = [
+            county_map(voivodeship=MAZOVIA),
+            county_map(voivodeship=MAZOVIA, table="below"),
+            county_map(voivodeship=MAZOVIA, current=plocki, table="elsewhere"),
+            county_map(voivodeship=MAZOVIA, current=plocki, map_id="other-map"),
+        ]
+        hostile = dataclasses.replace(maps[2], title=HOSTILE, attribution=HOSTILE)
+        hostile = dataclasses.replace(
+            hostile, current=dataclasses.replace(hostile.current, name=HOSTILE)
+        )
+        for m in [*maps, hostile]:
+            context = Context({"county_map": m})
+            new = Template("{% load map_rows %}{% county_map_figure county_map %}\n").render(
+                context
+            )
+            assert new == Template(OLD_FIGURE).render(context)
+        assert "&lt;script&gt;" in new and "<script>" not in new

@@ -6,8 +6,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from portal.views import TIMELINE_LIMIT, _earliest, build_timeline, cycle_periods
-from programmes.models import County, PartnershipAgreement, Programme, ProgrammeEvent
+from portal.home_page import build_timeline, home_records
+from portal.views import MAZOVIA, cycle_periods
+from programmes.models import County, Programme, ProgrammeEvent
 from tests.records import PROGRAMME_2017
 from workshops.models import WorkshopCycle
 
@@ -21,9 +22,10 @@ TEMPLATE_LOOP = """{% load i18n portal %}{% for item in timeline %}
 
 
 def both_ways() -> tuple[str, str, int]:
-    agreements, _more = _earliest(PartnershipAgreement.objects.all(), TIMELINE_LIMIT)
-    events, _more = _earliest(ProgrammeEvent.objects.all(), TIMELINE_LIMIT)
-    timeline = build_timeline(agreements=agreements, events=events, periods=cycle_periods())
+    records = home_records(voivodeship=MAZOVIA)
+    timeline = build_timeline(
+        agreements=records.agreements, events=records.events, periods=cycle_periods()
+    )
     context = Context({"timeline": timeline})
     tag = Template("{% load timeline %}{% timeline_items timeline %}").render(context)
     return Template(TEMPLATE_LOOP).render(context), tag, len(timeline)
