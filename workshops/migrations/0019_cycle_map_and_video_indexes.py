@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("programmes", "0009_edition_scheme_sessions"),
-        ("workshops", "0016_cycle_figures_periods"),
+        ("workshops", "0018_fill_period_totals"),
     ]
 
     operations = [
