@@ -14,13 +14,15 @@ from functools import partial
 
 import django_filters
 from django import forms
+from django.db import router
 from django.db.models import Exists, F, OuterRef
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from programmes.facts import YEAR_MAX, YEAR_MIN
+from partnership.fixed_queries import FixedQuery, rows_together
+from programmes.facts import YEAR_MAX, YEAR_MIN, FuzzyDate
 from programmes.models import County, Programme
 
 from .catalogue_speed import (
@@ -76,6 +78,29 @@ def county_labeller():
     land = County.display_name(name="%(name)s", kind=County.Kind.LAND)
     city = County.display_name(name="%(name)s", kind=County.Kind.CITY)
     return lambda name, kind: (city if kind == County.Kind.CITY else land) % {"name": name}
+
+
+# The rows of the choices, compiled once per process (``partnership.fixed_queries``) and
+# read at every request: the themes, the programme editions and every county with ideas.
+THEME_ROWS = FixedQuery(
+    Theme, lambda: Theme.objects.values_list("pk", "slug", "name_pl", "name_en"), stand_in=None
+)
+PROGRAMME_ROWS = FixedQuery(
+    Programme,
+    lambda: Programme.objects.values_list(
+        "pk", "slug", "name", "date_start", "date_end", "date_precision"
+    ),
+    stand_in=None,
+)
+COUNTY_ROWS = FixedQuery(
+    County,
+    lambda: (
+        County.objects.filter(Exists(ProjectIdea.objects.filter(county=OuterRef("pk"))))
+        .alphabetical()
+        .values_list("pk", "slug", "name", "kind")
+    ),
+    stand_in=None,
+)
 
 
 class YearFilter(django_filters.Filter):
@@ -157,25 +182,28 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             data = data.copy()
             data["scope"] = SCOPE_ADOPTED
         super().__init__(data, *args, **kwargs)
-        programmes = Programme.objects.only(
-            "slug", "name", "date_start", "date_end", "date_precision"
+        themes, programmes, counties = rows_together(
+            [(THEME_ROWS, ()), (PROGRAMME_ROWS, ()), (COUNTY_ROWS, ())],
+            using=router.db_for_read(ProjectIdea),
         )
+        # (id, slug, label) of each choice, the themes in their names' alphabetical order
+        # in the active language (their str), the editions as their str.
+        name = 3 if Theme.name_field() == "name_en" else 2
         themes = sorted(
-            Theme.objects.only("slug", "name_pl", "name_en"),
-            key=lambda theme: collation_key(str(theme)),
+            ((row[0], row[1], row[name]) for row in themes),
+            key=lambda row: collation_key(row[2]),
         )
+        programmes = [
+            (pk, slug, f"{name} ({FuzzyDate(start, end, precision)})")
+            for pk, slug, name, start, end, precision in programmes
+        ]
         # Facet counts come keyed by id (see FACETS): id -> the choice's value.
         self.facet_values = {}
-        for name, objects in (("programme", programmes), ("theme", themes)):
-            self.filters[name].extra["choices"] = Choices((obj.slug, str(obj)) for obj in objects)
-            self.facet_values[name] = {obj.pk: obj.slug for obj in objects}
+        for name, rows in (("programme", programmes), ("theme", themes)):
+            self.filters[name].extra["choices"] = Choices((slug, label) for _, slug, label in rows)
+            self.facet_values[name] = {pk: slug for pk, slug, _ in rows}
         # Every county with ideas (380 nationally), as plain rows: a model instance per
         # county cost 3.5–4 ms more per page (see catalogue_speed).
-        counties = (
-            County.objects.filter(Exists(ProjectIdea.objects.filter(county=OuterRef("pk"))))
-            .alphabetical()
-            .values_list("pk", "slug", "name", "kind")
-        )
         label = county_labeller()
         self.county_labels = {pk: label(name, kind) for pk, _, name, kind in counties}
         self.filters["county"].extra["choices"] = Choices(
