@@ -14,6 +14,7 @@ from functools import partial
 
 import django_filters
 from django import forms
+from django.core.validators import EMPTY_VALUES
 from django.db import router
 from django.db.models import Exists, F, OuterRef
 from django.utils import numberformat
@@ -103,6 +104,34 @@ COUNTY_ROWS = FixedQuery(
 )
 
 
+# What each filter does to the ideas, given its value (``ProjectIdeaFilter.chosen``): the
+# county, edition and theme by id, the ideas' own columns, no join to the named table.
+FILTERS = {
+    "q": lambda ideas, text: ideas.search(text),
+    "scope": lambda ideas, scope: ideas,  # applied by filter_ideas, also when left out
+    "county": lambda ideas, pk: ideas.filter(county_id=pk),
+    "programme": lambda ideas, pk: ideas.in_programme(pk),
+    "year": lambda ideas, year: ideas.in_year(year),
+    "status": lambda ideas, status: ideas.filter(status=status),
+    "theme": lambda ideas, pk: ideas.filter(themes=pk),
+    "ordering": lambda ideas, ordering: ideas.with_period().order_by(*ORDERINGS[ordering]),
+}
+
+
+def filter_ideas(ideas, chosen: dict, exclude: str | Collection[str] = ()):
+    """``ideas`` filtered by the values ``chosen`` (``ProjectIdeaFilter.chosen``, in the
+    form's order), except the filter named ``exclude`` or those it names; only the ideas
+    selected for implementation unless the scope is all of them. An empty value filters
+    nothing."""
+    excluded = {exclude} if isinstance(exclude, str) else set(exclude)
+    if chosen.get("scope") != SCOPE_ALL:
+        ideas = ideas.adopted()
+    for name, value in chosen.items():
+        if name not in excluded and value not in EMPTY_VALUES:
+            ideas = FILTERS[name](ideas, value)
+    return ideas
+
+
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
@@ -115,7 +144,6 @@ class ProjectIdeaFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("Search in titles and goals"),
-        method="filter_search",
         max_length=200,
         widget=FastSearchInput,
     )
@@ -125,25 +153,21 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             (SCOPE_ADOPTED, _("ideas selected for implementation")),
             (SCOPE_ALL, _("all project ideas")),
         ],
-        method="filter_scope",
         empty_label=None,
         widget=FastRadioSelect,
     )
     county = django_filters.ChoiceFilter(
         label=_("County"),
-        method="filter_county",
         empty_label=_("all counties"),
         widget=FastSelect,
     )
     programme = django_filters.ChoiceFilter(
         label=_("Programme edition"),
-        method="filter_programme",
         empty_label=_("all editions"),
         widget=FastSelect(option_lang="pl"),
     )
     year = YearFilter(
         label=_("Year"),
-        method="filter_year",
         min_value=YEAR_MIN,
         max_value=YEAR_MAX,
         widget=FastNumberInput,
@@ -157,7 +181,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         widget=FastSelect,
     )
     theme = django_filters.ChoiceFilter(
-        label=_("Theme"), method="filter_theme", empty_label=_("all themes"), widget=FastSelect
+        label=_("Theme"), empty_label=_("all themes"), widget=FastSelect
     )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
@@ -168,7 +192,6 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             ("-year", _("year, newest first")),
             ("county", _("county")),
         ],
-        method="filter_ordering",
         empty_label=None,
         widget=FastSelect,
     )
@@ -217,41 +240,19 @@ class ProjectIdeaFilter(django_filters.FilterSet):
 
     # -- filters ---------------------------------------------------------------------
 
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_scope(self, queryset, name, value):
-        # Applied in filter_queryset(), so that it also applies when left out.
-        return queryset
-
-    # County, edition and theme by the id of the slug chosen (the form accepts only
-    # slugs of the choices): the ideas' own columns, no join to the named table.
-
-    def filter_county(self, queryset, name, value):
-        return queryset.filter(county_id=self.facet_ids["county"][value])
-
-    def filter_programme(self, queryset, name, value):
-        return queryset.in_programme(self.facet_ids["programme"][value])
-
-    def filter_theme(self, queryset, name, value):
-        return queryset.filter(themes=self.facet_ids["theme"][value])
-
-    def filter_year(self, queryset, name, value):
-        return queryset.in_year(value)
-
-    def filter_ordering(self, queryset, name, value):
-        return queryset.with_period().order_by(*ORDERINGS[value])
+    def chosen(self) -> dict:
+        """The valid filters' values (``cleaned_data``), the county, edition and theme as
+        the ids of the slugs chosen (the form accepts only slugs of the choices)."""
+        chosen = dict(self.form.cleaned_data)
+        for name, ids in self.facet_ids.items():
+            if chosen.get(name):
+                chosen[name] = ids[chosen[name]]
+        return chosen
 
     def filter_queryset(self, queryset, exclude: str | Collection[str] = ()):
         """Apply the valid filters, except the one named ``exclude`` (for its facet) or
-        those it names."""
-        excluded = {exclude} if isinstance(exclude, str) else set(exclude)
-        if self.form.cleaned_data.get("scope") != SCOPE_ALL:
-            queryset = queryset.adopted()
-        for name, value in self.form.cleaned_data.items():
-            if name not in excluded:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        those it names (``filter_ideas``)."""
+        return filter_ideas(queryset, self.chosen(), exclude)
 
     # -- facets ----------------------------------------------------------------------
 
