@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import router
 from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import render
@@ -14,8 +15,9 @@ from programmes.facts import FuzzyDate
 from programmes.models import County
 
 from . import idea_page
+from .catalogue_listing import page_of_ideas, theme_names
 from .filters import ProjectIdeaFilter, county_labeller
-from .models import ProjectIdea, Theme
+from .models import ProjectIdea
 
 PER_PAGE = 20
 
@@ -46,15 +48,21 @@ def project_list(request):
         params = {}
     # Page through the ids in the chosen order (a narrow sort), then fetch what the
     # cards show for the page's ideas only, in the same order; the page's ids are a
-    # subquery, so this is still one query.
+    # subquery, so this is still one query (catalogue_listing).
     paginator = Paginator(ideas, PER_PAGE)
     if filterset.is_valid():
         paginator.count = filterset.total  # counted with the facets: no COUNT query
     page = paginator.get_page(data.get("page"))
-    listed = ProjectIdea.objects.filter(pk__in=page.object_list.values("pk")).for_listing()
-    if ideas.query.order_by:
-        listed = listed.order_by(*ideas.query.order_by)
-    page.object_list = list(listed)
+    if filterset.is_valid():
+        low = (page.number - 1) * PER_PAGE
+        page.object_list = page_of_ideas(
+            filterset.chosen(),
+            low,
+            min(low + PER_PAGE, paginator.count),
+            using=router.db_for_read(ProjectIdea),
+        )
+    else:
+        page.object_list = []
     prepare_cards(page.object_list, getattr(filterset, "county_labels", None))
     canonical_params = dict(params, page=page.number) if page.number > 1 else params
     canonical_url = request.build_absolute_uri(request.path)
@@ -81,12 +89,7 @@ def prepare_cards(ideas, county_labels: dict[int, str] | None = None) -> None:
     plain rows, the voivodeships of ideas recorded without a county, and the names of
     counties ``county_labels`` (id -> name as shown, the filter form's) does not have."""
     themes = {idea.pk: [] for idea in ideas}
-    links = (
-        ProjectIdea.themes.through.objects.filter(projectidea_id__in=themes)
-        .order_by("theme__name_pl", "theme_id")
-        .values_list("projectidea_id", f"theme__{Theme.name_field()}")
-    )
-    for pk, name in links:
+    for pk, name in theme_names(list(themes), using=router.db_for_read(ProjectIdea)):
         themes[pk].append(name)
     labels = dict(county_labels or {})
     if missing := {idea.county_id for idea in ideas if idea.county_id not in labels} - {None}:
