@@ -11,6 +11,8 @@ machine).
 
 from __future__ import annotations
 
+from html import escape as html_escape
+
 from django import template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
@@ -31,7 +33,13 @@ OPEN_END = (
 
 
 def _e(value) -> str:
-    """A value as ``{{ value }}`` writes it: localised, then escaped."""
+    """A value as ``{{ value }}`` writes it: localised, then escaped. A plain string and a
+    number under 1,000 (which no separator touches) go the short way: a chart writes
+    some eighty values, and ``localize`` with ``conditional_escape`` cost 2 µs each."""
+    if type(value) is str:
+        return html_escape(value)
+    if type(value) is int and -1000 < value < 1000:
+        return str(value)
     return conditional_escape(localize(value))
 
 
