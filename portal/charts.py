@@ -159,7 +159,7 @@ def _row(item: ChartItem, *, top: int, largest: int, separator: int | None) -> R
     """One row from ``top``: the label wrapped, then the value in bold on its last line
     or a line of its own, then the bar."""
     value = value_text(item.figure)
-    texts = textwrap.wrap(f"{item.label}:", WRAP) or [""]
+    texts = _wrapped(f"{item.label}:")
     if len(texts[-1]) + 1 + len(value) > WRAP:
         texts.append("")
     lines = [(top + 14 + i * LINE, line) for i, line in enumerate(texts)]
@@ -174,6 +174,18 @@ def _row(item: ChartItem, *, top: int, largest: int, separator: int | None) -> R
         separator_y=separator,
         item=item,
     )
+
+
+# What textwrap turns into a space, or drops at either end of a line.
+WRAPPED_SPACE = frozenset("\t\n\x0b\x0c\r")
+
+
+def _wrapped(label: str) -> list[str]:
+    """``textwrap.wrap(label, WRAP) or [""]``; a label that fits on a line, without
+    whitespace at either end or any but spaces, the short way: as it is."""
+    if len(label) <= WRAP and label == label.strip() and WRAPPED_SPACE.isdisjoint(label):
+        return [label]
+    return textwrap.wrap(label, WRAP) or [""]
 
 
 def summary(title: str, items: list[ChartItem]) -> str:
