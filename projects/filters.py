@@ -8,6 +8,7 @@ widget come from ``catalogue_speed``, which says what their speed buys.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections.abc import Collection
 from functools import partial
@@ -17,6 +18,7 @@ from django import forms
 from django.core.validators import EMPTY_VALUES
 from django.db import router
 from django.db.models import Exists, F, OuterRef
+from django.http import QueryDict
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import get_language
@@ -132,6 +134,15 @@ def filter_ideas(ideas, chosen: dict, exclude: str | Collection[str] = ()):
     return ideas
 
 
+class FilterForm(forms.Form):
+    """A form of the given fields, used as they are (Django deep-copies a form class's
+    fields into each form: eight fields, with the choices' widgets, per request)."""
+
+    def __init__(self, data=None, *, fields: dict, prefix: str | None = None):
+        super().__init__(data, prefix=prefix)
+        self.fields = fields
+
+
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
@@ -200,11 +211,32 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         model = ProjectIdea
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if data is not None and not data.get("scope"):
             data = data.copy()
             data["scope"] = SCOPE_ADOPTED
-        super().__init__(data, *args, **kwargs)
+        # As django-filter's, but each filter copied with its own ``extra`` (what a
+        # filter set changes: the choices), not deep-copied: none has a method, and its
+        # field is built from ``extra`` for this filter set.
+        if queryset is None:
+            queryset = ProjectIdea.objects.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = self.filters[name] = copy.copy(base)
+            filter_.__dict__.pop("_field", None)
+            filter_.extra = dict(base.extra)
+            filter_.model = queryset.model
+            filter_.parent = self
+        self._set_choices()
+
+    def _set_choices(self) -> None:
+        """The edition, theme and county choices, from the database, and the ids of
+        their values (``facet_values``, ``facet_ids``)."""
         themes, programmes, counties = rows_together(
             [(THEME_ROWS, ()), (PROGRAMME_ROWS, ()), (COUNTY_ROWS, ())],
             using=router.db_for_read(ProjectIdea),
@@ -238,6 +270,19 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             for name, values in self.facet_values.items()
         }
 
+    @property
+    def form(self):
+        """The filters' form, as django-filter's (a form of the filters' fields), but of
+        one class for all and without the copy of each field Django makes for each form:
+        the fields are the filters', built for this filter set (``FilterForm``)."""
+        if not hasattr(self, "_form"):
+            self._form = FilterForm(
+                self.data if self.is_bound else None,
+                fields={name: filter_.field for name, filter_ in self.filters.items()},
+                prefix=self.form_prefix,
+            )
+        return self._form
+
     # -- filters ---------------------------------------------------------------------
 
     def chosen(self) -> dict:
@@ -263,11 +308,14 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         counts = self.counts = facet_counts(self)
         count_format = number_formatter()
         for name in FACETS:
-            field = self.form.fields[name]
-            field.choices = Choices(
-                (value, f"{label} ({count_format(counts[name].get(value, 0))})")
-                for value, label in field.choices
-                if value != ""  # the empty choice is added back by the field
+            # The filter's choices, the field's without its empty one (which the field
+            # adds back).
+            count = counts[name].get
+            self.form.fields[name].choices = Choices(
+                [
+                    (value, f"{label} ({count_format(count(value, 0))})")
+                    for value, label in self.filters[name].extra["choices"]
+                ]
             )
         # Every idea has one status, so the status facet, which leaves out the status
         # filter, adds up to the ideas listed (or gives them, for the chosen status).
