@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.template.defaultfilters import truncatewords
 from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
-from projects.catalogue_speed import fast_escape
+from projects.catalogue_speed import fast_escape, fast_escape_all
+from projects.filters import number_formatter
 from projects.models import Status
 
 register = template.Library()
@@ -55,33 +54,52 @@ def idea_cards(ideas, icon="") -> str:
     # One reversed address; each card's differs only by its slug.
     address = reverse("projects:detail", kwargs={"slug": SLUG})
     icon = esc(icon)
+    number = number_formatter()
+    # Each card's texts, then all escaped together (fast_escape_all): its address,
+    # title, area, period, goals and themes.
+    texts = []
+    for idea in ideas:
+        if PLAIN_SLUG.fullmatch(idea.slug):
+            texts.append(address.replace(SLUG, idea.slug))
+        else:
+            texts.append(idea.get_absolute_url())
+        texts += [idea.title, idea.card_area or "", idea.card_period or ""]
+        texts.append(truncated_words(idea.goals, GOALS_WORDS) if idea.goals else "")
+        texts += idea.card_themes
+    escaped = iter(fast_escape_all(texts))
     cards = []
     for idea in ideas:
-        pk = esc(localize(idea.pk))
-        if PLAIN_SLUG.fullmatch(idea.slug):
-            href = esc(address.replace(SLUG, idea.slug))
-        else:
-            href = esc(idea.get_absolute_url())
+        pk = esc(number(idea.pk))
+        href, title, area, period, goals = (next(escaped) for _ in range(5))
         themes = ""
         if idea.card_themes:
-            tags = " ".join(f'<span class="tag">{esc(name)}</span>' for name in idea.card_themes)
+            tags = " ".join(f'<span class="tag">{next(escaped)}</span>' for _ in idea.card_themes)
             themes = f"    <dt>{labels['themes']}</dt>\n    <dd>{tags}</dd>\n"
-        goals = ""
         if idea.goals:
-            goals = f'  <p lang="pl">{esc(truncatewords(idea.goals, GOALS_WORDS))}</p>\n'
+            goals = f'  <p lang="pl">{goals}</p>\n'
         cards.append(
             f'<li><article aria-labelledby="idea-{pk}">\n'
-            f'  <h3 id="idea-{pk}">{icon}<a href="{href}" lang="pl">{esc(idea.title)}</a></h3>\n'
+            f'  <h3 id="idea-{pk}">{icon}<a href="{href}" lang="pl">{title}</a></h3>\n'
             '  <dl class="facts">\n'
             f"    <dt>{labels['status']}</dt>\n"
             f"    <dd>{statuses.get(idea.status) or esc(capfirst(idea.status))}</dd>\n"
             f"    <dt>{labels['area']}</dt>\n"
-            f"    <dd>{esc(idea.card_area) if idea.card_area else no_area}</dd>\n"
+            f"    <dd>{area if idea.card_area else no_area}</dd>\n"
             f"    <dt>{labels['period']}</dt>\n"
-            f"    <dd>{esc(idea.card_period) if idea.card_period else no_date}</dd>\n"
+            f"    <dd>{period if idea.card_period else no_date}</dd>\n"
             f"{themes}  </dl>\n{goals}</article></li>\n"
         )
     return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
+
+
+def truncated_words(text: str, count: int) -> str:
+    """``text|truncatewords:count``: its first ``count`` words and " …" if it has more,
+    the words joined by single spaces (as Django's ``Truncator.words``)."""
+    words = text.split()
+    if len(words) <= count:
+        return " ".join(words)
+    text = " ".join(words[:count])
+    return text if text.endswith(" …") else f"{text} …"
 
 
 @register.simple_tag

@@ -4,11 +4,15 @@ template loop of cards and its included field template wrote."""
 import pytest
 from django.http import QueryDict
 from django.template import Context, Template
+from django.template.defaultfilters import truncatewords
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from programmes.models import Voivodeship
 from projects.filters import ProjectIdeaFilter
 from projects.models import ProjectIdea, Theme
+from projects.templatetags.catalogue import truncated_words
 from projects.views import prepare_cards
 from tests.records import PLOCK_2003
 from workshops.models import WorkshopCycle
@@ -119,3 +123,13 @@ def test_every_filter_field_is_what_the_included_template_wrote(language, query)
             assert tag.render(context) == include.render(context), name
     if "nowhere" in query:
         assert 'class="field field--error"' in tag.render(Context({"field": form["county"]}))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["słowo", " ", "\n", "\t", "…", " …", "a…", "\xa0", "x"]), max_size=60
+    ).map("".join),
+    st.integers(min_value=1, max_value=12),
+)
+def test_words_are_truncated_as_truncatewords_does(text, count):
+    assert truncated_words(text, count) == truncatewords(text, count)
