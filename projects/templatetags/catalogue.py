@@ -1,7 +1,9 @@
 """The catalogue's result cards and filter fields, written in one pass.
 
-``{% filter_field field %}`` writes what ``projects/_field.html`` wrote, included once
-per field of the filter form (``tests/projects/test_catalogue_tags.py`` compares).
+``{% filter_form form %}`` writes what ``projects/_filter_form.html`` wrote (the filter
+form, its heading and its errors), and ``{% filter_field field %}`` what
+``projects/_field.html`` wrote, included once per field of the form
+(``tests/projects/test_catalogue_tags.py`` keeps both templates and compares).
 
 ``{% idea_cards ideas icon %}``: the result cards.
 
@@ -55,18 +57,7 @@ def idea_cards(ideas, icon="") -> str:
     address = reverse("projects:detail", kwargs={"slug": SLUG})
     icon = esc(icon)
     number = number_formatter()
-    # Each card's texts, then all escaped together (fast_escape_all): its address,
-    # title, area, period, goals and themes.
-    texts = []
-    for idea in ideas:
-        if PLAIN_SLUG.fullmatch(idea.slug):
-            texts.append(address.replace(SLUG, idea.slug))
-        else:
-            texts.append(idea.get_absolute_url())
-        texts += [idea.title, idea.card_area or "", idea.card_period or ""]
-        texts.append(truncated_words(idea.goals, GOALS_WORDS) if idea.goals else "")
-        texts += idea.card_themes
-    escaped = iter(fast_escape_all(texts))
+    escaped = iter(fast_escape_all(_card_texts(ideas, address)))
     cards = []
     for idea in ideas:
         pk = esc(number(idea.pk))
@@ -90,6 +81,21 @@ def idea_cards(ideas, icon="") -> str:
             f"{themes}  </dl>\n{goals}</article></li>\n"
         )
     return mark_safe("".join(cards))  # noqa: S308 - every value above is escaped
+
+
+def _card_texts(ideas, address: str) -> list:
+    """Each card's texts, to be escaped together (``fast_escape_all``): its address,
+    title, area, period, goals and themes."""
+    texts = []
+    for idea in ideas:
+        if PLAIN_SLUG.fullmatch(idea.slug):
+            texts.append(address.replace(SLUG, idea.slug))
+        else:
+            texts.append(idea.get_absolute_url())
+        texts += [idea.title, idea.card_area or "", idea.card_period or ""]
+        texts.append(truncated_words(idea.goals, GOALS_WORDS) if idea.goals else "")
+        texts += idea.card_themes
+    return texts
 
 
 def truncated_words(text: str, count: int) -> str:
@@ -121,3 +127,57 @@ def filter_field(field) -> str:
         html.append(f'<p class="note" id="{auto_id}_helptext">{esc(field.help_text)}</p>')
     html.append("\n</div>\n")
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+FILTER_FIELDS = ("q", "county", "programme", "year", "status", "theme", "ordering")
+
+
+@register.simple_tag
+def filter_form(form) -> str:
+    """The catalogue's filter form, with its heading and its errors' alert: the scope's
+    radio buttons, then a ``filter_field`` per other filter."""
+    esc = fast_escape
+    action = esc(reverse("projects:list"))
+    html = [f'\n<h2 id="filters-heading">{esc(gettext("Search and filter"))}</h2>\n']
+    if form.errors:
+        alert = gettext(
+            "Some filters could not be used, so no project ideas are listed. Correct the "
+            "marked fields or clear the filters."
+        )
+        html.append(f'\n<div class="form-error" role="alert">\n  <p>{esc(alert)}</p>\n</div>\n')
+    html.append(
+        f'\n<form method="get" action="{action}" class="filters" role="search"'
+        ' aria-labelledby="filters-heading">\n'
+    )
+    html.append(_scope_fieldset(form["scope"]))
+    html += [f"{filter_field(form[name])}\n  " for name in FILTER_FIELDS]
+    html.append(
+        '<div class="field">\n'
+        f'    <button type="submit">{esc(gettext("Show project ideas"))}</button>\n'
+        f'    <a href="{action}">{esc(gettext("Clear filters"))}</a>\n'
+        "  </div>\n</form>\n"
+    )
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+def _scope_fieldset(scope) -> str:
+    """The scope's fieldset: its legend, its errors, a labelled radio button per choice."""
+    esc = fast_escape
+    errors = scope.errors
+    auto_id = esc(scope.auto_id)
+    html = [
+        f'  <fieldset class="field{" field--error" if errors else ""}"',
+        f' aria-describedby="{auto_id}_error">' if errors else ">",
+        f"\n    <legend>{esc(scope.label)}</legend>\n    ",
+    ]
+    if errors:
+        items = "".join(f"<li>{esc(error)}</li>" for error in errors)
+        html.append(f'<ul class="form-error errorlist" id="{auto_id}_error">{items}</ul>')
+    html.append("\n    ")
+    for radio in scope:
+        html.append(
+            f'\n    <label for="{esc(radio.id_for_label)}" class="choice">'
+            f"{esc(radio.tag())} {esc(radio.choice_label)}</label>\n    "
+        )
+    html.append("\n  </fieldset>\n  ")
+    return "".join(html)

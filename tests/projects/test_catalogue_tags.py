@@ -133,3 +133,58 @@ def test_every_filter_field_is_what_the_included_template_wrote(language, query)
 )
 def test_words_are_truncated_as_truncatewords_does(text, count):
     assert truncated_words(text, count) == truncatewords(text, count)
+
+
+# projects/_filter_form.html, included by the list template, before filter_form replaced it.
+FORM_TEMPLATE = """{% load i18n catalogue %}
+<h2 id="filters-heading">{% translate "Search and filter" %}</h2>
+{% if form.errors %}
+<div class="form-error" role="alert">
+  <p>{% translate "Some filters could not be used, so no project ideas are listed. Correct the marked fields or clear the filters." %}</p>
+</div>
+{% endif %}
+<form method="get" action="{% url 'projects:list' %}" class="filters" role="search" aria-labelledby="filters-heading">
+  <fieldset class="field{% if form.scope.errors %} field--error{% endif %}"{% if form.scope.errors %} aria-describedby="{{ form.scope.auto_id }}_error"{% endif %}>
+    <legend>{{ form.scope.label }}</legend>
+    {% if form.scope.errors %}<ul class="form-error errorlist" id="{{ form.scope.auto_id }}_error">{% for error in form.scope.errors %}<li>{{ error }}</li>{% endfor %}</ul>{% endif %}
+    {% for radio in form.scope %}
+    <label for="{{ radio.id_for_label }}" class="choice">{{ radio.tag }} {{ radio.choice_label }}</label>
+    {% endfor %}
+  </fieldset>
+  {% filter_field form.q %}
+  {% filter_field form.county %}
+  {% filter_field form.programme %}
+  {% filter_field form.year %}
+  {% filter_field form.status %}
+  {% filter_field form.theme %}
+  {% filter_field form.ordering %}
+  <div class="field">
+    <button type="submit">{% translate "Show project ideas" %}</button>
+    <a href="{% url 'projects:list' %}">{% translate "Clear filters" %}</a>
+  </div>
+</form>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "scope=all",
+        "q=<b>szkoła</b>&county=plocki&year=2005&status=completed&theme=kultura&ordering=-year",
+        "county=<nowhere>&year=1800&q=" + "x" * 201,
+        "scope=<bad>&programme=nope",
+        "scope=x&ordering=x&status=x&theme=x",
+    ],
+)
+def test_the_filter_form_is_what_the_included_template_wrote(language, query):
+    with translation.override(language):
+        filterset = ProjectIdeaFilter(QueryDict(query), queryset=ProjectIdea.objects.all())
+        if filterset.is_valid():
+            filterset.add_counts()
+        context = Context({"form": filterset.form})
+        tag = Template("{% load catalogue %}{% filter_form form %}").render(context)
+        assert tag == Template(FORM_TEMPLATE).render(context)
+    if "bad" in query:
+        assert 'class="field field--error" aria-describedby="id_scope_error"' in tag
