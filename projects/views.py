@@ -9,6 +9,7 @@ from django.db import router
 from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from partnership.caching import public_cache
 from programmes.facts import FuzzyDate
@@ -38,22 +39,25 @@ def query_without_nul(query: QueryDict) -> QueryDict:
 def project_list(request):
     data = query_without_nul(request.GET)
     filterset = ProjectIdeaFilter(data, queryset=ProjectIdea.objects.all())
-    if filterset.is_valid():
-        ideas = filterset.qs
+    valid = filterset.is_valid()
+    if valid:
         filterset.add_counts()
         params = filterset.canonical_query()
     else:
         # Hostile or mistyped input: show the form with its errors and no results.
-        ideas = ProjectIdea.objects.none()
         params = {}
     # Page through the ids in the chosen order (a narrow sort), then fetch what the
     # cards show for the page's ideas only, in the same order; the page's ids are a
-    # subquery, so this is still one query (catalogue_listing).
-    paginator = Paginator(ideas, PER_PAGE)
-    if filterset.is_valid():
-        paginator.count = filterset.total  # counted with the facets: no COUNT query
+    # subquery, so this is still one query (catalogue_listing). The ideas are counted
+    # with the facets: no COUNT query.
+    paginator = CountedPaginator(
+        SimpleLazyObject(lambda: filterset.qs if valid else ProjectIdea.objects.none()),
+        PER_PAGE,
+        count=filterset.total if valid else 0,
+    )
     page = paginator.get_page(data.get("page"))
-    if filterset.is_valid():
+    page.object_list = []
+    if valid:
         low = (page.number - 1) * PER_PAGE
         page.object_list = page_of_ideas(
             filterset.chosen(),
@@ -61,8 +65,6 @@ def project_list(request):
             min(low + PER_PAGE, paginator.count),
             using=router.db_for_read(ProjectIdea),
         )
-    else:
-        page.object_list = []
     prepare_cards(page.object_list, getattr(filterset, "county_labels", None))
     canonical_params = dict(params, page=page.number) if page.number > 1 else params
     canonical_url = request.build_absolute_uri(request.path)
@@ -81,6 +83,23 @@ def project_list(request):
             "canonical_url": canonical_url,
         },
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator of ``count`` objects that does not read its object list: the view
+    reads each page's objects itself (``page_of_ideas``), so a page comes without them;
+    the list (the filtered ideas, a queryset built when read) is there for whoever
+    reads it."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+    def _check_object_list_is_ordered(self):
+        """Ordered always: by the chosen ordering, else by the model's."""
+
+    def page(self, number):
+        return self._get_page([], self.validate_number(number), self)
 
 
 def prepare_cards(ideas, county_labels: dict[int, str] | None = None) -> None:
