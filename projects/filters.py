@@ -83,6 +83,27 @@ def county_labeller():
     return lambda name, kind: (city if kind == County.Kind.CITY else land) % {"name": name}
 
 
+def county_labels(names: list[str], kinds: list[str]) -> list[str]:
+    """``county_labeller()(name, kind)`` for each county: each phrasing cut around the
+    name once, so that a label is three strings joined (380 counties a page)."""
+    label = county_labeller()
+    parts = {kind: label(NAME_MARK, kind).split(NAME_MARK) for kind in County.Kind.values}
+    if any(len(cut) != 2 for cut in parts.values()):  # the name not once in a phrasing
+        return [label(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    (land_before, land_after), (city_before, city_after) = (
+        parts[County.Kind.LAND],
+        parts[County.Kind.CITY],
+    )
+    city = str(County.Kind.CITY)
+    return [
+        f"{city_before}{name}{city_after}" if kind == city else f"{land_before}{name}{land_after}"
+        for name, kind in zip(names, kinds, strict=True)
+    ]
+
+
+NAME_MARK = "\x00"  # where a county's name goes in its label (no name holds it)
+
+
 # The rows of the choices, compiled once per process (``partnership.fixed_queries``) and
 # read at every request: the themes, the programme editions and every county with ideas.
 THEME_ROWS = FixedQuery(
@@ -213,7 +234,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if data is not None and not data.get("scope"):
-            data = data.copy()
+            data = copy.copy(data)  # its lists are not changed, only replaced
             data["scope"] = SCOPE_ADOPTED
         # As django-filter's, but each filter copied with its own ``extra`` (what a
         # filter set changes: the choices), not deep-copied: none has a method, and its
@@ -259,14 +280,13 @@ class ProjectIdeaFilter(django_filters.FilterSet):
             self.facet_values[name] = {pk: slug for pk, slug, _ in rows}
         # Every county with ideas (380 nationally), as plain rows: a model instance per
         # county cost 3.5–4 ms more per page (see catalogue_speed).
-        label = county_labeller()
-        self.county_labels = {pk: label(name, kind) for pk, _, name, kind in counties}
-        self.filters["county"].extra["choices"] = Choices(
-            (slug, self.county_labels[pk]) for pk, slug, _, _ in counties
-        )
-        self.facet_values["county"] = {pk: slug for pk, slug, _, _ in counties}
+        pks, slugs, names, kinds = zip(*counties, strict=True) if counties else ([],) * 4
+        labels = county_labels(names, kinds)
+        self.county_labels = dict(zip(pks, labels, strict=True))
+        self.filters["county"].extra["choices"] = Choices(zip(slugs, labels, strict=True))
+        self.facet_values["county"] = dict(zip(pks, slugs, strict=True))
         self.facet_ids = {
-            name: {slug: pk for pk, slug in values.items()}
+            name: dict(zip(values.values(), values, strict=True))
             for name, values in self.facet_values.items()
         }
 

@@ -21,7 +21,7 @@ from projects.catalogue_speed import (
     fast_escape,
     fast_escape_all,
 )
-from projects.filters import county_labeller, number_formatter
+from projects.filters import county_labeller, county_labels, number_formatter
 
 
 @pytest.mark.parametrize("thousands", [False, True])
@@ -44,6 +44,12 @@ def test_county_labels_are_the_counties_names(language):
         for county in counties:
             assert label(county.name, county.kind) == str(county)
         assert label("50% & <b>", County.Kind.LAND) == str(County(name="50% & <b>", kind="land"))
+        names = [county.name for county in counties] + ["50% & <b>", "%(name)s"]
+        kinds = [county.kind for county in counties] + ["city", "land"]
+        assert county_labels(names, kinds) == [
+            label(name, kind) for name, kind in zip(names, kinds, strict=True)
+        ]
+        assert county_labels([], []) == []
 
 
 @pytest.mark.parametrize(
