@@ -117,10 +117,10 @@ FACETS = {
 
 
 class Choices(BaseChoiceIterator):
-    """A filter's choices, ``(value, label)`` pairs of strings read for one request:
-    Django deep-copies a form's choices for every form it builds and normalises them
-    each time they are iterated (validation, counts, rendering); these it shares and
-    iterates as they are."""
+    """A filter's choices, ``(value, label)`` pairs (strings read for one request, or
+    fixed ones with translated labels): Django deep-copies a form's choices for every
+    form it builds and normalises them each time they are iterated (validation, counts,
+    rendering); these it shares and iterates as they are."""
 
     def __init__(self, pairs):
         self.pairs = tuple(pairs)

@@ -181,10 +181,12 @@ class ProjectIdeaFilter(django_filters.FilterSet):
     )
     scope = django_filters.ChoiceFilter(
         label=_("Show"),
-        choices=[
-            (SCOPE_ADOPTED, _("ideas selected for implementation")),
-            (SCOPE_ALL, _("all project ideas")),
-        ],
+        choices=Choices(
+            [
+                (SCOPE_ADOPTED, _("ideas selected for implementation")),
+                (SCOPE_ALL, _("all project ideas")),
+            ]
+        ),
         empty_label=None,
         widget=FastRadioSelect,
     )
@@ -208,7 +210,7 @@ class ProjectIdeaFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         field_name="status",
-        choices=Status.choices,
+        choices=Choices(Status.choices),
         empty_label=_("any status"),
         widget=FastSelect,
     )
@@ -217,13 +219,15 @@ class ProjectIdeaFilter(django_filters.FilterSet):
     )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
-        choices=[
-            ("title", _("title, A to Z")),
-            ("-title", _("title, Z to A")),
-            ("year", _("year, oldest first")),
-            ("-year", _("year, newest first")),
-            ("county", _("county")),
-        ],
+        choices=Choices(
+            [
+                ("title", _("title, A to Z")),
+                ("-title", _("title, Z to A")),
+                ("year", _("year, oldest first")),
+                ("-year", _("year, newest first")),
+                ("county", _("county")),
+            ]
+        ),
         empty_label=None,
         widget=FastSelect,
     )
