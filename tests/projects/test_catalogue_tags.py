@@ -9,6 +9,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from portal.templatetags.charts import _charts, idea_charts
 from programmes.models import Voivodeship
 from projects.filters import ProjectIdeaFilter
 from projects.models import ProjectIdea, Theme
@@ -188,3 +189,29 @@ def test_the_filter_form_is_what_the_included_template_wrote(language, query):
         assert tag == Template(FORM_TEMPLATE).render(context)
     if "bad" in query:
         assert 'class="field field--error" aria-describedby="id_scope_error"' in tag
+
+
+# includes/_idea_charts.html, rendered by the inclusion tag idea_charts before the tag
+# wrote it.
+CHARTS_TEMPLATE = """{% load i18n %}{% if charts %}
+<section aria-labelledby="idea-charts-heading">
+  <h2 id="idea-charts-heading">{% translate "The ideas found, in charts" %}</h2>
+  <div class="charts">{% for chart in charts %}
+    {% include "includes/_bar_chart.html" %}{% endfor %}
+  </div>
+</section>
+{% endif %}
+"""
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("query", ["", "scope=all", "q=zz-none", "status=selected", "year=1800"])
+def test_the_charts_are_what_the_included_template_wrote(language, query):
+    with translation.override(language):
+        filterset = ProjectIdeaFilter(QueryDict(query), queryset=ProjectIdea.objects.all())
+        if filterset.is_valid():
+            filterset.add_counts()
+        charts = [chart for chart in _charts(filterset) if chart]
+        expected = Template(CHARTS_TEMPLATE).render(Context({"charts": charts}))
+        assert idea_charts(filterset) == expected
+    assert ("<figure" in expected) == (query in ("", "scope=all", "status=selected"))
