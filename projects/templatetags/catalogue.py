@@ -23,7 +23,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from projects.catalogue_speed import fast_escape, fast_escape_all
 from projects.filters import number_formatter
@@ -181,3 +181,34 @@ def _scope_fieldset(scope) -> str:
         )
     html.append("\n  </fieldset>\n  ")
     return "".join(html)
+
+
+@register.simple_tag
+def pagination(page, filter_query: str) -> str:
+    """The previous and next links of the catalogue's ``page``, as the included
+    ``includes/_pagination.html`` writes them (which the other lists include)."""
+    if not page.has_other_pages():
+        return "\n\n"
+    esc = fast_escape
+    number = number_formatter()
+    pages = page.paginator.num_pages
+    status = ngettext("Page %(number)s of %(pages)s", "Page %(number)s of %(pages)s", pages) % {
+        "number": esc(number(page.number)),
+        "pages": esc(number(pages)),
+    }
+    query = f"?{esc(filter_query)}&amp;page=" if filter_query else "?page="
+    links = ["", ""]
+    if page.has_previous():
+        links[0] = (
+            f'<li><a href="{query}{esc(number(page.previous_page_number()))}" rel="prev">'
+            f"{esc(gettext('Previous page'))}</a></li>"
+        )
+    if page.has_next():
+        links[1] = (
+            f'<li><a href="{query}{esc(number(page.next_page_number()))}" rel="next">'
+            f"{esc(gettext('Next page'))}</a></li>"
+        )
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        f'\n\n<nav aria-label="{esc(gettext("Pages of results"))}">\n  <p>{status}</p>\n'
+        f'  <ul class="pagination">\n    {links[0]}\n    {links[1]}\n  </ul>\n</nav>\n\n'
+    )

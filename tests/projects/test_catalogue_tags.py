@@ -14,7 +14,7 @@ from programmes.models import Voivodeship
 from projects.filters import ProjectIdeaFilter
 from projects.models import ProjectIdea, Theme
 from projects.templatetags.catalogue import truncated_words
-from projects.views import prepare_cards
+from projects.views import PER_PAGE, CountedPaginator, prepare_cards
 from tests.records import PLOCK_2003
 from workshops.models import WorkshopCycle
 
@@ -215,3 +215,17 @@ def test_the_charts_are_what_the_included_template_wrote(language, query):
         expected = Template(CHARTS_TEMPLATE).render(Context({"charts": charts}))
         assert idea_charts(filterset) == expected
     assert ("<figure" in expected) == (query in ("", "scope=all", "status=selected"))
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("filter_query", ["", "status=completed", 'q=%3Cb%3E&x="a"<b>&y=\''])
+@pytest.mark.parametrize(("count", "number"), [(5, 1), (45, 1), (45, 2), (45, 3), (30000, 1200)])
+def test_pagination_is_what_the_included_template_writes(language, filter_query, count, number):
+    paginator = CountedPaginator([], PER_PAGE, count=count)
+    page = paginator.page(number)
+    context = Context({"page_obj": page, "filter_query": filter_query})
+    with translation.override(language):
+        include = Template('{% include "includes/_pagination.html" %}').render(context)
+        tag = Template("{% load catalogue %}{% pagination page_obj filter_query %}").render(context)
+    assert tag == include
+    assert ('rel="prev"' in tag) == (number > 1)
