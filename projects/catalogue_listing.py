@@ -15,6 +15,7 @@ database answers at every request; only SQL text is kept, a few hundred shapes a
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Callable
 
 from django.core.validators import EMPTY_VALUES
@@ -151,7 +152,9 @@ def _slot(param, stand_ins: dict, words: str | None) -> tuple[str, object]:
     return ("const", param)
 
 
-_COMPILED: dict[tuple, _Compiled] = {}
+# Per database connection (as FixedQuery: the converters are the connection's), each
+# shape's statement.
+_COMPILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def page_of_ideas(chosen: dict, low: int, high: int, *, using: str) -> list[ProjectIdea]:
@@ -159,13 +162,14 @@ def page_of_ideas(chosen: dict, low: int, high: int, *, using: str) -> list[Proj
     .chosen``), in the chosen order, as ``for_listing`` gives them; no query for none."""
     if high <= low:
         return []
-    shape = (using, _shape(chosen))
-    compiled = _COMPILED.get(shape)
-    if compiled is None:
-        if len(_COMPILED) >= MAX_SHAPES:
-            _COMPILED.clear()
-        compiled = _COMPILED[shape] = _Compiled(shape[1], using)
     connection = connections[using]
+    kept = _COMPILED.setdefault(connection, {})
+    shape = _shape(chosen)
+    compiled = kept.get(shape)
+    if compiled is None:
+        if len(kept) >= MAX_SHAPES:
+            kept.clear()
+        compiled = kept[shape] = _Compiled(shape, using)
     adapt = connection.ops.adapt_datefield_value
     params = [adapt(p) if type(p) is datetime.date else p for p in compiled.params(chosen)]
     with connection.cursor() as cursor:

@@ -2,8 +2,10 @@
 (projects/catalogue_listing.py) is the ORM's page: the same ideas, in the same order,
 with the same columns, for every filter, ordering, scope and page."""
 
+import weakref
+
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.http import QueryDict
 from django.utils import translation
 
@@ -77,12 +79,12 @@ def test_an_empty_page_asks_nothing(django_assert_num_queries):
 
 def test_shapes_kept_are_bounded(monkeypatch):
     monkeypatch.setattr(catalogue_listing, "MAX_SHAPES", 2)
-    monkeypatch.setattr(catalogue_listing, "_COMPILED", {})
+    monkeypatch.setattr(catalogue_listing, "_COMPILED", weakref.WeakKeyDictionary())
     for query in QUERIES[:5]:
         filterset = ProjectIdeaFilter(QueryDict(query), queryset=ProjectIdea.objects.all())
         assert filterset.is_valid()
         assert page_of_ideas(filterset.chosen(), 0, 5, using="default") == orm_page(filterset, 0, 5)
-        assert len(catalogue_listing._COMPILED) <= 2
+        assert len(catalogue_listing._COMPILED[connections["default"]]) <= 2
 
 
 @pytest.mark.parametrize("language", ["pl", "en"])
