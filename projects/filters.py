@@ -8,19 +8,24 @@ widget come from ``catalogue_speed``, which says what their speed buys.
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections.abc import Collection
 from functools import partial
 
 import django_filters
 from django import forms
+from django.core.validators import EMPTY_VALUES
+from django.db import router
 from django.db.models import Exists, F, OuterRef
+from django.http import QueryDict
 from django.utils import numberformat
 from django.utils.formats import get_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from programmes.facts import YEAR_MAX, YEAR_MIN
+from partnership.fixed_queries import FixedQuery, rows_together
+from programmes.facts import YEAR_MAX, YEAR_MIN, FuzzyDate
 from programmes.models import County, Programme
 
 from .catalogue_speed import (
@@ -78,6 +83,87 @@ def county_labeller():
     return lambda name, kind: (city if kind == County.Kind.CITY else land) % {"name": name}
 
 
+def county_labels(names: list[str], kinds: list[str]) -> list[str]:
+    """``county_labeller()(name, kind)`` for each county: each phrasing cut around the
+    name once, so that a label is three strings joined (380 counties a page)."""
+    label = county_labeller()
+    parts = {kind: label(NAME_MARK, kind).split(NAME_MARK) for kind in County.Kind.values}
+    if any(len(cut) != 2 for cut in parts.values()):  # the name not once in a phrasing
+        return [label(name, kind) for name, kind in zip(names, kinds, strict=True)]
+    (land_before, land_after), (city_before, city_after) = (
+        parts[County.Kind.LAND],
+        parts[County.Kind.CITY],
+    )
+    city = str(County.Kind.CITY)
+    return [
+        f"{city_before}{name}{city_after}" if kind == city else f"{land_before}{name}{land_after}"
+        for name, kind in zip(names, kinds, strict=True)
+    ]
+
+
+NAME_MARK = "\x00"  # where a county's name goes in its label (no name holds it)
+
+
+# The rows of the choices, compiled once per process (``partnership.fixed_queries``) and
+# read at every request: the themes, the programme editions and every county with ideas.
+THEME_ROWS = FixedQuery(
+    Theme, lambda: Theme.objects.values_list("pk", "slug", "name_pl", "name_en"), stand_in=None
+)
+PROGRAMME_ROWS = FixedQuery(
+    Programme,
+    lambda: Programme.objects.values_list(
+        "pk", "slug", "name", "date_start", "date_end", "date_precision"
+    ),
+    stand_in=None,
+)
+COUNTY_ROWS = FixedQuery(
+    County,
+    lambda: (
+        County.objects.filter(Exists(ProjectIdea.objects.filter(county=OuterRef("pk"))))
+        .alphabetical()
+        .values_list("pk", "slug", "name", "kind")
+    ),
+    stand_in=None,
+)
+
+
+# What each filter does to the ideas, given its value (``ProjectIdeaFilter.chosen``): the
+# county, edition and theme by id, the ideas' own columns, no join to the named table.
+FILTERS = {
+    "q": lambda ideas, text: ideas.search(text),
+    "scope": lambda ideas, scope: ideas,  # applied by filter_ideas, also when left out
+    "county": lambda ideas, pk: ideas.filter(county_id=pk),
+    "programme": lambda ideas, pk: ideas.in_programme(pk),
+    "year": lambda ideas, year: ideas.in_year(year),
+    "status": lambda ideas, status: ideas.filter(status=status),
+    "theme": lambda ideas, pk: ideas.filter(themes=pk),
+    "ordering": lambda ideas, ordering: ideas.with_period().order_by(*ORDERINGS[ordering]),
+}
+
+
+def filter_ideas(ideas, chosen: dict, exclude: str | Collection[str] = ()):
+    """``ideas`` filtered by the values ``chosen`` (``ProjectIdeaFilter.chosen``, in the
+    form's order), except the filter named ``exclude`` or those it names; only the ideas
+    selected for implementation unless the scope is all of them. An empty value filters
+    nothing."""
+    excluded = {exclude} if isinstance(exclude, str) else set(exclude)
+    if chosen.get("scope") != SCOPE_ALL:
+        ideas = ideas.adopted()
+    for name, value in chosen.items():
+        if name not in excluded and value not in EMPTY_VALUES:
+            ideas = FILTERS[name](ideas, value)
+    return ideas
+
+
+class FilterForm(forms.Form):
+    """A form of the given fields, used as they are (Django deep-copies a form class's
+    fields into each form: eight fields, with the choices' widgets, per request)."""
+
+    def __init__(self, data=None, *, fields: dict, prefix: str | None = None):
+        super().__init__(data, prefix=prefix)
+        self.fields = fields
+
+
 class YearFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
@@ -90,35 +176,32 @@ class ProjectIdeaFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("Search in titles and goals"),
-        method="filter_search",
         max_length=200,
         widget=FastSearchInput,
     )
     scope = django_filters.ChoiceFilter(
         label=_("Show"),
-        choices=[
-            (SCOPE_ADOPTED, _("ideas selected for implementation")),
-            (SCOPE_ALL, _("all project ideas")),
-        ],
-        method="filter_scope",
+        choices=Choices(
+            [
+                (SCOPE_ADOPTED, _("ideas selected for implementation")),
+                (SCOPE_ALL, _("all project ideas")),
+            ]
+        ),
         empty_label=None,
         widget=FastRadioSelect,
     )
     county = django_filters.ChoiceFilter(
         label=_("County"),
-        method="filter_county",
         empty_label=_("all counties"),
         widget=FastSelect,
     )
     programme = django_filters.ChoiceFilter(
         label=_("Programme edition"),
-        method="filter_programme",
         empty_label=_("all editions"),
         widget=FastSelect(option_lang="pl"),
     )
     year = YearFilter(
         label=_("Year"),
-        method="filter_year",
         min_value=YEAR_MIN,
         max_value=YEAR_MAX,
         widget=FastNumberInput,
@@ -127,23 +210,24 @@ class ProjectIdeaFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         field_name="status",
-        choices=Status.choices,
+        choices=Choices(Status.choices),
         empty_label=_("any status"),
         widget=FastSelect,
     )
     theme = django_filters.ChoiceFilter(
-        label=_("Theme"), method="filter_theme", empty_label=_("all themes"), widget=FastSelect
+        label=_("Theme"), empty_label=_("all themes"), widget=FastSelect
     )
     ordering = django_filters.ChoiceFilter(
         label=_("Sort by"),
-        choices=[
-            ("title", _("title, A to Z")),
-            ("-title", _("title, Z to A")),
-            ("year", _("year, oldest first")),
-            ("-year", _("year, newest first")),
-            ("county", _("county")),
-        ],
-        method="filter_ordering",
+        choices=Choices(
+            [
+                ("title", _("title, A to Z")),
+                ("-title", _("title, Z to A")),
+                ("year", _("year, oldest first")),
+                ("-year", _("year, newest first")),
+                ("county", _("county")),
+            ]
+        ),
         empty_label=None,
         widget=FastSelect,
     )
@@ -152,78 +236,92 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         model = ProjectIdea
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if data is not None and not data.get("scope"):
-            data = data.copy()
+            data = copy.copy(data)  # its lists are not changed, only replaced
             data["scope"] = SCOPE_ADOPTED
-        super().__init__(data, *args, **kwargs)
-        programmes = Programme.objects.only(
-            "slug", "name", "date_start", "date_end", "date_precision"
+        # As django-filter's, but each filter copied with its own ``extra`` (what a
+        # filter set changes: the choices), not deep-copied: none has a method, and its
+        # field is built from ``extra`` for this filter set.
+        if queryset is None:
+            queryset = ProjectIdea.objects.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = self.filters[name] = copy.copy(base)
+            filter_.__dict__.pop("_field", None)
+            filter_.extra = dict(base.extra)
+            filter_.model = queryset.model
+            filter_.parent = self
+        self._set_choices()
+
+    def _set_choices(self) -> None:
+        """The edition, theme and county choices, from the database, and the ids of
+        their values (``facet_values``, ``facet_ids``)."""
+        themes, programmes, counties = rows_together(
+            [(THEME_ROWS, ()), (PROGRAMME_ROWS, ()), (COUNTY_ROWS, ())],
+            using=router.db_for_read(ProjectIdea),
         )
+        # (id, slug, label) of each choice, the themes in their names' alphabetical order
+        # in the active language (their str), the editions as their str.
+        name = 3 if Theme.name_field() == "name_en" else 2
         themes = sorted(
-            Theme.objects.only("slug", "name_pl", "name_en"),
-            key=lambda theme: collation_key(str(theme)),
+            ((row[0], row[1], row[name]) for row in themes),
+            key=lambda row: collation_key(row[2]),
         )
+        programmes = [
+            (pk, slug, f"{name} ({FuzzyDate(start, end, precision)})")
+            for pk, slug, name, start, end, precision in programmes
+        ]
         # Facet counts come keyed by id (see FACETS): id -> the choice's value.
         self.facet_values = {}
-        for name, objects in (("programme", programmes), ("theme", themes)):
-            self.filters[name].extra["choices"] = Choices((obj.slug, str(obj)) for obj in objects)
-            self.facet_values[name] = {obj.pk: obj.slug for obj in objects}
+        for name, rows in (("programme", programmes), ("theme", themes)):
+            self.filters[name].extra["choices"] = Choices((slug, label) for _, slug, label in rows)
+            self.facet_values[name] = {pk: slug for pk, slug, _ in rows}
         # Every county with ideas (380 nationally), as plain rows: a model instance per
         # county cost 3.5–4 ms more per page (see catalogue_speed).
-        counties = (
-            County.objects.filter(Exists(ProjectIdea.objects.filter(county=OuterRef("pk"))))
-            .alphabetical()
-            .values_list("pk", "slug", "name", "kind")
-        )
-        label = county_labeller()
-        self.county_labels = {pk: label(name, kind) for pk, _, name, kind in counties}
-        self.filters["county"].extra["choices"] = Choices(
-            (slug, self.county_labels[pk]) for pk, slug, _, _ in counties
-        )
-        self.facet_values["county"] = {pk: slug for pk, slug, _, _ in counties}
+        pks, slugs, names, kinds = zip(*counties, strict=True) if counties else ([],) * 4
+        labels = county_labels(names, kinds)
+        self.county_labels = dict(zip(pks, labels, strict=True))
+        self.filters["county"].extra["choices"] = Choices(zip(slugs, labels, strict=True))
+        self.facet_values["county"] = dict(zip(pks, slugs, strict=True))
         self.facet_ids = {
-            name: {slug: pk for pk, slug in values.items()}
+            name: dict(zip(values.values(), values, strict=True))
             for name, values in self.facet_values.items()
         }
 
+    @property
+    def form(self):
+        """The filters' form, as django-filter's (a form of the filters' fields), but of
+        one class for all and without the copy of each field Django makes for each form:
+        the fields are the filters', built for this filter set (``FilterForm``)."""
+        if not hasattr(self, "_form"):
+            self._form = FilterForm(
+                self.data if self.is_bound else None,
+                fields={name: filter_.field for name, filter_ in self.filters.items()},
+                prefix=self.form_prefix,
+            )
+        return self._form
+
     # -- filters ---------------------------------------------------------------------
 
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_scope(self, queryset, name, value):
-        # Applied in filter_queryset(), so that it also applies when left out.
-        return queryset
-
-    # County, edition and theme by the id of the slug chosen (the form accepts only
-    # slugs of the choices): the ideas' own columns, no join to the named table.
-
-    def filter_county(self, queryset, name, value):
-        return queryset.filter(county_id=self.facet_ids["county"][value])
-
-    def filter_programme(self, queryset, name, value):
-        return queryset.in_programme(self.facet_ids["programme"][value])
-
-    def filter_theme(self, queryset, name, value):
-        return queryset.filter(themes=self.facet_ids["theme"][value])
-
-    def filter_year(self, queryset, name, value):
-        return queryset.in_year(value)
-
-    def filter_ordering(self, queryset, name, value):
-        return queryset.with_period().order_by(*ORDERINGS[value])
+    def chosen(self) -> dict:
+        """The valid filters' values (``cleaned_data``), the county, edition and theme as
+        the ids of the slugs chosen (the form accepts only slugs of the choices)."""
+        chosen = dict(self.form.cleaned_data)
+        for name, ids in self.facet_ids.items():
+            if chosen.get(name):
+                chosen[name] = ids[chosen[name]]
+        return chosen
 
     def filter_queryset(self, queryset, exclude: str | Collection[str] = ()):
         """Apply the valid filters, except the one named ``exclude`` (for its facet) or
-        those it names."""
-        excluded = {exclude} if isinstance(exclude, str) else set(exclude)
-        if self.form.cleaned_data.get("scope") != SCOPE_ALL:
-            queryset = queryset.adopted()
-        for name, value in self.form.cleaned_data.items():
-            if name not in excluded:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
+        those it names (``filter_ideas``)."""
+        return filter_ideas(queryset, self.chosen(), exclude)
 
     # -- facets ----------------------------------------------------------------------
 
@@ -234,11 +332,14 @@ class ProjectIdeaFilter(django_filters.FilterSet):
         counts = self.counts = facet_counts(self)
         count_format = number_formatter()
         for name in FACETS:
-            field = self.form.fields[name]
-            field.choices = Choices(
-                (value, f"{label} ({count_format(counts[name].get(value, 0))})")
-                for value, label in field.choices
-                if value != ""  # the empty choice is added back by the field
+            # The filter's choices, the field's without its empty one (which the field
+            # adds back).
+            count = counts[name].get
+            self.form.fields[name].choices = Choices(
+                [
+                    (value, f"{label} ({count_format(count(value, 0))})")
+                    for value, label in self.filters[name].extra["choices"]
+                ]
             )
         # Every idea has one status, so the status facet, which leaves out the status
         # filter, adds up to the ideas listed (or gives them, for the chosen status).

@@ -5,17 +5,20 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import router
 from django.db.models import prefetch_related_objects
 from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from partnership.caching import public_cache
 from programmes.facts import FuzzyDate
 from programmes.models import County
 
 from . import idea_page
+from .catalogue_listing import page_of_ideas, theme_names
 from .filters import ProjectIdeaFilter, county_labeller
-from .models import ProjectIdea, Theme
+from .models import ProjectIdea
 
 PER_PAGE = 20
 
@@ -36,25 +39,32 @@ def query_without_nul(query: QueryDict) -> QueryDict:
 def project_list(request):
     data = query_without_nul(request.GET)
     filterset = ProjectIdeaFilter(data, queryset=ProjectIdea.objects.all())
-    if filterset.is_valid():
-        ideas = filterset.qs
+    valid = filterset.is_valid()
+    if valid:
         filterset.add_counts()
         params = filterset.canonical_query()
     else:
         # Hostile or mistyped input: show the form with its errors and no results.
-        ideas = ProjectIdea.objects.none()
         params = {}
     # Page through the ids in the chosen order (a narrow sort), then fetch what the
     # cards show for the page's ideas only, in the same order; the page's ids are a
-    # subquery, so this is still one query.
-    paginator = Paginator(ideas, PER_PAGE)
-    if filterset.is_valid():
-        paginator.count = filterset.total  # counted with the facets: no COUNT query
+    # subquery, so this is still one query (catalogue_listing). The ideas are counted
+    # with the facets: no COUNT query.
+    paginator = CountedPaginator(
+        SimpleLazyObject(lambda: filterset.qs if valid else ProjectIdea.objects.none()),
+        PER_PAGE,
+        count=filterset.total if valid else 0,
+    )
     page = paginator.get_page(data.get("page"))
-    listed = ProjectIdea.objects.filter(pk__in=page.object_list.values("pk")).for_listing()
-    if ideas.query.order_by:
-        listed = listed.order_by(*ideas.query.order_by)
-    page.object_list = list(listed)
+    page.object_list = []
+    if valid:
+        low = (page.number - 1) * PER_PAGE
+        page.object_list = page_of_ideas(
+            filterset.chosen(),
+            low,
+            min(low + PER_PAGE, paginator.count),
+            using=router.db_for_read(ProjectIdea),
+        )
     prepare_cards(page.object_list, getattr(filterset, "county_labels", None))
     canonical_params = dict(params, page=page.number) if page.number > 1 else params
     canonical_url = request.build_absolute_uri(request.path)
@@ -75,18 +85,30 @@ def project_list(request):
     )
 
 
+class CountedPaginator(Paginator):
+    """A paginator of ``count`` objects that does not read its object list: the view
+    reads each page's objects itself (``page_of_ideas``), so a page comes without them;
+    the list (the filtered ideas, a queryset built when read) is there for whoever
+    reads it."""
+
+    def __init__(self, object_list, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+    def _check_object_list_is_ordered(self):
+        """Ordered always: by the chosen ordering, else by the model's."""
+
+    def page(self, number):
+        return self._get_page([], self.validate_number(number), self)
+
+
 def prepare_cards(ideas, county_labels: dict[int, str] | None = None) -> None:
     """Give a page of ideas (``for_listing()``) what their result cards show
     (``{% idea_cards %}``), in three queries at most: the names of the ideas' themes, as
     plain rows, the voivodeships of ideas recorded without a county, and the names of
     counties ``county_labels`` (id -> name as shown, the filter form's) does not have."""
     themes = {idea.pk: [] for idea in ideas}
-    links = (
-        ProjectIdea.themes.through.objects.filter(projectidea_id__in=themes)
-        .order_by("theme__name_pl", "theme_id")
-        .values_list("projectidea_id", f"theme__{Theme.name_field()}")
-    )
-    for pk, name in links:
+    for pk, name in theme_names(list(themes), using=router.db_for_read(ProjectIdea)):
         themes[pk].append(name)
     labels = dict(county_labels or {})
     if missing := {idea.county_id for idea in ideas if idea.county_id not in labels} - {None}:

@@ -37,10 +37,7 @@ def language_links(context) -> list[dict]:
     current = get_language()
     path = request.path if request is not None else "/"
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        match = None
+    match = _resolved(request, path)
     links = []
     for code, _name in settings.LANGUAGES:
         if match is not None:
@@ -90,6 +87,22 @@ def language_switcher(languages: list[dict]) -> str:
             for language in languages
         )
     )
+
+
+def _resolved(request, path: str):
+    """``resolve(path)``, or None where it does not resolve: the request's own match
+    when the handler resolved this path with the root URLconf (half the links' work)."""
+    match = getattr(request, "resolver_match", None)
+    if (
+        match is not None
+        and request.path_info == path
+        and getattr(request, "urlconf", None) is None
+    ):
+        return match
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def _translated_path(path: str, match, code: str) -> str:

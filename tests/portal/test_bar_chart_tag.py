@@ -1,10 +1,14 @@
 """``{% bar_chart %}`` writes exactly what ``includes/_bar_chart.html`` wrote with the
 template engine (kept here as the reference), for every kind of bar, in both languages."""
 
+import textwrap
+
 import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.charts import ChartItem, bar_chart, status_chart, year_charts
 from portal.yearly import figures_by_year
@@ -116,3 +120,15 @@ def test_markup_in_labels_is_escaped():
     html = Template("{% load bar_chart %}{% bar_chart chart %}").render(Context({"chart": chart}))
     assert "&lt;b&gt;&quot;pogrubiony&quot;&lt;/b&gt; &amp; więcej" in html
     assert "<b>" not in html and "<okres>" not in html
+
+
+@given(
+    st.lists(
+        st.sampled_from(list("ab ółŻ-.,:\t\n\x0b\x0c\r\xa0") + ["słowo", "x" * 30]),
+        max_size=40,
+    ).map("".join)
+)
+def test_labels_are_wrapped_as_textwrap_wraps_them(text):
+    from portal.charts import WRAP, _wrapped
+
+    assert _wrapped(text) == (textwrap.wrap(text, WRAP) or [""])

@@ -17,9 +17,11 @@ from projects.catalogue_speed import (
     FastNumberInput,
     FastRadioSelect,
     FastSearchInput,
+    FastSelect,
     fast_escape,
+    fast_escape_all,
 )
-from projects.filters import county_labeller, number_formatter
+from projects.filters import county_labeller, county_labels, number_formatter
 
 
 @pytest.mark.parametrize("thousands", [False, True])
@@ -42,6 +44,12 @@ def test_county_labels_are_the_counties_names(language):
         for county in counties:
             assert label(county.name, county.kind) == str(county)
         assert label("50% & <b>", County.Kind.LAND) == str(County(name="50% & <b>", kind="land"))
+        names = [county.name for county in counties] + ["50% & <b>", "%(name)s"]
+        kinds = [county.kind for county in counties] + ["city", "land"]
+        assert county_labels(names, kinds) == [
+            label(name, kind) for name, kind in zip(names, kinds, strict=True)
+        ]
+        assert county_labels([], []) == []
 
 
 @pytest.mark.parametrize(
@@ -106,3 +114,59 @@ def test_fast_inputs_write_what_djangos_inputs_write(fast, plain, value, attrs):
         assert [r.tag() for r in fast_radios] == [r.tag() for r in plain_radios]
         assert [str(r) for r in fast_radios] == [str(r) for r in plain_radios]
         assert 'type="radio"' in fast_radios[0].tag()
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        ["a & b", "<i>", "plain", "'\""],
+        [gettext_lazy("Status"), "x < y", mark_safe("<b>kept</b>"), 3, ""],  # noqa: S308
+        ["holds \x00 the separator", "&"],
+    ],
+)
+def test_texts_escaped_together_are_escaped_one_by_one(texts):
+    assert fast_escape_all(texts) == [conditional_escape(text) for text in texts]
+
+
+def old_select(widget, name, value, attrs) -> str:
+    """FastSelect.render before its options were escaped together."""
+    attrs = {"name": name, **widget.build_attrs(widget.attrs, attrs)}
+    selected = set(widget.format_value(value))
+    html = ["<select"]
+    for key, attr in attrs.items():
+        if attr is True:
+            html.append(f" {conditional_escape(key)}")
+        elif attr is not False:
+            html.append(f' {conditional_escape(key)}="{conditional_escape(attr)}"')
+    html.append(">")
+    lang = f' lang="{conditional_escape(widget.option_lang)}"' if widget.option_lang else ""
+    for option, label in widget.choices:
+        option = str(option)
+        mark = " selected" if option in selected else ""
+        if option:
+            mark += lang
+        html.append(
+            f'<option value="{conditional_escape(option)}"{mark}>{fast_escape(label)}</option>'
+        )
+    html.append("</select>")
+    return "".join(html)
+
+
+@pytest.mark.parametrize("option_lang", ["", "pl"])
+@pytest.mark.parametrize("value", [None, "", "b", ["b", "c"], "<x>", 2005])
+def test_selects_are_written_as_one_option_at_a_time(option_lang, value):
+    choices = [
+        ("", gettext_lazy("Status")),
+        ("a", "A & <b>"),
+        ("b", mark_safe("<b>B</b>")),  # noqa: S308
+        ("c", "C \x00 d"),
+        ("b", "B again"),
+        (2005, "2005"),
+        ("<x>", "'\""),
+        ("", "empty again"),
+    ]
+    widget = FastSelect(attrs={"id": "id_x", "data-x": '"q"'}, option_lang=option_lang)
+    for pairs in (choices, Choices(choices), []):
+        widget.choices = pairs
+        assert widget.render("x", value) == old_select(widget, "x", value, None)

@@ -4,12 +4,17 @@ template loop of cards and its included field template wrote."""
 import pytest
 from django.http import QueryDict
 from django.template import Context, Template
+from django.template.defaultfilters import truncatewords
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
+from portal.templatetags.charts import _charts, idea_charts
 from programmes.models import Voivodeship
 from projects.filters import ProjectIdeaFilter
 from projects.models import ProjectIdea, Theme
-from projects.views import prepare_cards
+from projects.templatetags.catalogue import truncated_words
+from projects.views import PER_PAGE, CountedPaginator, prepare_cards
 from tests.records import PLOCK_2003
 from workshops.models import WorkshopCycle
 
@@ -119,3 +124,108 @@ def test_every_filter_field_is_what_the_included_template_wrote(language, query)
             assert tag.render(context) == include.render(context), name
     if "nowhere" in query:
         assert 'class="field field--error"' in tag.render(Context({"field": form["county"]}))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["słowo", " ", "\n", "\t", "…", " …", "a…", "\xa0", "x"]), max_size=60
+    ).map("".join),
+    st.integers(min_value=1, max_value=12),
+)
+def test_words_are_truncated_as_truncatewords_does(text, count):
+    assert truncated_words(text, count) == truncatewords(text, count)
+
+
+# projects/_filter_form.html, included by the list template, before filter_form replaced it.
+FORM_TEMPLATE = """{% load i18n catalogue %}
+<h2 id="filters-heading">{% translate "Search and filter" %}</h2>
+{% if form.errors %}
+<div class="form-error" role="alert">
+  <p>{% translate "Some filters could not be used, so no project ideas are listed. Correct the marked fields or clear the filters." %}</p>
+</div>
+{% endif %}
+<form method="get" action="{% url 'projects:list' %}" class="filters" role="search" aria-labelledby="filters-heading">
+  <fieldset class="field{% if form.scope.errors %} field--error{% endif %}"{% if form.scope.errors %} aria-describedby="{{ form.scope.auto_id }}_error"{% endif %}>
+    <legend>{{ form.scope.label }}</legend>
+    {% if form.scope.errors %}<ul class="form-error errorlist" id="{{ form.scope.auto_id }}_error">{% for error in form.scope.errors %}<li>{{ error }}</li>{% endfor %}</ul>{% endif %}
+    {% for radio in form.scope %}
+    <label for="{{ radio.id_for_label }}" class="choice">{{ radio.tag }} {{ radio.choice_label }}</label>
+    {% endfor %}
+  </fieldset>
+  {% filter_field form.q %}
+  {% filter_field form.county %}
+  {% filter_field form.programme %}
+  {% filter_field form.year %}
+  {% filter_field form.status %}
+  {% filter_field form.theme %}
+  {% filter_field form.ordering %}
+  <div class="field">
+    <button type="submit">{% translate "Show project ideas" %}</button>
+    <a href="{% url 'projects:list' %}">{% translate "Clear filters" %}</a>
+  </div>
+</form>
+"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "scope=all",
+        "q=<b>szkoła</b>&county=plocki&year=2005&status=completed&theme=kultura&ordering=-year",
+        "county=<nowhere>&year=1800&q=" + "x" * 201,
+        "scope=<bad>&programme=nope",
+        "scope=x&ordering=x&status=x&theme=x",
+    ],
+)
+def test_the_filter_form_is_what_the_included_template_wrote(language, query):
+    with translation.override(language):
+        filterset = ProjectIdeaFilter(QueryDict(query), queryset=ProjectIdea.objects.all())
+        if filterset.is_valid():
+            filterset.add_counts()
+        context = Context({"form": filterset.form})
+        tag = Template("{% load catalogue %}{% filter_form form %}").render(context)
+        assert tag == Template(FORM_TEMPLATE).render(context)
+    if "bad" in query:
+        assert 'class="field field--error" aria-describedby="id_scope_error"' in tag
+
+
+# includes/_idea_charts.html, rendered by the inclusion tag idea_charts before the tag
+# wrote it.
+CHARTS_TEMPLATE = """{% load i18n %}{% if charts %}
+<section aria-labelledby="idea-charts-heading">
+  <h2 id="idea-charts-heading">{% translate "The ideas found, in charts" %}</h2>
+  <div class="charts">{% for chart in charts %}
+    {% include "includes/_bar_chart.html" %}{% endfor %}
+  </div>
+</section>
+{% endif %}
+"""
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("query", ["", "scope=all", "q=zz-none", "status=selected", "year=1800"])
+def test_the_charts_are_what_the_included_template_wrote(language, query):
+    with translation.override(language):
+        filterset = ProjectIdeaFilter(QueryDict(query), queryset=ProjectIdea.objects.all())
+        if filterset.is_valid():
+            filterset.add_counts()
+        charts = [chart for chart in _charts(filterset) if chart]
+        expected = Template(CHARTS_TEMPLATE).render(Context({"charts": charts}))
+        assert idea_charts(filterset) == expected
+    assert ("<figure" in expected) == (query in ("", "scope=all", "status=selected"))
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("filter_query", ["", "status=completed", 'q=%3Cb%3E&x="a"<b>&y=\''])
+@pytest.mark.parametrize(("count", "number"), [(5, 1), (45, 1), (45, 2), (45, 3), (30000, 1200)])
+def test_pagination_is_what_the_included_template_writes(language, filter_query, count, number):
+    paginator = CountedPaginator([], PER_PAGE, count=count)
+    page = paginator.page(number)
+    context = Context({"page_obj": page, "filter_query": filter_query})
+    with translation.override(language):
+        include = Template('{% include "includes/_pagination.html" %}').render(context)
+        tag = Template("{% load catalogue %}{% pagination page_obj filter_query %}").render(context)
+    assert tag == include
+    assert ('rel="prev"' in tag) == (number > 1)
