@@ -4,8 +4,9 @@ A project idea's status is read-only here: it follows the latest entry of the st
 history (see ``projects.services``), which staff edit in the inline.
 
 Each save of an idea (with its themes and history, or a history revert) and each
-deletion of a theme refreshes the ideas' kept facet rows (``projects.facets``) in the
-admin's transaction.
+deletion of a theme refreshes the ideas' kept facet rows and the kept totals of their
+statuses (``projects.facets``), a deletion of ideas the totals, in the admin's
+transaction.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from programmes.admin import (
     date_fieldset,
 )
 
-from .facets import idea_facets_refresh
+from .facets import idea_facets_refresh, idea_status_totals_refresh
 from .models import ProjectIdea, StatusChange, Theme
 from .services import project_idea_sync_status
 
@@ -109,6 +110,18 @@ class ProjectIdeaAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHisto
     @admin.display(description=_("themes"))
     def themes_display(self, obj):
         return ", ".join(str(theme) for theme in obj.themes.all())
+
+    def delete_model(self, request, obj):
+        statuses = ProjectIdea.objects.filter(pk=obj.pk).values_list("status", flat=True)
+        statuses = list(statuses)
+        super().delete_model(request, obj)  # its facet rows with it (CASCADE)
+        idea_status_totals_refresh(statuses=statuses)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        statuses = set(queryset.values_list("status", flat=True))
+        super().delete_queryset(request, queryset)
+        idea_status_totals_refresh(statuses=statuses)
 
     def save_model(self, request, obj, form, change):
         # A history revert saves the idea alone (its county, cycle or event may change).

@@ -16,25 +16,28 @@ when a theme is chosen), or one with no theme when it has none.
 They are kept exact by the write paths, never by model signals: each path that changes
 an idea's status, county, cycle, event or themes, a cycle's or an event's edition, or
 deletes a theme calls ``idea_facets_refresh(idea_ids=...)`` in its transaction, which
-recomputes those ideas' rows from the base tables. An idea deleted takes its rows with
-it (``on_delete=CASCADE``). The write paths:
+recomputes those ideas' rows from the base tables, and recounts the kept totals of the
+statuses they had and have (``IdeaStatusTotal``, the home page's ideas per status:
+``idea_status_totals_refresh``). An idea deleted takes its rows with it
+(``on_delete=CASCADE``); the path that deletes it recounts its status. The write paths:
 
 - ``projects.services.project_idea_sync_status`` (so ``project_idea_set_status``): a
   changed status;
 - the ideas' admin (``ProjectIdeaAdmin``: a save with its themes and status history, a
-  history revert), the status history's admin (through ``project_idea_sync_status``),
-  the themes' admin (a theme deleted, one or many);
+  history revert; ideas deleted, one or many: the totals), the status history's admin
+  (through ``project_idea_sync_status``), the themes' admin (a theme deleted, one or
+  many);
 - the cycles' admin and the events' admin (``WorkshopCycleAdmin``,
   ``ProgrammeEventAdmin``): a saved cycle or event, its edition perhaps changed, its
   ideas' rows (a cycle, an event, a county or an edition with ideas cannot be deleted:
   ``PROTECT``);
 - ``generate_synthetic_data`` and ``loadrecords`` (fixtures): every idea
   (``idea_ids=None``); ``synthetic_data_delete`` deletes the rows of the ideas it
-  deletes, with them.
+  deletes, with them, and recounts every status.
 
 ``tests/projects/test_facet_rows.py`` makes random writes through these paths and
-compares the kept rows, and the facet counts read from them, with a fresh computation,
-on SQLite and PostgreSQL.
+compares the kept rows, the facet counts read from them and the totals per status with
+a fresh computation, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .models import IdeaFacetRow, ProjectIdea
+from .models import IdeaFacetRow, IdeaStatusTotal, ProjectIdea
 
 CHUNK = 500  # idea ids per statement
 
@@ -104,16 +107,65 @@ def idea_facets_refresh(*, idea_ids: Iterable[int | None] | None) -> None:
             IdeaFacetRow.objects.all().delete()
             with connection.cursor() as cursor:
                 cursor.execute(facet_rows_sql(""))
+            idea_status_totals_refresh(statuses=None)
             return
         ids = sorted({pk for pk in idea_ids if pk is not None})
+        statuses: set[str] = set()
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             locked = ProjectIdea.objects.select_for_update().filter(pk__in=chunk)
-            list(locked.order_by("pk").values_list("pk"))
-            IdeaFacetRow.objects.filter(idea_id__in=chunk).delete()
+            statuses.update(locked.order_by("pk").values_list("status", flat=True))
+            kept = IdeaFacetRow.objects.filter(idea_id__in=chunk)
+            statuses.update(kept.filter(by_theme=False).values_list("status", flat=True))
+            kept.delete()
             marks = ", ".join(["%s"] * len(chunk))
             with connection.cursor() as cursor:
                 cursor.execute(facet_rows_sql(f"i.id IN ({marks})"), chunk * 2)
+        idea_status_totals_refresh(statuses=statuses)
+
+
+def idea_status_totals_refresh(*, statuses: Iterable[str] | None) -> None:
+    """Recount the ideas of these statuses (``None``: of every status) into their kept
+    totals (``IdeaStatusTotal``), in the caller's transaction. ``idea_facets_refresh``
+    calls it with the statuses its ideas had and have; a path that deletes ideas calls it
+    with theirs.
+
+    Each status's row is created when missing, then locked (in the order of the
+    statuses), then recounted by a statement of its own: a second clerk's recount of a
+    status waits for the first's commit and then counts what it committed."""
+    table = IdeaStatusTotal._meta.db_table
+    ideas = ProjectIdea._meta.db_table
+    with transaction.atomic(savepoint=False):
+        if statuses is None:
+            list(IdeaStatusTotal.objects.select_for_update().values_list("pk"))
+            IdeaStatusTotal.objects.all().delete()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (status, ideas) "  # noqa: S608
+                    f"SELECT status, COUNT(*) FROM {ideas} GROUP BY status"
+                )
+            return
+        wanted = sorted(set(statuses))
+        if not wanted:
+            return
+        IdeaStatusTotal.objects.bulk_create(
+            [IdeaStatusTotal(status=status) for status in wanted], ignore_conflicts=True
+        )
+        locked = IdeaStatusTotal.objects.select_for_update().filter(status__in=wanted)
+        list(locked.order_by("pk").values_list("pk"))
+        marks = ", ".join(["%s"] * len(wanted))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET ideas = (SELECT COUNT(*) FROM {ideas} i "  # noqa: S608
+                f"WHERE i.status = {table}.status) WHERE status IN ({marks})",
+                wanted,
+            )
+
+
+def idea_status_totals() -> dict[str, int]:
+    """How many ideas have each status (those with none left out), from the kept totals:
+    what ``ProjectIdea.objects.status_counts()`` gives."""
+    return dict(IdeaStatusTotal.objects.filter(ideas__gt=0).values_list("status", "ideas"))
 
 
 def origins_facets_refresh(*, cycle_ids: list[int], event_ids: list[int]) -> None:

@@ -405,3 +405,21 @@ class IdeaFacetRow(models.Model):
 
     def __str__(self):
         return f"{self.idea_id}: {self.theme_id or '-'}"
+
+
+class IdeaStatusTotal(models.Model):
+    """How many ideas have a status, kept (the home page's ideas per status): a row per
+    status any idea has had, ``ideas`` zero when none has it now. Recounted by
+    ``projects.facets.idea_status_totals_refresh`` for the statuses a write changed (the
+    same write paths as the facet rows); never edited by hand."""
+
+    status = models.CharField(_("status"), max_length=12, primary_key=True)
+    ideas = models.PositiveIntegerField(_("project ideas"), default=0)
+
+    class Meta:
+        ordering = ["status"]
+        verbose_name = _("ideas of a status")
+        verbose_name_plural = _("ideas per status")
+
+    def __str__(self):
+        return f"{self.status}: {self.ideas}"
