@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.contrib.admin.sites import site
@@ -307,6 +308,20 @@ def test_loadrecords_and_a_full_refresh_keep_them_exact():
     assert_rows_exact()
     IdeaFacetRow.objects.all().delete()
     idea_facets_refresh(idea_ids=None)
+    assert_rows_exact()
+
+
+def test_synthetic_data_and_its_replacement_keep_them_exact():
+    """``generate_synthetic_data`` refreshes every idea's rows and totals; ``--replace``
+    deletes the earlier ideas' rows with them (the new run then recounts every status)."""
+    from django.conf import settings as django_settings
+
+    terc = django_settings.BASE_DIR / "programmes" / "data" / "terc2025_wojewodztwa_powiaty.csv"
+    options = {"terc": terc, "scale": 0.002, "allow_real_records": True, "stdout": StringIO()}
+    call_command("generate_synthetic_data", seed=1, **options)
+    assert ProjectIdea.objects.filter(cycle__programme__is_synthetic=True).exists()
+    assert_rows_exact()
+    call_command("generate_synthetic_data", seed=2, replace=True, **options)
     assert_rows_exact()
 
 
