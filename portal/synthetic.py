@@ -26,7 +26,7 @@ from partnership.caching import public_data_changed
 from partnership.downloads import ascii_slug
 from programmes.facts import DatePrecision, Precision
 from programmes.models import County, Programme, Sector, Voivodeship
-from projects.facets import idea_facets_refresh, idea_status_totals_refresh
+from projects.facets import idea_facets_refresh, idea_totals_refresh
 from projects.models import IdeaFacetRow, ProjectIdea, Status, StatusChange, Theme
 from workshops.figures import cycle_figures_refresh
 from workshops.models import (
@@ -259,7 +259,7 @@ def synthetic_data_delete(*, batch_size: int, log: Log) -> int:
     with transaction.atomic():
         deleted += _raw_delete(Programme.sources.through.objects.filter(programme__in=programmes))
         deleted += _raw_delete(Programme.objects.filter(pk__in=programmes))
-        idea_status_totals_refresh(statuses=None)  # projects.facets: the ideas deleted
+        idea_totals_refresh(statuses=None, pairs=None)  # projects.facets: ideas deleted
     public_data_changed(everything=True)
     log(
         _("Deleted the earlier synthetic data: %(count)s rows in %(seconds).1f s.")

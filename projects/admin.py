@@ -27,7 +27,7 @@ from programmes.admin import (
     date_fieldset,
 )
 
-from .facets import idea_facets_refresh, idea_status_totals_refresh
+from .facets import idea_facets_refresh, idea_totals_of, idea_totals_refresh
 from .models import ProjectIdea, StatusChange, Theme
 from .services import project_idea_sync_status
 
@@ -112,16 +112,15 @@ class ProjectIdeaAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHisto
         return ", ".join(str(theme) for theme in obj.themes.all())
 
     def delete_model(self, request, obj):
-        statuses = ProjectIdea.objects.filter(pk=obj.pk).values_list("status", flat=True)
-        statuses = list(statuses)
+        totals = idea_totals_of(ProjectIdea.objects.filter(pk=obj.pk))
         super().delete_model(request, obj)  # its facet rows with it (CASCADE)
-        idea_status_totals_refresh(statuses=statuses)
+        idea_totals_refresh(**totals)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
-        statuses = set(queryset.values_list("status", flat=True))
+        totals = idea_totals_of(queryset)
         super().delete_queryset(request, queryset)
-        idea_status_totals_refresh(statuses=statuses)
+        idea_totals_refresh(**totals)
 
     def save_model(self, request, obj, form, change):
         # A history revert saves the idea alone (its county, cycle or event may change).

@@ -116,7 +116,7 @@ from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import ADOPTED_STATUSES, IdeaFacetRow, ProjectIdea
+from .models import ADOPTED_STATUSES, IdeaFacetRow, IdeaThemeTotal, ProjectIdea
 
 # The facets: filter name -> what the ideas are counted by: a column of the ideas' own
 # table or of a table joined one-to-one, or the themes' link table, so no extra join is
@@ -453,6 +453,11 @@ def rows_from_kept(filterset, *, grouping_sets: bool) -> list[tuple]:
         shared = []
     for name in FACETS:
         if name in used or name in shared or name == "theme":
+            totals = theme_totals_sql(filterset, used, scope, name)
+            if totals is not None:
+                parts += totals[0]
+                params += totals[1]
+                continue
             where, where_params = kept_where(filterset, used, scope, exclude=name)
             group = KEPT_GROUPS[name]
             parts.append(
@@ -463,6 +468,41 @@ def rows_from_kept(filterset, *, grouping_sets: bool) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return cursor.fetchall()
+
+
+def theme_totals_sql(filterset, used: dict, scope: list[str], name: str):
+    """The parts (and their parameters) that count the theme facet, or the status facet
+    of a chosen theme, from the kept totals per status and theme (``IdeaThemeTotal``),
+    when neither a county nor an edition is chosen; otherwise ``None``. The ideas
+    without a theme are counted from their facet rows (a few), under no theme."""
+    if "county" in used or "programme" in used or name not in ("theme", "status"):
+        return None
+    if name == "status" and "theme" not in used:
+        return None
+    conditions, params = [], []
+    if scope:
+        conditions.append(f"status IN ({', '.join(['%s'] * len(scope))})")
+        params += scope
+    if name == "theme" and "status" in used:
+        conditions.append("status = %s")
+        params.append(used["status"])
+    if name == "status":
+        conditions.append("theme_id = %s")
+        params.append(filterset.facet_ids["theme"][used["theme"]])
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    group = KEPT_GROUPS[name]
+    parts = [
+        f"SELECT '{name}', CAST({group} AS varchar), SUM(ideas) "  # noqa: S608
+        f"FROM {IdeaThemeTotal._meta.db_table}{where} GROUP BY {group} HAVING SUM(ideas) > 0"
+    ]
+    if name == "theme":
+        unthemed = " AND ".join(["by_theme", "theme_id IS NULL", *conditions])
+        parts.append(
+            f"SELECT 'theme', CAST(theme_id AS varchar), COUNT(*) "  # noqa: S608
+            f"FROM {IdeaFacetRow._meta.db_table} WHERE {unthemed} GROUP BY theme_id"
+        )
+        params = params * 2
+    return parts, params
 
 
 def kept_where(filterset, used: dict, scope: list[str], *, exclude: str | None):

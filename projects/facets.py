@@ -17,9 +17,10 @@ They are kept exact by the write paths, never by model signals: each path that c
 an idea's status, county, cycle, event or themes, a cycle's or an event's edition, or
 deletes a theme calls ``idea_facets_refresh(idea_ids=...)`` in its transaction, which
 recomputes those ideas' rows from the base tables, and recounts the kept totals of the
-statuses they had and have (``IdeaStatusTotal``, the home page's ideas per status:
-``idea_status_totals_refresh``). An idea deleted takes its rows with it
-(``on_delete=CASCADE``); the path that deletes it recounts its status. The write paths:
+statuses they had and have (``IdeaStatusTotal``, the home page's ideas per status) and of
+their statuses and themes (``IdeaThemeTotal``, the theme facet): ``idea_totals_refresh``.
+An idea deleted takes its rows with it (``on_delete=CASCADE``); the path that deletes it
+recounts its totals (``idea_totals_of`` read before). The write paths:
 
 - ``projects.services.project_idea_sync_status`` (so ``project_idea_set_status``): a
   changed status;
@@ -33,7 +34,7 @@ statuses they had and have (``IdeaStatusTotal``, the home page's ideas per statu
   ``PROTECT``);
 - ``generate_synthetic_data`` and ``loadrecords`` (fixtures): every idea
   (``idea_ids=None``); ``synthetic_data_delete`` deletes the rows of the ideas it
-  deletes, with them, and recounts every status.
+  deletes, with them, and recounts every total.
 
 ``tests/projects/test_facet_rows.py`` makes random writes through these paths and
 compares the kept rows, the facet counts read from them and the totals per status with
@@ -47,7 +48,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .models import IdeaFacetRow, IdeaStatusTotal, ProjectIdea
+from .models import IdeaFacetRow, IdeaStatusTotal, IdeaThemeTotal, ProjectIdea
 
 CHUNK = 500  # idea ids per statement
 
@@ -107,21 +108,89 @@ def idea_facets_refresh(*, idea_ids: Iterable[int | None] | None) -> None:
             IdeaFacetRow.objects.all().delete()
             with connection.cursor() as cursor:
                 cursor.execute(facet_rows_sql(""))
-            idea_status_totals_refresh(statuses=None)
+            idea_totals_refresh(statuses=None, pairs=None)
             return
         ids = sorted({pk for pk in idea_ids if pk is not None})
         statuses: set[str] = set()
+        pairs: set[tuple[str, int]] = set()
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             locked = ProjectIdea.objects.select_for_update().filter(pk__in=chunk)
             statuses.update(locked.order_by("pk").values_list("status", flat=True))
             kept = IdeaFacetRow.objects.filter(idea_id__in=chunk)
             statuses.update(kept.filter(by_theme=False).values_list("status", flat=True))
+            pairs.update(_pairs(kept))
             kept.delete()
             marks = ", ".join(["%s"] * len(chunk))
             with connection.cursor() as cursor:
                 cursor.execute(facet_rows_sql(f"i.id IN ({marks})"), chunk * 2)
-        idea_status_totals_refresh(statuses=statuses)
+            pairs.update(_pairs(kept))
+        idea_totals_refresh(statuses=statuses, pairs=pairs)
+
+
+def idea_totals_of(ideas) -> dict[str, set]:
+    """The kept totals the ideas (a queryset) count in, as ``idea_totals_refresh``'s
+    arguments: read before a path deletes them (their facet rows go with them)."""
+    rows = IdeaFacetRow.objects.filter(idea__in=ideas.values("pk"))
+    statuses = set(rows.filter(by_theme=False).values_list("status", flat=True))
+    return {"statuses": statuses, "pairs": _pairs(rows)}
+
+
+def idea_totals_refresh(*, statuses: Iterable[str] | None, pairs) -> None:
+    """Recount the kept totals of these statuses and (status, theme) pairs (``None``:
+    all of them), in the caller's transaction."""
+    idea_status_totals_refresh(statuses=statuses)
+    idea_theme_totals_refresh(pairs=pairs)
+
+
+def _pairs(rows) -> set[tuple[str, int]]:
+    """The (status, theme) pairs of these facet rows (those of a theme)."""
+    themed = rows.filter(by_theme=True, theme__isnull=False)
+    return set(themed.values_list("status", "theme_id"))
+
+
+def idea_theme_totals_refresh(*, pairs: Iterable[tuple[str, int]] | None) -> None:
+    """Recount the ideas of these (status, theme id) pairs (``None``: of every pair) into
+    their kept totals (``IdeaThemeTotal``) from the ideas and their themes' links, in
+    the caller's transaction, as ``idea_status_totals_refresh`` does for the statuses:
+    each pair's row created when missing, locked, then recounted by a statement of its
+    own. A theme deleted takes its rows with it (``CASCADE``)."""
+    table = IdeaThemeTotal._meta.db_table
+    ideas = ProjectIdea._meta.db_table
+    links = ProjectIdea.themes.through._meta.db_table
+    count = (
+        f"SELECT COUNT(*) FROM {links} l INNER JOIN {ideas} i ON i.id = l.projectidea_id "  # noqa: S608
+        f"WHERE l.theme_id = {table}.theme_id AND i.status = {table}.status"
+    )
+    with transaction.atomic(savepoint=False):
+        if pairs is None:
+            list(IdeaThemeTotal.objects.select_for_update().values_list("pk"))
+            IdeaThemeTotal.objects.all().delete()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {table} (status, theme_id, ideas) "  # noqa: S608
+                    f"SELECT i.status, l.theme_id, COUNT(*) FROM {links} l "
+                    f"INNER JOIN {ideas} i ON i.id = l.projectidea_id GROUP BY i.status, l.theme_id"
+                )
+            return
+        wanted = sorted(set(pairs))
+        if not wanted:
+            return
+        IdeaThemeTotal.objects.bulk_create(
+            [IdeaThemeTotal(status=status, theme_id=theme) for status, theme in wanted],
+            ignore_conflicts=True,
+        )
+        chosen = Q()
+        for status, theme in wanted:
+            chosen |= Q(status=status, theme_id=theme)
+        locked = IdeaThemeTotal.objects.select_for_update().filter(chosen)
+        rows = list(locked.order_by("status", "theme_id").values_list("pk", flat=True))
+        marks = ", ".join(["%s"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET ideas = ({count}) WHERE id IN ({marks})",  # noqa: S608
+                rows,
+            )
 
 
 def idea_status_totals_refresh(*, statuses: Iterable[str] | None) -> None:

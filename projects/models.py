@@ -423,3 +423,30 @@ class IdeaStatusTotal(models.Model):
 
     def __str__(self):
         return f"{self.status}: {self.ideas}"
+
+
+class IdeaThemeTotal(models.Model):
+    """How many ideas of a status have a theme, kept: the catalogue's theme facet (and
+    its status facet when a theme is chosen) when neither a county nor an edition is,
+    read from these rows instead of the facet rows of every idea of the status. A row
+    per pair any idea has had, ``ideas`` zero when none has it now. Recounted by
+    ``projects.facets.idea_facets_refresh`` for the pairs its ideas had and have; never
+    edited by hand."""
+
+    status = models.CharField(_("status"), max_length=12)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="+", verbose_name=_("theme")
+    )
+    ideas = models.PositiveIntegerField(_("project ideas"), default=0)
+
+    class Meta:
+        ordering = ["status", "theme"]
+        verbose_name = _("ideas of a status and theme")
+        verbose_name_plural = _("ideas per status and theme")
+        constraints = [
+            models.UniqueConstraint(fields=["status", "theme"], name="ideathemetotal_once"),
+        ]
+        indexes = [models.Index(fields=["theme", "status"], name="ideathemetotal_theme_idx")]
+
+    def __str__(self):
+        return f"{self.status}, {self.theme_id}: {self.ideas}"

@@ -578,6 +578,7 @@ KEPT_ROWS = {
     "workshops.cyclesectorfigures",
     "workshops.sessionperiodfigures",
     "projects.ideafacetrow",
+    "projects.ideathemetotal",
 }
 
 

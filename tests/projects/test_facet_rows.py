@@ -30,12 +30,13 @@ from projects.facets import (
     COLUMNS,
     idea_facets_refresh,
     idea_status_totals,
-    idea_status_totals_refresh,
+    idea_totals_refresh,
 )
 from projects.filters import ProjectIdeaFilter
 from projects.models import (
     IdeaFacetRow,
     IdeaStatusTotal,
+    IdeaThemeTotal,
     ProjectIdea,
     Status,
     StatusChange,
@@ -76,6 +77,16 @@ def kept_rows(ideas=None) -> Counter:
     return Counter((row[0], bool(row[1]), *row[2:]) for row in queryset.values_list(*COLUMNS))
 
 
+def fresh_theme_totals() -> dict:
+    links = ProjectIdea.themes.through.objects.values_list("projectidea__status", "theme_id")
+    return dict(Counter(links))
+
+
+def kept_theme_totals() -> dict:
+    rows = IdeaThemeTotal.objects.filter(ideas__gt=0).values_list("status", "theme_id", "ideas")
+    return {(status, theme): n for status, theme, n in rows}
+
+
 def plain_counts(filterset) -> dict[str, dict]:
     """The facets as a plain grouped count each over the ideas (the catalogue's rule)."""
     expected = {}
@@ -98,6 +109,7 @@ def plain_counts(filterset) -> dict[str, dict]:
 def assert_rows_exact(data=None) -> None:
     assert kept_rows() == fresh_rows()
     assert idea_status_totals() == ProjectIdea.objects.status_counts()
+    assert kept_theme_totals() == fresh_theme_totals()
     if data is None:
         return
     # The facet counts read from the kept rows, for random facet filters.
@@ -304,6 +316,7 @@ def test_loadrecords_and_a_full_refresh_keep_them_exact():
     IdeaFacetRow.objects.filter(by_theme=True).update(status="damaged")  # by hand
     IdeaFacetRow.objects.filter(by_theme=False)[:1].get().delete()
     IdeaStatusTotal.objects.update(ideas=7)
+    IdeaThemeTotal.objects.update(ideas=7)
     call_command("loadrecords", verbosity=0)
     assert_rows_exact()
     IdeaFacetRow.objects.all().delete()
@@ -383,7 +396,8 @@ def test_two_refreshes_of_an_idea_at_once_keep_each_row_once():
         finally:
             release.set()
             # As loadrecords left it (no total of a status no idea has: a full recount).
-            restore = in_thread(lambda: (write(status), idea_status_totals_refresh(statuses=None)))
+            everything = {"statuses": None, "pairs": None}
+            restore = in_thread(lambda: (write(status), idea_totals_refresh(**everything)))
             restore.start()
             restore.join(20)
     else:
