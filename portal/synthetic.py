@@ -26,7 +26,8 @@ from partnership.caching import public_data_changed
 from partnership.downloads import ascii_slug
 from programmes.facts import DatePrecision, Precision
 from programmes.models import County, Programme, Sector, Voivodeship
-from projects.models import ProjectIdea, Status, StatusChange, Theme
+from projects.facets import idea_facets_refresh, idea_totals_refresh
+from projects.models import IdeaFacetRow, ProjectIdea, Status, StatusChange, Theme
 from workshops.figures import cycle_figures_refresh
 from workshops.models import (
     Attendance,
@@ -242,6 +243,7 @@ def synthetic_data_delete(*, batch_size: int, log: Log) -> int:
                 StatusChange.sources.through.objects.filter(statuschange__project__in=ideas)
             )
             deleted += _raw_delete(StatusChange.objects.filter(project__in=ideas))
+            deleted += _raw_delete(IdeaFacetRow.objects.filter(idea__in=ideas))
             deleted += _raw_delete(ProjectIdea.objects.filter(cycle__in=chunk))
             deleted += _raw_delete(CycleSectorFigures.objects.filter(cycle__in=chunk))
             deleted += _raw_delete(CycleFigures.objects.filter(cycle__in=chunk))
@@ -257,6 +259,7 @@ def synthetic_data_delete(*, batch_size: int, log: Log) -> int:
     with transaction.atomic():
         deleted += _raw_delete(Programme.sources.through.objects.filter(programme__in=programmes))
         deleted += _raw_delete(Programme.objects.filter(pk__in=programmes))
+        idea_totals_refresh(statuses=None, pairs=None)  # projects.facets: ideas deleted
     public_data_changed(everything=True)
     log(
         _("Deleted the earlier synthetic data: %(count)s rows in %(seconds).1f s.")
@@ -629,5 +632,6 @@ def synthetic_data_generate(
     generator.project_ideas(plans)
     log(_("Counts kept per cycle …"))
     cycle_figures_refresh(cycle_ids=None)  # workshops.figures: every cycle, bulk rows
+    idea_facets_refresh(idea_ids=None)  # projects.facets: every idea, bulk rows
     public_data_changed(everything=True)
     return generator.totals

@@ -33,6 +33,7 @@ from .models import (
     Source,
     Voivodeship,
 )
+from .origins import origins_edition_changed
 
 admin.site.site_header = _("Local Partnership Portal")
 admin.site.site_title = _("Local Partnership Portal")
@@ -117,6 +118,23 @@ class PublicDataAdminMixin:
             scopes = [None]
         super().delete_queryset(request, queryset)
         self._public_data_changed(scopes)
+
+
+class EditionCopiesAdminMixin:
+    """For the admin of an origin of project ideas (a workshop cycle, ``"cycle"``, or a
+    programme event, ``"event"``: ``edition_origin``): a save that changes the record's
+    programme edition (a history revert too) recomputes the copies of it kept above
+    (``programmes.origins``), in the admin's transaction. A new record has no ideas yet;
+    one with ideas cannot be deleted (``PROTECT``)."""
+
+    edition_origin = ""
+
+    def save_model(self, request, obj, form, change):
+        record = type(obj)._default_manager.filter(pk=obj.pk)
+        before = record.values_list("programme_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if change and before != obj.programme_id:
+            origins_edition_changed(**{f"{self.edition_origin}_ids": [obj.pk]})
 
 
 class DatedAdminMixin:
@@ -379,7 +397,10 @@ class EventSpeakerInline(admin.TabularInline):
 
 
 @admin.register(ProgrammeEvent)
-class ProgrammeEventAdmin(PublicDataAdminMixin, DatedAdminMixin, SimpleHistoryAdmin):
+class ProgrammeEventAdmin(
+    EditionCopiesAdminMixin, PublicDataAdminMixin, DatedAdminMixin, SimpleHistoryAdmin
+):
+    edition_origin = "event"
     list_display = [
         "title",
         "kind",

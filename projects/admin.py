@@ -2,6 +2,11 @@
 
 A project idea's status is read-only here: it follows the latest entry of the status
 history (see ``projects.services``), which staff edit in the inline.
+
+Each save of an idea (with its themes and history, or a history revert) and each
+deletion of a theme refreshes the ideas' kept facet rows and the kept totals of their
+statuses (``projects.facets``), a deletion of ideas the totals, in the admin's
+transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from programmes.admin import (
     date_fieldset,
 )
 
+from .facets import idea_facets_refresh, idea_totals_of, idea_totals_refresh
 from .models import ProjectIdea, StatusChange, Theme
 from .services import project_idea_sync_status
 
@@ -31,6 +37,22 @@ class ThemeAdmin(PublicDataAdminMixin, SimpleHistoryAdmin):
     list_display = ["name_pl", "name_en", "slug"]
     search_fields = ["name_pl", "name_en", "slug"]
     ordering = ["name_pl"]
+
+    # A theme deleted takes its links and its facet rows with it: its ideas' rows are
+    # recomputed (an idea left without a theme counts under none).
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        ideas = list(obj.project_ideas.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        idea_facets_refresh(idea_ids=ideas)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        through = ProjectIdea.themes.through.objects
+        ideas = list(through.filter(theme__in=queryset).values_list("projectidea_id", flat=True))
+        super().delete_queryset(request, queryset)
+        idea_facets_refresh(idea_ids=ideas)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -89,9 +111,26 @@ class ProjectIdeaAdmin(PublicDataAdminMixin, CountyScopedAdminMixin, SimpleHisto
     def themes_display(self, obj):
         return ", ".join(str(theme) for theme in obj.themes.all())
 
+    def delete_model(self, request, obj):
+        totals = idea_totals_of(ProjectIdea.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)  # its facet rows with it (CASCADE)
+        idea_totals_refresh(**totals)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        totals = idea_totals_of(queryset)
+        super().delete_queryset(request, queryset)
+        idea_totals_refresh(**totals)
+
+    def save_model(self, request, obj, form, change):
+        # A history revert saves the idea alone (its county, cycle or event may change).
+        super().save_model(request, obj, form, change)
+        idea_facets_refresh(idea_ids=[obj.pk])
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         project_idea_sync_status(project=form.instance)
+        idea_facets_refresh(idea_ids=[form.instance.pk])  # its themes
 
 
 @admin.register(StatusChange)

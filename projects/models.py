@@ -327,3 +327,126 @@ class StatusChange(NaturalKeyMixin, TimeStampedModel, DatedRecord, SourcedModel)
 
     def __str__(self):
         return f"{self.get_status_display()} ({self.dates})"
+
+
+class IdeaFacetRow(models.Model):
+    """A kept copy of what the catalogue's facets count an idea by (``projects.facets``):
+    one row per idea with ``by_theme`` false and no theme, and one per idea and theme
+    with ``by_theme`` true (one with no theme for an idea without themes, as the themes'
+    ``LEFT JOIN`` counts it), each with the idea's status, county and the programme
+    editions of its cycle and of its event. The facets read these rows from their
+    indexes alone, without joining the cycles, events or themes' links.
+
+    Written only by ``projects.facets.idea_facets_refresh``, which every write path
+    calls (the list is in that module's docstring); never edited by hand."""
+
+    idea = models.ForeignKey(
+        ProjectIdea, on_delete=models.CASCADE, related_name="+", verbose_name=_("project idea")
+    )
+    by_theme = models.BooleanField(_("one of the idea's themes"))
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("theme"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    county = models.ForeignKey(
+        County, on_delete=models.CASCADE, null=True, related_name="+", verbose_name=_("county")
+    )
+    # The edition the catalogue shows an idea under (its cycle's, else its event's), and
+    # the two the edition filter tests (an idea of either's edition is listed).
+    programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("programme edition"),
+    )
+    cycle_programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("programme edition of the cycle"),
+    )
+    event_programme = models.ForeignKey(
+        "programmes.Programme",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("programme edition of the event"),
+    )
+
+    class Meta:
+        ordering = ["idea", "by_theme", "theme"]
+        verbose_name = _("idea's facet row")
+        verbose_name_plural = _("ideas' facet rows")
+        indexes = [
+            # The ideas of a theme (the theme filter), by status; and every theme's
+            # ideas of a status (the theme facet), grouped in the index's order.
+            models.Index(
+                fields=["by_theme", "theme", "status"],
+                include=["county", "programme", "cycle_programme", "event_programme"],
+                name="ideafacet_theme_idx",
+            ),
+            models.Index(
+                fields=["by_theme", "status", "theme"],
+                include=["county", "programme", "cycle_programme", "event_programme"],
+                name="ideafacet_status_idx",
+            ),
+            models.Index(
+                fields=["by_theme", "county", "status"],
+                include=["theme", "programme", "cycle_programme", "event_programme"],
+                name="ideafacet_county_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.idea_id}: {self.theme_id or '-'}"
+
+
+class IdeaStatusTotal(models.Model):
+    """How many ideas have a status, kept (the home page's ideas per status): a row per
+    status any idea has had, ``ideas`` zero when none has it now. Recounted by
+    ``projects.facets.idea_status_totals_refresh`` for the statuses a write changed (the
+    same write paths as the facet rows); never edited by hand."""
+
+    status = models.CharField(_("status"), max_length=12, primary_key=True)
+    ideas = models.PositiveIntegerField(_("project ideas"), default=0)
+
+    class Meta:
+        ordering = ["status"]
+        verbose_name = _("ideas of a status")
+        verbose_name_plural = _("ideas per status")
+
+    def __str__(self):
+        return f"{self.status}: {self.ideas}"
+
+
+class IdeaThemeTotal(models.Model):
+    """How many ideas of a status have a theme, kept: the catalogue's theme facet (and
+    its status facet when a theme is chosen) when neither a county nor an edition is,
+    read from these rows instead of the facet rows of every idea of the status. A row
+    per pair any idea has had, ``ideas`` zero when none has it now. Recounted by
+    ``projects.facets.idea_facets_refresh`` for the pairs its ideas had and have; never
+    edited by hand."""
+
+    status = models.CharField(_("status"), max_length=12)
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="+", verbose_name=_("theme")
+    )
+    ideas = models.PositiveIntegerField(_("project ideas"), default=0)
+
+    class Meta:
+        ordering = ["status", "theme"]
+        verbose_name = _("ideas of a status and theme")
+        verbose_name_plural = _("ideas per status and theme")
+        constraints = [
+            models.UniqueConstraint(fields=["status", "theme"], name="ideathemetotal_once"),
+        ]
+        indexes = [models.Index(fields=["theme", "status"], name="ideathemetotal_theme_idx")]
+
+    def __str__(self):
+        return f"{self.status}, {self.theme_id}: {self.ideas}"

@@ -3,6 +3,7 @@
 A project idea's ``status`` is always the status of the latest entry of its status
 history. Entries are ordered by ``date_start`` (entries with an unknown date first), then
 by ``id``; the last one is the latest. An idea without any history is ``proposed``.
+A status changed refreshes the idea's kept facet rows (``projects.facets``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from partnership.caching import public_data_changed
 from programmes.facts import DatePrecision
 from programmes.models import Source
 
+from .facets import idea_facets_refresh
 from .models import ProjectIdea, Status, StatusChange
 
 # The order of a status history, earliest first.
@@ -34,13 +36,15 @@ def _locked(project: ProjectIdea) -> ProjectIdea:
 def project_idea_sync_status(*, project: ProjectIdea) -> str:
     """Set ``project.status`` to the status of its latest history entry; return it.
 
-    A changed status invalidates the cached public pages after the commit."""
+    A changed status refreshes the idea's kept facet rows (``projects.facets``) and
+    invalidates the cached public pages after the commit."""
     current = _locked(project)
     latest = project.status_history.order_by(*HISTORY_ORDER).last()
     status = latest.status if latest is not None else Status.PROPOSED
     project.status = status
     if current.status != status:
         project.save(update_fields=["status"])
+        idea_facets_refresh(idea_ids=[project.pk])
         public_data_changed(idea=project)
     return status
 

@@ -28,6 +28,7 @@ from programmes.admin import (
     SOURCES_FIELDSET,
     TIMESTAMPS,
     DatedAdminMixin,
+    EditionCopiesAdminMixin,
     PublicDataAdminMixin,
     SelectRelatedMixin,
     date_fieldset,
@@ -171,12 +172,14 @@ class CycleFiguresAdminMixin:
 
 @admin.register(WorkshopCycle)
 class WorkshopCycleAdmin(
+    EditionCopiesAdminMixin,
     CycleFiguresAdminMixin,
     PublicDataAdminMixin,
     CountyScopedAdminMixin,
     DatedAdminMixin,
     SimpleHistoryAdmin,
 ):
+    edition_origin = "cycle"
     # Its sessions (inline), the minimum for a certificate, and what a delete cascades to.
     figures_cycle_paths = (
         "pk",

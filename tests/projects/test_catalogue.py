@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from programmes.models import County, Programme
+from projects.facets import idea_facets_refresh
 from projects.models import ProjectIdea, StatusChange, Theme
 from projects.services import project_idea_set_status
 from tests.records import (
@@ -79,6 +80,7 @@ def make_ideas(n, *, county_code=BIALOBRZEGI, status="selected", slug_prefix="bu
         )
         for idea in ideas
     )
+    idea_facets_refresh(idea_ids=[idea.pk for idea in ideas])  # written past the services
     return cycle, ideas
 
 
@@ -124,12 +126,13 @@ def test_filter_by_year_matches_overlapping_periods(client):
     assert listed_slugs(get_list(client, scope="all", year=2005)) == {SERPELICE}
     assert listed_slugs(get_list(client, scope="all", year=2010)) == set()
     # An idea from a cycle dated only "2003–2010" belongs to every year of that period.
-    ProjectIdea.objects.create(
+    idea = ProjectIdea.objects.create(
         slug="z-okresu",
         title="Pomysł z lat 2003–2010",
         cycle=WorkshopCycle.objects.get(slug=PLOCK_2003),
         status="selected",
     )
+    idea_facets_refresh(idea_ids=[idea.pk])
     for year in (2003, 2007, 2010):
         assert "z-okresu" in listed_slugs(get_list(client, year=year))
     assert "z-okresu" not in listed_slugs(get_list(client, year=2011))

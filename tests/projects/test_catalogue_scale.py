@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from programmes.models import County, Programme
 from projects.catalogue_speed import FACETS, FastSelect, facet_counts
+from projects.facets import idea_facets_refresh
 from projects.filters import ProjectIdeaFilter
 from projects.models import ProjectIdea, Theme
 from tests.records import BIALOBRZEGI, PROGRAMME_2017
@@ -61,6 +62,7 @@ def make_ideas(n, *, themes=("kultura", "turystyka"), status="selected", prefix=
         for idea in ideas
         for theme in Theme.objects.filter(slug__in=themes)
     )
+    idea_facets_refresh(idea_ids=[idea.pk for idea in ideas])  # written past the services
     return ideas
 
 
@@ -189,6 +191,7 @@ def test_facets_counted_together_equal_one_count_per_facet(query, grouping_sets)
     make_ideas(3, themes=("kultura", "seniorzy"), status="proposed", prefix="b")
     make_ideas(2, themes=(), status="selected", prefix="c")
     ProjectIdea.objects.filter(slug="c-000").update(county=None)
+    idea_facets_refresh(idea_ids=ProjectIdea.objects.values_list("pk", flat=True))
     filterset = ProjectIdeaFilter(QueryDict(query), queryset=ProjectIdea.objects.all())
     assert filterset.is_valid()
     expected = {}

@@ -20,6 +20,7 @@ from portal.views import home_figures
 from portal.yearly import figures_by_year
 from programmes.facts import Figure, Precision, sum_figures
 from programmes.models import County, Programme
+from projects.facets import idea_facets_refresh
 from projects.models import ProjectIdea, Status
 from reports.services import ReportFilters, compute_report
 from tests.records import PROGRAMME_2003, PROGRAMME_2017
@@ -351,6 +352,7 @@ def test_catalogue_charts_follow_the_filters_as_the_form_counts_do(client):
 def test_catalogue_charts_count_ideas_without_a_theme_apart(client):
     idea = ProjectIdea.objects.filter(status="proposed").first()
     idea.themes.clear()
+    idea_facets_refresh(idea_ids=[idea.pk])  # as the ideas' admin does after a save
     content = page(client, url("projects:list") + "?scope=all")
     themes = catalogue_counts(content, "catalogue-themes")
     assert themes["no theme recorded"] == "1"

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from partnership.caching import public_data_changed
+from projects.facets import idea_facets_refresh
 from workshops.figures import cycle_figures_refresh
 
 # Order matters: each file refers only to records loaded before it.
@@ -29,4 +30,5 @@ class Command(BaseCommand):
             call_command("loaddata", *RECORD_FIXTURES, verbosity=options["verbosity"])
             # Fixtures are saved row by row by loaddata: the counts kept per cycle follow.
             cycle_figures_refresh(cycle_ids=None)
+            idea_facets_refresh(idea_ids=None)  # and the ideas' facet rows
             public_data_changed(everything=True)
