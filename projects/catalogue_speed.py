@@ -381,7 +381,7 @@ def rows_with_grouping_sets(filterset) -> list[tuple]:
     shared = [name for name in FACETS if name != "theme" and name not in used]
     if shared:
         where, where_params = facet_where(filterset, used, exclude=None)
-        parts.append(grouping_sets_sql(shared, where))
+        parts.append(grouping_sets_sql({n: f"ideas.facet_{n}" for n in shared}, "ideas", where))
         params += where_params
     for name in FACETS:
         if name in used or name == "theme":
@@ -411,14 +411,23 @@ def facet_where(filterset, used: dict, *, exclude: str | None) -> tuple[str, lis
     """A ``WHERE`` clause with the conditions of the facet filters in ``used`` but
     ``exclude``, and its parameters: the chosen values' ids (or the status)."""
     links = link_table()
+    templates = {name: condition.format(**links) for name, condition in CONDITIONS.items()}
+    conditions, params = used_conditions(filterset, used, templates, exclude=exclude)
+    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+
+def used_conditions(filterset, used: dict, templates: dict[str, str], *, exclude: str | None):
+    """The conditions (``templates``: facet -> SQL with ``%s``) of the facet filters in
+    ``used`` but ``exclude``, and their parameters: the chosen values' ids (or the
+    status), once per ``%s``."""
     conditions, params = [], []
     for name, value in used.items():
         if name == exclude:
             continue
-        conditions.append(CONDITIONS[name].format(**links))
+        conditions.append(templates[name])
         chosen = value if name == "status" else filterset.facet_ids[name][value]
-        params += [chosen] * CONDITIONS[name].count("%s")
-    return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+        params += [chosen] * templates[name].count("%s")
+    return conditions, params
 
 
 def facet_sql(name: str, where: str) -> str:
@@ -434,10 +443,12 @@ def facet_sql(name: str, where: str) -> str:
     return f"SELECT '{name}', CAST(ideas.facet_{name} AS varchar), COUNT(*) FROM ideas{where} GROUP BY 2"  # noqa: S608,E501
 
 
-def grouping_sets_sql(names: list[str], where: str) -> str:
-    """``(facet name, value as text, ideas)`` rows for the ``names`` facets over the
-    ideas ``where`` lets through, in one pass: ``GROUP BY GROUPING SETS``."""
-    columns = [f"ideas.facet_{name}" for name in names]
+def grouping_sets_sql(columns: dict[str, str], source: str, where: str) -> str:
+    """``(facet name, value as text, ideas)`` rows for the facets ``columns`` names
+    (facet -> the column it groups by) over the rows of ``source`` (the ideas'
+    subquery, or the kept rows) ``where`` lets through, in one pass: ``GROUP BY
+    GROUPING SETS``."""
+    names, columns = list(columns), list(columns.values())
     # GROUPING(...) has a 0 bit for the column a row is grouped by (the first column is
     # the highest bit); the others are NULL in that row, hence the COALESCE.
     last = len(names) - 1
@@ -451,7 +462,7 @@ def grouping_sets_sql(names: list[str], where: str) -> str:
     # the request is a parameter.
     return (
         f"SELECT CASE GROUPING({', '.join(columns)}) {cases} END, {value}, COUNT(*) "  # noqa: S608
-        f"FROM ideas{where} GROUP BY GROUPING SETS ({sets})"
+        f"FROM {source}{where} GROUP BY GROUPING SETS ({sets})"
     )
 
 
@@ -505,7 +516,8 @@ def rows_from_kept(filterset, *, grouping_sets: bool) -> list[tuple]:
     shared = [name for name in FACETS if name != "theme" and name not in used]
     if shared and grouping_sets:
         where, where_params = kept_where(filterset, used, scope, exclude=None)
-        parts.append(kept_grouping_sets_sql(shared, where))
+        columns = {name: KEPT_GROUPS[name] for name in shared}
+        parts.append(grouping_sets_sql(columns, IdeaFacetRow._meta.db_table, where))
         params += where_params
         shared = []
     for name in FACETS:
@@ -571,26 +583,5 @@ def kept_where(filterset, used: dict, scope: list[str], *, exclude: str | None):
     if scope:
         conditions.append(f"status IN ({', '.join(['%s'] * len(scope))})")
         params += scope
-    for name, value in used.items():
-        if name == exclude:
-            continue
-        conditions.append(KEPT_CONDITIONS[name])
-        chosen = value if name == "status" else filterset.facet_ids[name][value]
-        params += [chosen] * KEPT_CONDITIONS[name].count("%s")
-    return f" WHERE {' AND '.join(conditions)}", params
-
-
-def kept_grouping_sets_sql(names: list[str], where: str) -> str:
-    """``grouping_sets_sql`` over the kept rows."""
-    columns = [KEPT_GROUPS[name] for name in names]
-    last = len(names) - 1
-    cases = " ".join(
-        f"WHEN {(1 << len(names)) - 1 - (1 << (last - i))} THEN '{name}'"
-        for i, name in enumerate(names)
-    )
-    value = f"COALESCE({', '.join(f'CAST({column} AS varchar)' for column in columns)})"
-    sets = ", ".join(f"({column})" for column in columns)
-    return (
-        f"SELECT CASE GROUPING({', '.join(columns)}) {cases} END, {value}, COUNT(*) "  # noqa: S608
-        f"FROM {IdeaFacetRow._meta.db_table}{where} GROUP BY GROUPING SETS ({sets})"
-    )
+    used_sql, used_params = used_conditions(filterset, used, KEPT_CONDITIONS, exclude=exclude)
+    return f" WHERE {' AND '.join(conditions + used_sql)}", params + used_params
