@@ -3,7 +3,11 @@ aggregates and annotations are checked against."""
 
 from __future__ import annotations
 
+from django.db.models import Count, F
+
 from programmes.facts import Figure, Precision
+from projects.catalogue_speed import FACETS
+from projects.models import ProjectIdea
 from workshops.models import WorkshopCycle
 
 
@@ -18,3 +22,24 @@ def held_sessions_rule(cycle) -> Figure:
     if cycle.session_count:
         return Figure(cycle.session_count, Precision.AT_LEAST)
     return Figure(None)
+
+
+def plain_facet_counts(filterset) -> dict[str, dict]:
+    """The catalogue's facets of a valid ``ProjectIdeaFilter`` as a plain grouped count
+    each over the ideas (the filters other than the facet's own, grouped by its value):
+    what ``facet_counts`` must agree with, whichever way it counts."""
+    expected = {}
+    for name, key in FACETS.items():
+        rows = (
+            filterset.filter_queryset(ProjectIdea.objects.all(), exclude=name)
+            .order_by()
+            .annotate(facet=F(key) if isinstance(key, str) else key)
+            .values_list("facet")
+            .annotate(n=Count("pk"))
+        )
+        values = filterset.facet_values.get(name)
+        expected[name] = {
+            values.get(value) if values is not None and value is not None else value: n
+            for value, n in rows
+        }
+    return expected
