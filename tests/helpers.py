@@ -2,9 +2,10 @@
 by factories in ``tests/factories.py``, the records' identifiers in ``tests/records.py``."""
 
 import os
+import threading
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 
@@ -32,3 +33,49 @@ def redis_answers() -> bool:
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
     except redis.RedisError:
         return False
+
+
+def at_once(first_write, second_write) -> None:
+    """Two writes in two transactions at the same moment: on PostgreSQL on two
+    connections in two threads, the first holding its transaction open until the second
+    has waited half a second for it (the second must be waiting for a lock: it is
+    checked); SQLite lets one writer in at a time, so there the two run one after the
+    other. Neither may fail."""
+    written, release, errors = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                first_write()
+                written.set()
+                release.wait(10)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            written.wait(10)
+            with transaction.atomic():
+                second_write()
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    if connection.vendor == "postgresql":
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        written.wait(10)
+        threads[1].join(0.5)  # the second is waiting for the first's lock
+        assert threads[1].is_alive()
+        release.set()
+        for thread in threads:
+            thread.join(20)
+    else:
+        release.set()
+        first()
+        second()
+    assert errors == []

@@ -16,7 +16,7 @@ import pytest
 from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given, settings
@@ -44,6 +44,7 @@ from projects.models import (
 from projects.services import project_idea_set_status
 from tests.factories import make_user
 from tests.figures import plain_facet_counts
+from tests.helpers import at_once
 from tests.records import LOSICE, LOSICE_2017, PLOCK, PLOCK_2003, PLOCK_2017
 from workshops.models import WorkshopCycle
 
@@ -326,66 +327,26 @@ def test_two_refreshes_of_an_idea_at_once_keep_each_row_once():
     PostgreSQL two connections in two threads, which commit (the records are committed
     once per session; the idea is put back as it was, committed too); SQLite lets one
     writer in at a time, so there the two run one after the other in the test's
-    transaction."""
-    import threading
-
-    from django.db import connection, connections
-
+    transaction (``tests.helpers.at_once``)."""
     idea = ProjectIdea.objects.filter(cycle__isnull=False).order_by("pk").first()
     status = idea.status
-    refreshed, release, errors = threading.Event(), threading.Event(), []
 
-    def write(new_status, *, wait=False):
-        with transaction.atomic():
-            ProjectIdea.objects.filter(pk=idea.pk).update(status=new_status)
-            idea_facets_refresh(idea_ids=[idea.pk])
-            refreshed.set()
-            if wait:
-                release.wait(10)
+    def write(new_status):
+        ProjectIdea.objects.filter(pk=idea.pk).update(status=new_status)
+        idea_facets_refresh(idea_ids=[idea.pk])
 
-    def in_thread(work):
-        def run():
-            try:
-                work()
-            except Exception as error:  # noqa: BLE001 - reported by the assertion below
-                errors.append(error)
-            finally:
-                connections.close_all()
-
-        return threading.Thread(target=run)
-
-    def second():
-        refreshed.wait(10)
-        with transaction.atomic():
-            idea_facets_refresh(idea_ids=[idea.pk])
-
-    if connection.vendor == "postgresql":
-        threads = [in_thread(lambda: write(Status.NOT_PURSUED, wait=True)), in_thread(second)]
-        try:
-            for thread in threads:
-                thread.start()
-            refreshed.wait(10)
-            threads[1].join(0.5)  # the second is waiting for the first's lock
-            assert threads[1].is_alive()
-            release.set()
-            for thread in threads:
-                thread.join(20)
-            assert errors == []
-            ideas = ProjectIdea.objects.filter(pk=idea.pk)
-            assert kept_rows(ideas) == fresh_rows(ideas)
-            assert IdeaFacetRow.objects.get(idea=idea, by_theme=False).status == "not_pursued"
-        finally:
-            release.set()
+    try:
+        at_once(lambda: write(Status.NOT_PURSUED), lambda: idea_facets_refresh(idea_ids=[idea.pk]))
+        ideas = ProjectIdea.objects.filter(pk=idea.pk)
+        assert kept_rows(ideas) == fresh_rows(ideas)
+        assert IdeaFacetRow.objects.get(idea=idea, by_theme=False).status == "not_pursued"
+        assert idea_status_totals() == ProjectIdea.objects.status_counts()
+    finally:
+        if connection.vendor == "postgresql":
             # As loadrecords left it (no total of a status no idea has: a full recount).
-            everything = {"statuses": None, "pairs": None}
-            restore = in_thread(lambda: (write(status), idea_totals_refresh(**everything)))
-            restore.start()
-            restore.join(20)
-    else:
-        release.set()
-        write(Status.NOT_PURSUED)
-        second()
-    assert errors == []
+            with transaction.atomic():
+                write(status)
+                idea_totals_refresh(statuses=None, pairs=None)
     ideas = ProjectIdea.objects.filter(pk=idea.pk)
     assert kept_rows(ideas) == fresh_rows(ideas)
     assert idea_status_totals() == ProjectIdea.objects.status_counts()

@@ -26,6 +26,7 @@ from accounts.roles import COUNTY_STAFF, apply_roles
 from programmes.facts import PARTS_PRECISIONS, Precision
 from programmes.models import County, Programme
 from tests.factories import make_user
+from tests.helpers import at_once
 from tests.records import PLOCK, PROGRAMME_2017
 from workshops.attendance import attendance_register_save
 from workshops.certificates import (
@@ -549,56 +550,6 @@ def records(transactional_db):
     if not County.objects.filter(code=PLOCK).exists():
         apply_roles(django_apps)
         call_command("loadrecords", verbosity=0)
-
-
-def at_once(first_write, second_write) -> None:
-    """Two writes in two transactions at the same moment: on PostgreSQL on two
-    connections in two threads, the first holding its transaction open until the second
-    has waited half a second for it (the second must be waiting for a lock: it is
-    checked); SQLite lets one writer in at a time, so there the two run one after the
-    other. Neither may fail."""
-    import threading
-
-    from django.db import connection, connections
-
-    written, release, errors = threading.Event(), threading.Event(), []
-
-    def first():
-        try:
-            with transaction.atomic():
-                first_write()
-                written.set()
-                release.wait(10)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    def second():
-        try:
-            written.wait(10)
-            with transaction.atomic():
-                second_write()
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    if connection.vendor == "postgresql":
-        threads = [threading.Thread(target=first), threading.Thread(target=second)]
-        for thread in threads:
-            thread.start()
-        written.wait(10)
-        threads[1].join(0.5)  # the second is waiting for the first's lock
-        assert threads[1].is_alive()
-        release.set()
-        for thread in threads:
-            thread.join(20)
-    else:
-        release.set()
-        first()
-        second()
-    assert errors == []
 
 
 @pytest.mark.django_db(transaction=True)
