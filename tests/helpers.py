@@ -79,3 +79,24 @@ def at_once(first_write, second_write) -> None:
         first()
         second()
     assert errors == []
+
+
+def committed_elsewhere(work) -> None:
+    """Run ``work`` in a transaction of its own on a connection of its own (a thread),
+    committed whatever the test's transaction does: to put back what ``at_once``'s
+    threads committed on PostgreSQL."""
+    errors = []
+
+    def run():
+        try:
+            with transaction.atomic():
+                work()
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(20)
+    assert errors == []
